@@ -1,0 +1,73 @@
+/**
+ * The one Prisma client. DATABASE_URL set → PostgreSQL through @prisma/adapter-pg; unset → embedded
+ * PGlite under `<dataDir>/pglite`. Created lazily so that importing a module (e.g. during `next build`)
+ * never opens the database, and kept on globalThis so the tsx-run server and Next's route bundles,
+ * which load separate copies of this module, share one client (PGlite allows one opener per folder).
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { env } from "@/lib/env";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+
+export type Db = PrismaClient;
+export type { Prisma } from "@/lib/generated/prisma/client";
+
+type DbState = { client: PrismaClient; pglite?: PGlite; kind: "postgres" | "pglite"; ready?: Promise<void> };
+
+const holder = globalThis as unknown as { __parleyDb?: DbState };
+
+/** Where the embedded database lives. */
+export function getPgliteDir(): string {
+  return path.join(env.dataDir, "pglite");
+}
+
+function createState(): DbState {
+  if (env.DATABASE_URL) {
+    const adapter = new PrismaPg({ connectionString: env.DATABASE_URL, max: 20 });
+    return { client: new PrismaClient({ adapter, omit: { user: { passwordHash: true } } }), kind: "postgres" };
+  }
+  const dir = getPgliteDir();
+  mkdirSync(dir, { recursive: true });
+  const pglite = new PGlite(dir, { extensions: { pg_trgm } });
+  const adapter = new PrismaPGlite(pglite);
+  return { client: new PrismaClient({ adapter, omit: { user: { passwordHash: true } } }), pglite, kind: "pglite" };
+}
+
+function getState(): DbState {
+  holder.__parleyDb ??= createState();
+  return holder.__parleyDb;
+}
+
+/** The shared Prisma client (password hashes omitted unless a query asks for them). */
+export function getDb(): PrismaClient {
+  return getState().client;
+}
+
+/** Which engine backs the client, and the PGlite instance when embedded. */
+export function getDbInfo(): { kind: "postgres" | "pglite"; pglite?: PGlite } {
+  const s = getState();
+  return { kind: s.kind, pglite: s.pglite };
+}
+
+/** Applies pending migrations once per process; every entry point awaits this before serving. */
+export function ensureDbReady(): Promise<void> {
+  const s = getState();
+  s.ready ??= (async () => {
+    const { migrateDatabase } = await import("@/lib/db/migrate");
+    await migrateDatabase(s.kind === "pglite" ? { kind: "pglite", db: s.pglite! } : { kind: "postgres", url: env.DATABASE_URL! });
+  })();
+  return s.ready;
+}
+
+/** Closes the client and the embedded database (tests, CLI, graceful shutdown). */
+export async function closeDb(): Promise<void> {
+  const s = holder.__parleyDb;
+  if (!s) return;
+  holder.__parleyDb = undefined;
+  await s.client.$disconnect();
+  if (s.pglite) await s.pglite.close();
+}
