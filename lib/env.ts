@@ -51,6 +51,8 @@ export function getOrCreateSecret(name: "sessionSecret" | "adminSecret"): string
  * next-auth 4 reads its secret and URL from process.env itself; set them here, once, before it loads.
  */
 export function exportAuthEnv(port: number): void {
+  // Next's anonymous telemetry would try to reach the internet from every install.
+  process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   process.env.NEXTAUTH_SECRET = getOrCreateSecret("sessionSecret");
   if (!env.NEXTAUTH_URL) process.env.NEXTAUTH_URL = `http://localhost:${port}`;
 }

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { ZId, zText } from "@/lib/validation";
+
+/**
+ * Channel names follow Slack: lower case, no spaces, at most 80 characters; letters of any script
+ * (中文 included), digits, hyphens and underscores. Spaces become hyphens and a leading # is dropped.
+ */
+export const ZChannelName = zText().pipe(
+  z
+    .string()
+    .trim()
+    .transform((s) => s.replace(/^#/, "").toLowerCase().replace(/\s+/g, "-"))
+    .pipe(
+      z
+        .string()
+        .min(1, "is required")
+        .max(80, "must be at most 80 characters")
+        .regex(/^[\p{L}\p{N}\p{M}_-]+$/u, "may use only letters, numbers, hyphens and underscores"),
+    ),
+);
+
+export const ZTopic = zText().pipe(z.string().trim().max(250, "must be at most 250 characters"));
+export const ZDescription = zText().pipe(z.string().trim().max(1000, "must be at most 1,000 characters"));
+
+export const ZCreateChannel = z.object({
+  name: ZChannelName,
+  kind: z.enum(["PUBLIC", "PRIVATE", "ANNOUNCEMENT"]).default("PUBLIC"),
+  topic: ZTopic.default(""),
+  description: ZDescription.default(""),
+  memberIds: z.array(ZId).max(1000).default([]),
+});
+
+export const ZUpdateChannel = z
+  .object({ name: ZChannelName.optional(), topic: ZTopic.optional(), description: ZDescription.optional(), archived: z.boolean().optional() })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "Nothing to change");
+
+export const ZAddMembers = z.object({ userIds: z.array(ZId).min(1, "Name at least one person").max(1000) });
+
+export const ZSetPoster = z.object({ isPoster: z.boolean() });
+
+/** Direct message with 1 (yourself) to 7 others: at most 8 people in all. */
+export const ZOpenDm = z.object({ userIds: z.array(ZId).min(1, "Pick at least one person").max(7, "A group conversation holds at most 8 people") });
+
+export const ZMarkRead = z.object({ channelId: ZId, seq: z.number().int().min(0) });
+
+export type TChannelKind = "PUBLIC" | "PRIVATE" | "ANNOUNCEMENT" | "DM" | "GROUP_DM";
+
+export type TChannel = {
+  id: string;
+  workspaceId: string;
+  kind: TChannelKind;
+  name: string | null;
+  topic: string;
+  description: string;
+  isGeneral: boolean;
+  archivedAt: string | null;
+  createdById: string | null;
+  createdAt: string;
+  lastSeq: number;
+  lastMessageAt: string | null;
+};
+
+/** A channel as one person sees it: their membership, unread count and what they may do. */
+export type TChannelView = TChannel & {
+  isMember: boolean;
+  lastReadSeq: number;
+  unreadCount: number;
+  memberCount: number;
+  /** Other people in a DM / group DM, for its title. */
+  dmMembers?: { id: string; name: string }[];
+  canPost: boolean;
+  canManage: boolean;
+};
+
+export type TChannelMember = { userId: string; name: string; email: string; avatarUrl: string | null; isBot: boolean; isPoster: boolean; joinedAt: string };

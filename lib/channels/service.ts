@@ -1,0 +1,336 @@
+/** Conversations: channels, DMs and group DMs, their members and read positions. */
+import { getDb } from "@/lib/db";
+import { AppError, forbidden, notFound } from "@/lib/errors";
+import { assertCan } from "@/lib/permissions";
+import { consume } from "@/lib/rate-limit";
+import { publish } from "@/lib/realtime/bus";
+import { assertCanPost, channelSelect, computeCanManage, computeCanPost, getChannelAccess, readableChannelWhere, type TChannelRow } from "@/lib/channels/access";
+import {
+  ZAddMembers,
+  ZCreateChannel,
+  ZMarkRead,
+  ZOpenDm,
+  ZSetPoster,
+  ZUpdateChannel,
+  type TChannel,
+  type TChannelMember,
+  type TChannelView,
+} from "@/lib/channels/schema";
+import type { TActor } from "@/lib/users/service";
+import { getWorkspaceAccess } from "@/lib/workspaces/service";
+
+export { assertCanPost, getChannelAccess };
+
+function toChannel(c: TChannelRow): TChannel {
+  return {
+    ...c,
+    archivedAt: c.archivedAt?.toISOString() ?? null,
+    createdAt: c.createdAt.toISOString(),
+    lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
+  };
+}
+
+function isDm(kind: string): boolean {
+  return kind === "DM" || kind === "GROUP_DM";
+}
+
+async function countUnread(userId: string, channelIds: string[]): Promise<Map<string, number>> {
+  if (channelIds.length === 0) return new Map();
+  const rows = await getDb().$queryRaw<{ channelId: string; unread: number }[]>`
+    SELECT cm."channelId", COUNT(m.id)::int AS unread
+    FROM "ChannelMember" cm
+    JOIN "Message" m ON m."channelId" = cm."channelId" AND m.seq > cm."lastReadSeq"
+      AND m."senderId" <> cm."userId" AND m."deletedAt" IS NULL AND m."threadRootId" IS NULL
+    WHERE cm."userId" = ${userId} AND cm."channelId" = ANY(${channelIds})
+    GROUP BY cm."channelId"`;
+  return new Map(rows.map((r) => [r.channelId, Number(r.unread)]));
+}
+
+/** The sidebar: conversations the actor is in (archived ones left out), with unread counts. */
+export async function listMyChannels({ actor, slug }: { actor: TActor; slug: string }): Promise<TChannelView[]> {
+  const { workspace, role } = await getWorkspaceAccess({ actor, slug });
+  const rows = await getDb().channelMember.findMany({
+    where: { userId: actor.userId, channel: { workspaceId: workspace.id, archivedAt: null } },
+    select: {
+      lastReadSeq: true,
+      isPoster: true,
+      channel: { select: { ...channelSelect, _count: { select: { members: true } }, members: { where: { NOT: { userId: actor.userId } }, select: { user: { select: { id: true, name: true } } }, take: 8 } } },
+    },
+  });
+  const unread = await countUnread(actor.userId, rows.map((r) => r.channel.id));
+  return rows
+    .map(({ lastReadSeq, isPoster, channel }) => {
+      const { _count, members, ...row } = channel;
+      return {
+        ...toChannel(row),
+        isMember: true,
+        lastReadSeq,
+        unreadCount: unread.get(row.id) ?? 0,
+        memberCount: _count.members,
+        ...(isDm(row.kind) ? { dmMembers: members.map((m) => m.user) } : {}),
+        canPost: computeCanPost(row, role, { isPoster }),
+        canManage: computeCanManage(row, role, actor.userId, true),
+      };
+    })
+    .sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "") || (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
+}
+
+/** Public and announcement channels to browse and join (archived ones included, marked). */
+export async function browseChannels({ actor, slug }: { actor: TActor; slug: string }): Promise<TChannelView[]> {
+  const { workspace, role } = await getWorkspaceAccess({ actor, slug });
+  assertCan(role, "channels.browse", "Guests can only see channels they were added to");
+  const rows = await getDb().channel.findMany({
+    where: { workspaceId: workspace.id, kind: { in: ["PUBLIC", "ANNOUNCEMENT"] } },
+    select: { ...channelSelect, _count: { select: { members: true } }, members: { where: { userId: actor.userId }, select: { lastReadSeq: true, isPoster: true } } },
+    orderBy: { name: "asc" },
+    take: 1000,
+  });
+  return rows.map(({ _count, members, ...row }) => {
+    const m = members[0] ?? null;
+    return {
+      ...toChannel(row),
+      isMember: !!m,
+      lastReadSeq: m?.lastReadSeq ?? 0,
+      unreadCount: 0,
+      memberCount: _count.members,
+      canPost: computeCanPost(row, role, m),
+      canManage: computeCanManage(row, role, actor.userId, !!m),
+    };
+  });
+}
+
+/** One conversation as the actor sees it. */
+export async function getChannel({ actor, channelId }: { actor: TActor; channelId: string }): Promise<TChannelView> {
+  const access = await getChannelAccess(actor, channelId);
+  const [memberCount, dmMembers, unread] = await Promise.all([
+    getDb().channelMember.count({ where: { channelId } }),
+    isDm(access.channel.kind)
+      ? getDb().channelMember.findMany({ where: { channelId, NOT: { userId: actor.userId } }, select: { user: { select: { id: true, name: true } } } })
+      : Promise.resolve(undefined),
+    countUnread(actor.userId, [channelId]),
+  ]);
+  return {
+    ...toChannel(access.channel),
+    isMember: !!access.membership,
+    lastReadSeq: access.membership?.lastReadSeq ?? 0,
+    unreadCount: unread.get(channelId) ?? 0,
+    memberCount,
+    ...(dmMembers ? { dmMembers: dmMembers.map((m) => m.user) } : {}),
+    canPost: access.canPost,
+    canManage: access.canManage,
+  };
+}
+
+async function assertActiveMembers(workspaceId: string, userIds: string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const found = await getDb().workspaceMember.count({ where: { workspaceId, userId: { in: userIds }, status: "ACTIVE" } });
+  if (found !== new Set(userIds).size) throw new AppError("validation_failed", "Some of those people are not active members of this workspace");
+}
+
+function conflictName(name: string): AppError {
+  return new AppError("conflict", `A channel named #${name} already exists`, [{ path: "name", message: "is already taken" }]);
+}
+
+/** Creates a public, private or announcement channel; the creator is its first member. */
+export async function createChannel({ actor, slug, input }: { actor: TActor; slug: string; input: unknown }): Promise<TChannelView> {
+  const data = ZCreateChannel.parse(input);
+  const { workspace, role } = await getWorkspaceAccess({ actor, slug });
+  assertCan(role, "channels.create", "Guests cannot create channels");
+  if (data.kind === "ANNOUNCEMENT") assertCan(role, "channels.create_announcement", "Only admins can create announcement channels");
+  await consume("write", `ch|${actor.userId}`);
+  const memberIds = [...new Set([actor.userId, ...data.memberIds])];
+  await assertActiveMembers(workspace.id, memberIds);
+  if (await getDb().channel.findFirst({ where: { workspaceId: workspace.id, name: data.name }, select: { id: true } })) throw conflictName(data.name);
+  let channel: TChannelRow;
+  try {
+    channel = await getDb().channel.create({
+      data: {
+        workspaceId: workspace.id,
+        kind: data.kind,
+        name: data.name,
+        topic: data.topic,
+        description: data.description,
+        createdById: actor.userId,
+        members: { create: memberIds.map((userId) => ({ userId })) },
+      },
+      select: channelSelect,
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") throw conflictName(data.name);
+    throw err;
+  }
+  publish({ kind: "channel.memberAdded", workspaceId: workspace.id, channelId: channel.id, userIds: memberIds });
+  if (channel.kind !== "PRIVATE") publish({ kind: "channel.updated", workspaceId: workspace.id, channelId: channel.id });
+  return getChannel({ actor, channelId: channel.id });
+}
+
+/** Renames, sets topic/description, archives or unarchives. Topic: any member; the rest: creator or admins. */
+export async function updateChannel({ actor, channelId, input }: { actor: TActor; channelId: string; input: unknown }): Promise<TChannelView> {
+  const data = ZUpdateChannel.parse(input);
+  const access = await getChannelAccess(actor, channelId);
+  const { channel } = access;
+  const renames = data.name !== undefined && data.name !== channel.name;
+  const archives = data.archived !== undefined && data.archived !== !!channel.archivedAt;
+  if (isDm(channel.kind) && (renames || archives)) throw new AppError("validation_failed", "Direct messages cannot be renamed or archived");
+  if ((renames || archives) && !access.canManage) throw forbidden("Only the channel's creator or a workspace admin can rename or archive it");
+  if ((data.topic !== undefined || data.description !== undefined) && (!access.membership || access.role === "GUEST" && channel.kind !== "PRIVATE")) {
+    throw forbidden("Join the channel to change its topic");
+  }
+  if (archives && channel.isGeneral) throw forbidden("#general cannot be archived");
+  if (channel.archivedAt && !archives && (renames || data.topic !== undefined || data.description !== undefined)) throw forbidden("This channel is archived; unarchive it first");
+  if (renames && (await getDb().channel.findFirst({ where: { workspaceId: channel.workspaceId, name: data.name, NOT: { id: channelId } }, select: { id: true } }))) {
+    throw conflictName(data.name!);
+  }
+  try {
+    await getDb().channel.update({
+      where: { id: channelId },
+      data: {
+        ...(renames ? { name: data.name } : {}),
+        ...(data.topic !== undefined ? { topic: data.topic } : {}),
+        ...(data.description !== undefined ? { description: data.description } : {}),
+        ...(archives ? { archivedAt: data.archived ? new Date() : null } : {}),
+      },
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") throw conflictName(data.name!);
+    throw err;
+  }
+  publish({ kind: "channel.updated", workspaceId: channel.workspaceId, channelId });
+  return getChannel({ actor, channelId });
+}
+
+/** Joins a public or announcement channel. */
+export async function joinChannel({ actor, channelId }: { actor: TActor; channelId: string }): Promise<TChannelView> {
+  const access = await getChannelAccess(actor, channelId);
+  if (access.membership) return getChannel({ actor, channelId });
+  if (access.channel.kind !== "PUBLIC" && access.channel.kind !== "ANNOUNCEMENT") throw forbidden("This conversation is invite-only");
+  if (access.channel.archivedAt) throw forbidden("This channel is archived");
+  await getDb().channelMember.upsert({
+    where: { channelId_userId: { channelId, userId: actor.userId } },
+    create: { channelId, userId: actor.userId, lastReadSeq: access.channel.lastSeq },
+    update: {},
+  });
+  publish({ kind: "channel.memberAdded", workspaceId: access.channel.workspaceId, channelId, userIds: [actor.userId] });
+  return getChannel({ actor, channelId });
+}
+
+/** Leaves a channel. #general and direct messages cannot be left. */
+export async function leaveChannel({ actor, channelId }: { actor: TActor; channelId: string }): Promise<{ left: true }> {
+  const access = await getChannelAccess(actor, channelId);
+  if (!access.membership) throw new AppError("conflict", "You are not a member of this channel");
+  if (access.channel.isGeneral) throw forbidden("Everyone stays in #general");
+  if (isDm(access.channel.kind)) throw forbidden("Direct messages cannot be left");
+  await getDb().channelMember.deleteMany({ where: { channelId, userId: actor.userId } });
+  publish({ kind: "channel.memberRemoved", workspaceId: access.channel.workspaceId, channelId, userIds: [actor.userId] });
+  return { left: true };
+}
+
+/** Adds people to a channel the actor is in (guests cannot add; nobody adds to DMs). */
+export async function addChannelMembers({ actor, channelId, input }: { actor: TActor; channelId: string; input: unknown }): Promise<TChannelMember[]> {
+  const data = ZAddMembers.parse(input);
+  const access = await getChannelAccess(actor, channelId);
+  if (isDm(access.channel.kind)) throw forbidden("People cannot be added to a direct message; start a new one");
+  if (!access.membership) throw forbidden("Join the channel to add people to it");
+  assertCan(access.role, "channels.add_members", "Guests cannot add people to channels");
+  if (access.channel.archivedAt) throw forbidden("This channel is archived");
+  const userIds = [...new Set(data.userIds)];
+  await assertActiveMembers(access.channel.workspaceId, userIds);
+  await getDb().channelMember.createMany({ data: userIds.map((userId) => ({ channelId, userId })), skipDuplicates: true });
+  publish({ kind: "channel.memberAdded", workspaceId: access.channel.workspaceId, channelId, userIds });
+  publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId });
+  return listChannelMembers({ actor, channelId });
+}
+
+/** Removes someone from a channel (its creator or an admin). */
+export async function removeChannelMember({ actor, channelId, userId }: { actor: TActor; channelId: string; userId: string }): Promise<{ removed: true }> {
+  if (userId === actor.userId) {
+    await leaveChannel({ actor, channelId });
+    return { removed: true };
+  }
+  const access = await getChannelAccess(actor, channelId);
+  if (!access.canManage) throw forbidden("Only the channel's creator or a workspace admin can remove people");
+  if (access.channel.isGeneral) throw forbidden("Everyone stays in #general");
+  const res = await getDb().channelMember.deleteMany({ where: { channelId, userId } });
+  if (res.count === 0) throw notFound("That person is not in this channel");
+  publish({ kind: "channel.memberRemoved", workspaceId: access.channel.workspaceId, channelId, userIds: [userId] });
+  publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId });
+  return { removed: true };
+}
+
+/** Lets a member post in an announcement channel, or takes it back (admins). */
+export async function setChannelPoster({ actor, channelId, userId, input }: { actor: TActor; channelId: string; userId: string; input: unknown }): Promise<TChannelMember[]> {
+  const data = ZSetPoster.parse(input);
+  const access = await getChannelAccess(actor, channelId);
+  assertCan(access.role, "messages.post_announcement", "Only admins can name posters");
+  if (access.channel.kind !== "ANNOUNCEMENT") throw new AppError("validation_failed", "Posters are named only in announcement channels");
+  await assertActiveMembers(access.channel.workspaceId, [userId]);
+  await getDb().channelMember.upsert({ where: { channelId_userId: { channelId, userId } }, create: { channelId, userId, isPoster: data.isPoster }, update: { isPoster: data.isPoster } });
+  publish({ kind: "channel.memberAdded", workspaceId: access.channel.workspaceId, channelId, userIds: [userId] });
+  publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId });
+  return listChannelMembers({ actor, channelId });
+}
+
+/** Members of a conversation the actor may read. */
+export async function listChannelMembers({ actor, channelId }: { actor: TActor; channelId: string }): Promise<TChannelMember[]> {
+  await getChannelAccess(actor, channelId);
+  const rows = await getDb().channelMember.findMany({
+    where: { channelId },
+    select: { userId: true, isPoster: true, joinedAt: true, user: { select: { name: true, email: true, avatarUrl: true, isBot: true } } },
+    orderBy: { joinedAt: "asc" },
+    take: 5000,
+  });
+  return rows.map((r) => ({ userId: r.userId, ...r.user, isPoster: r.isPoster, joinedAt: r.joinedAt.toISOString() }));
+}
+
+/** Opens (or finds) the DM or group DM between the actor and up to 7 others. */
+export async function openDm({ actor, slug, input }: { actor: TActor; slug: string; input: unknown }): Promise<TChannelView> {
+  const data = ZOpenDm.parse(input);
+  const { workspace, role } = await getWorkspaceAccess({ actor, slug });
+  assertCan(role, "dms.open");
+  const people = [...new Set([actor.userId, ...data.userIds])].sort();
+  if (people.length > 8) throw new AppError("validation_failed", "A group conversation holds at most 8 people");
+  await assertActiveMembers(workspace.id, people);
+  const dmKey = people.join(",");
+  const find = () => getDb().channel.findFirst({ where: { workspaceId: workspace.id, dmKey }, select: { id: true } });
+  let channel = await find();
+  if (!channel) {
+    try {
+      channel = await getDb().channel.create({
+        data: { workspaceId: workspace.id, kind: people.length <= 2 ? "DM" : "GROUP_DM", dmKey, createdById: actor.userId, members: { create: people.map((userId) => ({ userId })) } },
+        select: { id: true },
+      });
+      publish({ kind: "channel.memberAdded", workspaceId: workspace.id, channelId: channel.id, userIds: people });
+    } catch (err) {
+      if ((err as { code?: string }).code !== "P2002") throw err;
+      channel = await find();
+    }
+  }
+  return getChannel({ actor, channelId: channel!.id });
+}
+
+/** Moves the actor's read position forward (never back) and tells their other tabs. */
+export async function markRead({ actor, input }: { actor: TActor; input: unknown }): Promise<{ lastReadSeq: number }> {
+  const data = ZMarkRead.parse(input);
+  const access = await getChannelAccess(actor, data.channelId);
+  if (!access.membership) return { lastReadSeq: 0 };
+  const seq = Math.min(data.seq, access.channel.lastSeq);
+  if (seq <= access.membership.lastReadSeq) return { lastReadSeq: access.membership.lastReadSeq };
+  await getDb().channelMember.updateMany({ where: { channelId: data.channelId, userId: actor.userId, lastReadSeq: { lt: seq } }, data: { lastReadSeq: seq } });
+  publish({ kind: "channel.read", workspaceId: access.channel.workspaceId, channelId: data.channelId, userId: actor.userId, lastReadSeq: seq });
+  return { lastReadSeq: seq };
+}
+
+/** Ids of every conversation a user is in, in workspaces where they are active (socket rooms). */
+export async function listChannelIdsForUser(userId: string): Promise<{ workspaceIds: string[]; channelIds: string[] }> {
+  const [workspaces, channels] = await Promise.all([
+    getDb().workspaceMember.findMany({ where: { userId, status: "ACTIVE" }, select: { workspaceId: true } }),
+    getDb().channelMember.findMany({ where: { userId, channel: { workspace: { members: { some: { userId, status: "ACTIVE" } } } } }, select: { channelId: true } }),
+  ]);
+  return { workspaceIds: workspaces.map((w) => w.workspaceId), channelIds: channels.map((c) => c.channelId) };
+}
+
+/** Whether a user may currently read a channel (used by the socket layer before adding rooms). */
+export async function canRead(userId: string, channelId: string): Promise<boolean> {
+  const c = await getDb().channel.findFirst({ where: { id: channelId, ...readableChannelWhere(userId) }, select: { id: true } });
+  return !!c;
+}

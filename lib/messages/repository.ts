@@ -1,0 +1,95 @@
+import { getDb, type Prisma } from "@/lib/db";
+import type { TMessage, TReactionSummary } from "@/lib/messages/schema";
+
+export const messageSelect = {
+  id: true,
+  channelId: true,
+  seq: true,
+  clientMsgId: true,
+  body: true,
+  subtype: true,
+  threadRootId: true,
+  replyCount: true,
+  editedAt: true,
+  deletedAt: true,
+  createdAt: true,
+  senderId: true,
+  sender: { select: { id: true, name: true, avatarUrl: true, isBot: true } },
+  reactions: { select: { emoji: true, userId: true }, orderBy: { createdAt: "asc" } },
+} satisfies Prisma.MessageSelect;
+
+type TMessageRow = Prisma.MessageGetPayload<{ select: typeof messageSelect }>;
+type TTx = Prisma.TransactionClient;
+
+/** The wire shape of a message; a deleted message keeps its place but loses its content. */
+export function toMessage(m: TMessageRow): TMessage {
+  const reactions = new Map<string, TReactionSummary>();
+  for (const r of m.reactions) {
+    const s = reactions.get(r.emoji) ?? { emoji: r.emoji, count: 0, userIds: [] };
+    s.count++;
+    s.userIds.push(r.userId);
+    reactions.set(r.emoji, s);
+  }
+  return {
+    id: m.id,
+    channelId: m.channelId,
+    seq: m.seq,
+    sender: m.sender,
+    clientMsgId: m.clientMsgId,
+    body: m.deletedAt ? "" : m.body,
+    subtype: m.subtype,
+    threadRootId: m.threadRootId,
+    replyCount: m.replyCount,
+    reactions: m.deletedAt ? [] : [...reactions.values()],
+    editedAt: m.editedAt?.toISOString() ?? null,
+    deletedAt: m.deletedAt?.toISOString() ?? null,
+    createdAt: m.createdAt.toISOString(),
+  };
+}
+
+/** Takes the channel's next seq under its row lock; the lock is held until the transaction ends. */
+export async function nextSeq(tx: TTx, channelId: string, touchLastMessage: boolean): Promise<number> {
+  const rows = touchLastMessage
+    ? await tx.$queryRaw<{ lastSeq: number }[]>`UPDATE "Channel" SET "lastSeq" = "lastSeq" + 1, "lastMessageAt" = now() WHERE id = ${channelId} RETURNING "lastSeq"`
+    : await tx.$queryRaw<{ lastSeq: number }[]>`UPDATE "Channel" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${channelId} RETURNING "lastSeq"`;
+  if (!rows[0]) throw new Error(`channel ${channelId} vanished`);
+  return Number(rows[0].lastSeq);
+}
+
+export function insertEvent(tx: TTx, data: { channelId: string; seq: number; type: string; messageId: string }) {
+  return tx.channelEvent.create({ data, select: { seq: true } });
+}
+
+export async function findMessageBySenderClientId(senderId: string, clientMsgId: string): Promise<TMessageRow | null> {
+  return getDb().message.findUnique({ where: { senderId_clientMsgId: { senderId, clientMsgId } }, select: messageSelect });
+}
+
+export function findMessageById(id: string) {
+  return getDb().message.findUnique({ where: { id }, select: messageSelect });
+}
+
+/** One page of top-level history, newest first, by seq cursor (no OFFSET). */
+export function listHistory(channelId: string, before: number | undefined, take: number) {
+  return getDb().message.findMany({
+    where: { channelId, threadRootId: null, deletedAt: null, ...(before ? { seq: { lt: before } } : {}) },
+    select: messageSelect,
+    orderBy: { seq: "desc" },
+    take,
+  });
+}
+
+/** Changes after `after`, oldest first, each with its message's current state. */
+export function listEventsAfter(channelId: string, after: number, take: number) {
+  return getDb().channelEvent.findMany({
+    where: { channelId, seq: { gt: after } },
+    select: { seq: true, type: true, messageId: true },
+    orderBy: { seq: "asc" },
+    take,
+  });
+}
+
+export function findMessagesByIds(ids: string[]) {
+  return getDb().message.findMany({ where: { id: { in: ids } }, select: messageSelect });
+}
+
+export type { TMessageRow, TTx };

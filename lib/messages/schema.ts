@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { ZId, countChars, zText } from "@/lib/validation";
+
+/** Slack's limit for one message. */
+export const MAX_MESSAGE_CHARS = 40_000;
+export const HISTORY_PAGE_SIZE = 50;
+
+export const ZMessageBody = zText()
+  .refine((s) => s.trim().length > 0, "Message is empty")
+  .refine((s) => countChars(s) <= MAX_MESSAGE_CHARS, `Message is too long (the limit is ${MAX_MESSAGE_CHARS.toLocaleString("en-US")} characters)`);
+
+export const ZClientMsgId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "must be 8–64 letters, digits, - or _");
+
+export const ZSendMessage = z.object({
+  channelId: ZId,
+  body: ZMessageBody,
+  clientMsgId: ZClientMsgId.optional(),
+  threadRootId: ZId.optional(),
+});
+export type TSendMessage = z.infer<typeof ZSendMessage>;
+
+export const ZEditMessage = z.object({ messageId: ZId, body: ZMessageBody });
+export const ZDeleteMessage = z.object({ messageId: ZId });
+
+export const ZHistoryQuery = z.object({
+  channelId: ZId,
+  /** Messages with seq below this; omitted → the newest. */
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(HISTORY_PAGE_SIZE),
+});
+
+export const ZSyncQuery = z.object({
+  channelId: ZId,
+  after: z.coerce.number().int().min(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
+export type TReactionSummary = { emoji: string; count: number; userIds: string[] };
+
+export type TMessage = {
+  id: string;
+  channelId: string;
+  seq: number;
+  sender: { id: string; name: string; avatarUrl: string | null; isBot: boolean };
+  clientMsgId: string | null;
+  /** Empty once deleted. */
+  body: string;
+  subtype: string | null;
+  threadRootId: string | null;
+  replyCount: number;
+  reactions: TReactionSummary[];
+  editedAt: string | null;
+  deletedAt: string | null;
+  createdAt: string;
+};
+
+export type THistoryPage = { messages: TMessage[]; head: number; hasMore: boolean };

@@ -1,0 +1,153 @@
+/**
+ * Messages and the delivery contract (docs/realtime.md): every change takes the channel's next seq
+ * in the same transaction that writes it, is recorded in ChannelEvent, and is published only after
+ * commit. A retry with the same clientMsgId returns the stored message.
+ */
+import { assertCanPost, getChannelAccess } from "@/lib/channels/access";
+import { getDb } from "@/lib/db";
+import { AppError, forbidden, notFound } from "@/lib/errors";
+import * as repo from "@/lib/messages/repository";
+import { ZDeleteMessage, ZEditMessage, ZHistoryQuery, ZSendMessage, ZSyncQuery, type THistoryPage, type TMessage } from "@/lib/messages/schema";
+import { can } from "@/lib/permissions";
+import { consume } from "@/lib/rate-limit";
+import { publish } from "@/lib/realtime/bus";
+import type { TChangeType, TSyncResult } from "@/lib/realtime/contract";
+import type { TActor } from "@/lib/users/service";
+
+/** `seq` is the change's own number; `message.seq` stays the message's creation seq (its place in history). */
+function publishChange(workspaceId: string, seq: number, type: TChangeType, message: TMessage): void {
+  publish({ kind: "channel.event", event: { channelId: message.channelId, workspaceId, seq, type, message } });
+}
+
+function replayExisting(existing: repo.TMessageRow, channelId: string): TMessage {
+  if (existing.channelId !== channelId) throw new AppError("conflict", "This clientMsgId was already used for another conversation");
+  return repo.toMessage(existing);
+}
+
+/** Posts a message. Idempotent on (sender, clientMsgId); resolves only once it is committed. */
+export async function sendMessage({ actor, input }: { actor: TActor; input: unknown }): Promise<TMessage> {
+  const data = ZSendMessage.parse(input);
+  if (data.clientMsgId) {
+    const existing = await repo.findMessageBySenderClientId(actor.userId, data.clientMsgId);
+    if (existing) return replayExisting(existing, data.channelId);
+  }
+  const access = await getChannelAccess(actor, data.channelId);
+  assertCanPost(access);
+  await consume("messageSend", actor.userId, "You are sending messages too fast; slow down");
+  if (data.threadRootId) {
+    const root = await repo.findMessageById(data.threadRootId);
+    if (!root || root.channelId !== data.channelId || root.deletedAt) throw notFound("Thread not found");
+    if (root.threadRootId) throw new AppError("validation_failed", "Reply to the thread's first message, not to a reply");
+  }
+  let created: { message: repo.TMessageRow; rootUpdate?: repo.TMessageRow; rootSeq?: number };
+  try {
+    created = await getDb().$transaction(async (tx) => {
+      const seq = await repo.nextSeq(tx, data.channelId, !data.threadRootId);
+      const message = await tx.message.create({
+        data: { channelId: data.channelId, seq, senderId: actor.userId, clientMsgId: data.clientMsgId ?? null, body: data.body, threadRootId: data.threadRootId ?? null },
+        select: repo.messageSelect,
+      });
+      await repo.insertEvent(tx, { channelId: data.channelId, seq, type: "message.created", messageId: message.id });
+      // Your own message is read by you.
+      await tx.channelMember.updateMany({ where: { channelId: data.channelId, userId: actor.userId, lastReadSeq: { lt: seq } }, data: { lastReadSeq: seq } });
+      if (!data.threadRootId) return { message };
+      // The root's reply count is a change everyone watching the channel must see, so it takes a seq too.
+      const rootSeq = await repo.nextSeq(tx, data.channelId, false);
+      await tx.message.update({ where: { id: data.threadRootId }, data: { replyCount: { increment: 1 } } });
+      await repo.insertEvent(tx, { channelId: data.channelId, seq: rootSeq, type: "message.updated", messageId: data.threadRootId });
+      const rootUpdate = await tx.message.findUniqueOrThrow({ where: { id: data.threadRootId }, select: repo.messageSelect });
+      return { message, rootUpdate, rootSeq };
+    });
+  } catch (err) {
+    // A concurrent retry with the same clientMsgId won the race: answer with what it stored.
+    if ((err as { code?: string }).code === "P2002" && data.clientMsgId) {
+      const existing = await repo.findMessageBySenderClientId(actor.userId, data.clientMsgId);
+      if (existing) return replayExisting(existing, data.channelId);
+    }
+    throw err;
+  }
+  const message = repo.toMessage(created.message);
+  publishChange(access.channel.workspaceId, message.seq, "message.created", message);
+  if (created.rootUpdate) publishChange(access.channel.workspaceId, created.rootSeq!, "message.updated", repo.toMessage(created.rootUpdate));
+  return message;
+}
+
+async function getWritableMessage(actor: TActor, messageId: string) {
+  const row = await repo.findMessageById(messageId);
+  if (!row) throw notFound("Message not found");
+  // Readability decides visibility: a message in a channel you cannot read does not exist for you.
+  const access = await getChannelAccess(actor, row.channelId);
+  if (row.deletedAt) throw notFound("Message not found");
+  return { row, access };
+}
+
+/** Edits your own message; marked "(edited)". */
+export async function editMessage({ actor, input }: { actor: TActor; input: unknown }): Promise<TMessage> {
+  const data = ZEditMessage.parse(input);
+  const { row, access } = await getWritableMessage(actor, data.messageId);
+  if (row.senderId !== actor.userId) throw forbidden("You can only edit your own messages");
+  if (access.channel.archivedAt) throw forbidden("This channel is archived; it is read-only");
+  if (row.body === data.body) return repo.toMessage(row);
+  const updated = await getDb().$transaction(async (tx) => {
+    const seq = await repo.nextSeq(tx, row.channelId, false);
+    await tx.message.update({ where: { id: row.id }, data: { body: data.body, editedAt: new Date() } });
+    await repo.insertEvent(tx, { channelId: row.channelId, seq, type: "message.updated", messageId: row.id });
+    const message = await tx.message.findUniqueOrThrow({ where: { id: row.id }, select: repo.messageSelect });
+    return { message, seq };
+  });
+  const message = repo.toMessage(updated.message);
+  publishChange(access.channel.workspaceId, updated.seq, "message.updated", message);
+  return message;
+}
+
+/** Deletes a message (your own; admins any). Its content is erased, not hidden. */
+export async function deleteMessage({ actor, input }: { actor: TActor; input: unknown }): Promise<TMessage> {
+  const data = ZDeleteMessage.parse(input);
+  const { row, access } = await getWritableMessage(actor, data.messageId);
+  if (row.senderId !== actor.userId && !can(access.role, "messages.delete_any")) throw forbidden("You can only delete your own messages");
+  if (access.channel.archivedAt) throw forbidden("This channel is archived; it is read-only");
+  const deleted = await getDb().$transaction(async (tx) => {
+    const seq = await repo.nextSeq(tx, row.channelId, false);
+    await tx.message.update({ where: { id: row.id }, data: { body: "", deletedAt: new Date() } });
+    await tx.reaction.deleteMany({ where: { messageId: row.id } });
+    await repo.insertEvent(tx, { channelId: row.channelId, seq, type: "message.deleted", messageId: row.id });
+    const message = await tx.message.findUniqueOrThrow({ where: { id: row.id }, select: repo.messageSelect });
+    return { message, seq };
+  });
+  const message = repo.toMessage(deleted.message);
+  publishChange(access.channel.workspaceId, deleted.seq, "message.deleted", message);
+  return message;
+}
+
+/**
+ * A page of history, newest first by seq cursor. `head` is read before the page so a client that
+ * then applies events after `head` cannot miss one.
+ */
+export async function listMessages({ actor, input }: { actor: TActor; input: unknown }): Promise<THistoryPage> {
+  const q = ZHistoryQuery.parse(input);
+  const access = await getChannelAccess(actor, q.channelId);
+  const rows = await repo.listHistory(q.channelId, q.before, q.limit + 1);
+  const hasMore = rows.length > q.limit;
+  const messages = rows.slice(0, q.limit).reverse().map(repo.toMessage);
+  return { messages, head: access.channel.lastSeq, hasMore };
+}
+
+/**
+ * Catch-up: the changes after `after`, in seq order, each carrying the message as it is now
+ * (so content deleted since is never replayed).
+ */
+export async function getChangesSince({ actor, input }: { actor: TActor; input: unknown }): Promise<TSyncResult> {
+  const q = ZSyncQuery.parse(input);
+  const access = await getChannelAccess(actor, q.channelId);
+  const events = await repo.listEventsAfter(q.channelId, q.after, q.limit);
+  const ids = [...new Set(events.map((e) => e.messageId).filter((id): id is string => !!id))];
+  const byId = new Map((await repo.findMessagesByIds(ids)).map((m) => [m.id, repo.toMessage(m)]));
+  const out: TSyncResult["events"] = [];
+  for (const e of events) {
+    const message = e.messageId ? byId.get(e.messageId) : undefined;
+    if (!message) continue;
+    out.push({ channelId: q.channelId, workspaceId: access.channel.workspaceId, seq: e.seq, type: e.type as TChangeType, message });
+  }
+  const last = events.at(-1)?.seq ?? q.after;
+  return { channelId: q.channelId, events: out, head: Math.max(access.channel.lastSeq, last), hasMore: events.length === q.limit };
+}

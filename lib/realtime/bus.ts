@@ -1,0 +1,42 @@
+/**
+ * Domain events, published by services after their transaction commits. Only server/realtime
+ * subscribes and turns them into Socket.IO emits. Kept on globalThis so that the tsx-run server and
+ * Next's route bundles (separate module copies in one process) share one bus.
+ */
+import { EventEmitter } from "node:events";
+import type { TChannelEvent } from "@/lib/realtime/contract";
+
+export type TDomainEvent =
+  | { kind: "channel.event"; event: TChannelEvent }
+  | { kind: "channel.updated"; workspaceId: string; channelId: string }
+  | { kind: "channel.memberAdded"; workspaceId: string; channelId: string; userIds: string[] }
+  | { kind: "channel.memberRemoved"; workspaceId: string; channelId: string; userIds: string[] }
+  | { kind: "channel.read"; workspaceId: string; channelId: string; userId: string; lastReadSeq: number }
+  | { kind: "workspace.updated"; workspaceId: string }
+  | { kind: "workspace.memberAdded"; workspaceId: string; userId: string }
+  | { kind: "user.sessionsEnded"; userId: string; reason: string };
+
+const holder = globalThis as unknown as { __parleyBus?: EventEmitter };
+
+function getBus(): EventEmitter {
+  if (!holder.__parleyBus) {
+    holder.__parleyBus = new EventEmitter();
+    holder.__parleyBus.setMaxListeners(100);
+  }
+  return holder.__parleyBus;
+}
+
+/** Publishes a committed change to whoever listens (the realtime server). Never throws. */
+export function publish(event: TDomainEvent): void {
+  try {
+    getBus().emit("event", event);
+  } catch (err) {
+    console.error("[parley] event listener failed:", err);
+  }
+}
+
+/** Subscribes to all domain events; returns the unsubscribe function. */
+export function subscribe(listener: (event: TDomainEvent) => void): () => void {
+  getBus().on("event", listener);
+  return () => getBus().off("event", listener);
+}

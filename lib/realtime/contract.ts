@@ -1,0 +1,59 @@
+/**
+ * The one typed list of Socket.IO events, imported by the server and the browser so names cannot
+ * drift. Documented for other clients in docs/realtime.md.
+ */
+import type { TErrorBody } from "@/lib/errors";
+import type { TMessage } from "@/lib/messages/schema";
+
+/** Socket.IO path; kept apart from Next's own dev websocket. */
+export const SOCKET_PATH = "/socket.io";
+
+export type TChangeType = "message.created" | "message.updated" | "message.deleted";
+
+/** One change in a conversation's gap-free sequence, carrying the message's current state. */
+export type TChannelEvent = {
+  channelId: string;
+  workspaceId: string;
+  seq: number;
+  type: TChangeType;
+  message: TMessage;
+};
+
+export type TSyncResult = { channelId: string; events: TChannelEvent[]; head: number; hasMore: boolean };
+
+export type TAck<T> = (res: { ok: true; data: T } | ({ ok: false } & TErrorBody)) => void;
+
+export interface ServerToClientEvents {
+  "messages.created": (e: TChannelEvent) => void;
+  "messages.updated": (e: TChannelEvent) => void;
+  "messages.deleted": (e: TChannelEvent) => void;
+  /** Invalidate: channel name/topic/archive or its member list changed. */
+  "channels.updated": (e: { workspaceId: string; channelId: string }) => void;
+  /** You were added to a channel (you now receive its events). */
+  "channels.joined": (e: { workspaceId: string; channelId: string }) => void;
+  /** You left or were removed: you no longer receive its events. */
+  "channels.removed": (e: { workspaceId: string; channelId: string }) => void;
+  /** Your read position moved (in another tab, say). */
+  "channels.read": (e: { workspaceId: string; channelId: string; lastReadSeq: number }) => void;
+  /** Invalidate: workspace details, members or roles changed. */
+  "workspaces.updated": (e: { workspaceId: string }) => void;
+  /** Your session was ended (deactivated, password changed, signed out everywhere). */
+  "session.ended": (e: { reason: string }) => void;
+}
+
+export interface ClientToServerEvents {
+  "messages.create": (input: unknown, ack: TAck<TMessage>) => void;
+  "messages.update": (input: unknown, ack: TAck<TMessage>) => void;
+  "messages.delete": (input: unknown, ack: TAck<TMessage>) => void;
+  /** Changes after `after` in one conversation, from the database. */
+  "channels.sync": (input: unknown, ack: TAck<TSyncResult>) => void;
+  "channels.read": (input: unknown, ack: TAck<{ lastReadSeq: number }>) => void;
+}
+
+export type SocketData = { userId: string; sessionVersion: number };
+
+export const rooms = {
+  user: (userId: string) => `user:${userId}`,
+  workspace: (workspaceId: string) => `workspace:${workspaceId}`,
+  channel: (channelId: string) => `channel:${channelId}`,
+};

@@ -1,0 +1,256 @@
+/** Workspaces, their members and roles, and invites. */
+import { createHash, randomBytes } from "node:crypto";
+import { getDb } from "@/lib/db";
+import { AppError, forbidden, notFound } from "@/lib/errors";
+import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
+import { assertCan, can, roleRank } from "@/lib/permissions";
+import { consume } from "@/lib/rate-limit";
+import { publish } from "@/lib/realtime/bus";
+import type { TActor } from "@/lib/users/service";
+import { endAllSessions } from "@/lib/users/service";
+import * as repo from "@/lib/workspaces/repository";
+import {
+  ZCreateInvite,
+  ZCreateWorkspace,
+  ZInviteToken,
+  ZUpdateMember,
+  type TInvite,
+  type TMember,
+  type TMyWorkspace,
+  type TWorkspace,
+} from "@/lib/workspaces/schema";
+
+export type TWorkspaceAccess = { workspace: TWorkspace; role: WorkspaceRole };
+
+function toWorkspace(w: { id: string; name: string; slug: string; createdAt: Date }): TWorkspace {
+  return { id: w.id, name: w.name, slug: w.slug, createdAt: w.createdAt.toISOString() };
+}
+
+function toMember(m: Awaited<ReturnType<typeof repo.listMembers>>[number]): TMember {
+  return { userId: m.userId, name: m.user.name, email: m.user.email, avatarUrl: m.user.avatarUrl, isBot: m.user.isBot, role: m.role, status: m.status, joinedAt: m.joinedAt.toISOString() };
+}
+
+/**
+ * Resolves a workspace the actor is an active member of. Not a member → 404 (nothing leaked);
+ * deactivated → 403.
+ */
+export async function getWorkspaceAccess({ actor, slug, workspaceId }: { actor: TActor; slug?: string; workspaceId?: string }): Promise<TWorkspaceAccess> {
+  const ws = slug ? await repo.findWorkspaceBySlugWithMember(slug, actor.userId) : workspaceId ? await repo.findWorkspaceByIdWithMember(workspaceId, actor.userId) : null;
+  const member = ws?.members[0];
+  if (!ws || !member) throw notFound("Workspace not found");
+  if (member.status !== "ACTIVE") throw forbidden("Your account has been deactivated in this workspace");
+  return { workspace: toWorkspace(ws), role: member.role };
+}
+
+/** Creates a workspace with its #general channel; the creator is its owner. */
+export async function createWorkspace({ actor, input }: { actor: TActor; input: unknown }): Promise<TMyWorkspace> {
+  const data = ZCreateWorkspace.parse(input);
+  await consume("write", `ws|${actor.userId}`);
+  if (await repo.findWorkspaceBySlug(data.slug)) throw new AppError("conflict", `The URL "${data.slug}" is already taken`, [{ path: "slug", message: "is already taken" }]);
+  try {
+    const ws = await getDb().$transaction(async (tx) => {
+      const w = await tx.workspace.create({ data: { name: data.name, slug: data.slug }, select: repo.workspaceSelect });
+      await tx.workspaceMember.create({ data: { workspaceId: w.id, userId: actor.userId, role: "OWNER" } });
+      await tx.channel.create({
+        data: {
+          workspaceId: w.id,
+          kind: "PUBLIC",
+          name: "general",
+          isGeneral: true,
+          description: "Company-wide announcements and conversation",
+          createdById: actor.userId,
+          members: { create: { userId: actor.userId } },
+        },
+      });
+      return w;
+    });
+    return { ...toWorkspace(ws), role: "OWNER" };
+  } catch (err) {
+    if ((err as { code?: string }).code === "P2002") throw new AppError("conflict", `The URL "${data.slug}" is already taken`, [{ path: "slug", message: "is already taken" }]);
+    throw err;
+  }
+}
+
+/** Workspaces the actor is an active member of, with their role. */
+export async function listMyWorkspaces({ actor }: { actor: TActor }): Promise<TMyWorkspace[]> {
+  const rows = await repo.listWorkspacesOfUser(actor.userId);
+  return rows.map((r) => ({ ...toWorkspace(r.workspace), role: r.role }));
+}
+
+/** Every workspace (operators only: the admin CLI). */
+export async function listAllWorkspaces(): Promise<(TWorkspace & { memberCount: number })[]> {
+  const rows = await repo.listAllWorkspaces();
+  return rows.map((w) => ({ ...toWorkspace(w), memberCount: w._count.members }));
+}
+
+/** The member list. Deactivated members are listed for admins only. */
+export async function listMembers({ actor, slug }: { actor: TActor; slug: string }): Promise<TMember[]> {
+  const { workspace, role } = await getWorkspaceAccess({ actor, slug });
+  assertCan(role, "members.list");
+  const members = (await repo.listMembers(workspace.id)).map(toMember);
+  return can(role, "members.manage") ? members : members.filter((m) => m.status === "ACTIVE");
+}
+
+/**
+ * Changes a member's role or status. Admins manage members and guests; only owners touch owners and
+ * admins; nobody changes themselves (no accidental lock-out); a workspace keeps at least one owner.
+ * Deactivation ends every session of that person at once.
+ */
+export async function updateMember({ actor, slug, userId, input }: { actor: TActor; slug: string; userId: string; input: unknown }): Promise<TMember> {
+  const data = ZUpdateMember.parse(input);
+  const { workspace, role } = await getWorkspaceAccess({ actor, slug });
+  assertCan(role, "members.manage");
+  if (userId === actor.userId) throw forbidden("You cannot change your own role or status");
+  const target = await repo.findMember(workspace.id, userId);
+  if (!target) throw notFound("Member not found");
+  const touchesAdmins = roleRank[target.role] >= roleRank.ADMIN || (data.role !== undefined && roleRank[data.role] >= roleRank.ADMIN);
+  if (touchesAdmins) assertCan(role, "members.manage_admins", "Only owners can change owners and admins");
+
+  const updated = await getDb().$transaction(async (tx) => {
+    const m = await tx.workspaceMember.update({
+      where: { workspaceId_userId: { workspaceId: workspace.id, userId } },
+      data: { ...(data.role ? { role: data.role } : {}), ...(data.status ? { status: data.status } : {}) },
+      select: repo.memberSelect,
+    });
+    // Guests are not in #general; members are.
+    const general = await repo.findGeneralChannel(tx, workspace.id);
+    if (general && data.role && data.role !== target.role) {
+      if (data.role === "GUEST") await tx.channelMember.deleteMany({ where: { channelId: general.id, userId } });
+      else if (target.role === "GUEST") await tx.channelMember.upsert({ where: { channelId_userId: { channelId: general.id, userId } }, create: { channelId: general.id, userId }, update: {} });
+    }
+    return { m, generalId: general?.id };
+  });
+  if (data.status === "DEACTIVATED" && target.status === "ACTIVE") await endAllSessions(userId, "deactivated");
+  if (updated.generalId && data.role && data.role !== target.role) {
+    if (data.role === "GUEST") publish({ kind: "channel.memberRemoved", workspaceId: workspace.id, channelId: updated.generalId, userIds: [userId] });
+    else if (target.role === "GUEST") publish({ kind: "channel.memberAdded", workspaceId: workspace.id, channelId: updated.generalId, userIds: [userId] });
+  }
+  publish({ kind: "workspace.updated", workspaceId: workspace.id });
+  return toMember(updated.m);
+}
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+function inviteStatus(i: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }): TInvite["status"] {
+  if (i.acceptedAt) return "accepted";
+  if (i.revokedAt) return "revoked";
+  if (i.expiresAt.getTime() <= Date.now()) return "expired";
+  return "pending";
+}
+
+function toInvite(i: Awaited<ReturnType<typeof repo.listInvites>>[number]): TInvite {
+  return { id: i.id, email: i.email, role: i.role, expiresAt: i.expiresAt.toISOString(), createdAt: i.createdAt.toISOString(), createdBy: i.createdBy, status: inviteStatus(i) };
+}
+
+/**
+ * Creates a single-use invite link, optionally bound to one email address. The secret is returned
+ * once (as `path`) and stored only as a hash.
+ */
+export async function createInvite({ actor, slug, input }: { actor: TActor; slug: string; input: unknown }): Promise<{ invite: TInvite; token: string; path: string }> {
+  const data = ZCreateInvite.parse(input ?? {});
+  const { workspace, role } = await getWorkspaceAccess({ actor, slug });
+  assertCan(role, "members.invite");
+  if (data.role === "ADMIN") assertCan(role, "members.invite_admin", "Only owners can invite admins");
+  if (data.role === "GUEST" || data.role === "ADMIN") assertCan(role, "members.manage", "Only admins can invite guests and admins");
+  await consume("invite", actor.userId, "Too many invites; try again later");
+  if (data.email) {
+    const existing = await getDb().workspaceMember.findFirst({ where: { workspaceId: workspace.id, user: { email: data.email } }, select: { status: true } });
+    if (existing) throw new AppError("conflict", `${data.email} is already a member of this workspace`);
+  }
+  const token = randomBytes(24).toString("base64url");
+  const invite = await getDb().invite.create({
+    data: { workspaceId: workspace.id, tokenHash: hashToken(token), email: data.email ?? null, role: data.role, createdById: actor.userId, expiresAt: new Date(Date.now() + data.expiresInHours * 3600_000) },
+    select: repo.inviteSelect,
+  });
+  return { invite: toInvite(invite), token, path: `/invite/${token}` };
+}
+
+/** Invites of a workspace: admins see all, others their own. */
+export async function listInvites({ actor, slug }: { actor: TActor; slug: string }): Promise<TInvite[]> {
+  const { workspace, role } = await getWorkspaceAccess({ actor, slug });
+  assertCan(role, "members.invite");
+  const rows = await repo.listInvites(workspace.id, can(role, "members.manage") ? undefined : actor.userId);
+  return rows.map(toInvite);
+}
+
+/** Revokes a pending invite (its creator or an admin). */
+export async function revokeInvite({ actor, slug, inviteId }: { actor: TActor; slug: string; inviteId: string }): Promise<TInvite> {
+  const { workspace, role } = await getWorkspaceAccess({ actor, slug });
+  const invite = await getDb().invite.findFirst({ where: { id: inviteId, workspaceId: workspace.id }, select: repo.inviteSelect });
+  if (!invite) throw notFound("Invite not found");
+  if (invite.createdBy.id !== actor.userId) assertCan(role, "members.manage");
+  if (inviteStatus(invite) !== "pending") throw new AppError("conflict", `This invite is already ${inviteStatus(invite)}`);
+  const updated = await getDb().invite.update({ where: { id: invite.id }, data: { revokedAt: new Date() }, select: repo.inviteSelect });
+  return toInvite(updated);
+}
+
+async function getUsableInvite(token: string) {
+  const parsed = ZInviteToken.safeParse(token);
+  if (!parsed.success) throw notFound("This invite link is not valid");
+  const invite = await repo.findInviteByHash(hashToken(parsed.data));
+  if (!invite) throw notFound("This invite link is not valid");
+  return invite;
+}
+
+/** What an invite link leads to, shown before accepting (no sign-in needed: the link is the secret). */
+export async function getInvitePreview({ token }: { token: string }): Promise<{ workspace: TWorkspace; invitedBy: string; email: string | null; role: string; status: TInvite["status"]; expiresAt: string }> {
+  const invite = await getUsableInvite(token);
+  return { workspace: toWorkspace(invite.workspace), invitedBy: invite.createdBy.name, email: invite.email, role: invite.role, status: inviteStatus(invite), expiresAt: invite.expiresAt.toISOString() };
+}
+
+/**
+ * Joins the signed-in person to the invite's workspace (and #general unless a guest). Expired,
+ * revoked or already-used links → 410; a link bound to another address → 403.
+ */
+export async function acceptInvite({ actor, token }: { actor: TActor; token: string }): Promise<TMyWorkspace> {
+  const invite = await getUsableInvite(token);
+  const status = inviteStatus(invite);
+  const existing = await repo.findMember(invite.workspaceId, actor.userId);
+  if (existing?.status === "ACTIVE") return { ...toWorkspace(invite.workspace), role: existing.role };
+  if (existing) throw forbidden("Your account has been deactivated in this workspace; ask an admin to reactivate it");
+  if (status === "accepted") throw new AppError("gone", "This invite has already been used");
+  if (status === "revoked") throw new AppError("gone", "This invite has been revoked");
+  if (status === "expired") throw new AppError("gone", "This invite has expired");
+  if (invite.email) {
+    const me = await getDb().user.findUnique({ where: { id: actor.userId }, select: { email: true } });
+    if (me?.email !== invite.email) throw forbidden(`This invite is for ${invite.email}; sign in with that address to accept it`);
+  }
+  const generalId = await getDb().$transaction(async (tx) => {
+    // Claim the invite first so two people racing for one link cannot both get in.
+    const claimed = await tx.invite.updateMany({ where: { id: invite.id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: new Date(), acceptedById: actor.userId } });
+    if (claimed.count !== 1) throw new AppError("gone", "This invite has already been used");
+    await tx.workspaceMember.create({ data: { workspaceId: invite.workspaceId, userId: actor.userId, role: invite.role } });
+    if (invite.role === "GUEST") return undefined;
+    const general = await repo.findGeneralChannel(tx, invite.workspaceId);
+    if (general) await tx.channelMember.create({ data: { channelId: general.id, userId: actor.userId } });
+    return general?.id;
+  });
+  publish({ kind: "workspace.memberAdded", workspaceId: invite.workspaceId, userId: actor.userId });
+  publish({ kind: "workspace.updated", workspaceId: invite.workspaceId });
+  if (generalId) publish({ kind: "channel.memberAdded", workspaceId: invite.workspaceId, channelId: generalId, userIds: [actor.userId] });
+  return { ...toWorkspace(invite.workspace), role: invite.role };
+}
+
+/** Adds an existing user to a workspace directly (admin CLI, tests). */
+export async function addMemberDirect({ workspaceSlug, userId, role }: { workspaceSlug: string; userId: string; role: WorkspaceRole }): Promise<TMember> {
+  const ws = await repo.findWorkspaceBySlug(workspaceSlug);
+  if (!ws) throw notFound(`Workspace "${workspaceSlug}" not found`);
+  const generalId = await getDb().$transaction(async (tx) => {
+    await tx.workspaceMember.upsert({ where: { workspaceId_userId: { workspaceId: ws.id, userId } }, create: { workspaceId: ws.id, userId, role }, update: { role, status: "ACTIVE" } });
+    const general = await repo.findGeneralChannel(tx, ws.id);
+    if (!general) return undefined;
+    if (role === "GUEST") {
+      await tx.channelMember.deleteMany({ where: { channelId: general.id, userId } });
+      return undefined;
+    }
+    await tx.channelMember.upsert({ where: { channelId_userId: { channelId: general.id, userId } }, create: { channelId: general.id, userId }, update: {} });
+    return general.id;
+  });
+  publish({ kind: "workspace.memberAdded", workspaceId: ws.id, userId });
+  publish({ kind: "workspace.updated", workspaceId: ws.id });
+  if (generalId) publish({ kind: "channel.memberAdded", workspaceId: ws.id, channelId: generalId, userIds: [userId] });
+  const member = await repo.findMember(ws.id, userId);
+  return toMember(member!);
+}
