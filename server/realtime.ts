@@ -131,7 +131,8 @@ export function attachRealtime(httpServer: HttpServer): { io: TIo; close: () => 
     io,
     close: async () => {
       unsubscribe();
-      io.disconnectSockets(true);
+      // Closing the transports (not disconnectSockets) lets clients see a dropped connection and
+      // reconnect to whichever node comes up, as they would after a crash.
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },
   };

@@ -1,0 +1,55 @@
+/**
+ * Builds and starts one Parley node: migrations, then Next (pages and HTTP API) and Socket.IO on one
+ * port. Tests start it without Next (`withNext: false`) to exercise the realtime layer quickly.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { closeDb, ensureDbReady } from "@/lib/db";
+import { env, exportAuthEnv } from "@/lib/env";
+import { startAdminBridge } from "@/server/admin-bridge";
+import { attachRealtime } from "@/server/realtime";
+
+export type TParleyNode = { port: number; close: () => Promise<void> };
+
+/** Starts a node on `port` (0 = any free port). */
+export async function startParley(opts: { port: number; host?: string; dev: boolean; withNext?: boolean; closeDbOnStop?: boolean }): Promise<TParleyNode> {
+  exportAuthEnv(opts.port);
+  await ensureDbReady();
+
+  const httpServer = createServer();
+  let nextApp: { close?: () => Promise<void> } | undefined;
+  if (opts.withNext !== false) {
+    const { default: next } = await import("next");
+    const app = next({ dev: opts.dev, dir: process.cwd(), hostname: "localhost", port: opts.port, httpServer });
+    await app.prepare();
+    const handle = app.getRequestHandler();
+    nextApp = app as unknown as { close?: () => Promise<void> };
+    httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener answers these.
+      // The one trustworthy client address, for rate limits; clients cannot set it.
+      req.headers["x-real-ip"] = req.socket.remoteAddress ?? "unknown";
+      void handle(req, res);
+    });
+  }
+  const realtime = attachRealtime(httpServer);
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(opts.port, opts.host ?? env.HOST, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  if (opts.port === 0) exportAuthEnv(port);
+  const bridge = await startAdminBridge(port);
+
+  return {
+    port,
+    close: async () => {
+      await bridge.close();
+      await realtime.close();
+      httpServer.closeAllConnections();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await nextApp?.close?.();
+      if (opts.closeDbOnStop !== false) await closeDb();
+    },
+  };
+}
