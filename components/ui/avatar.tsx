@@ -1,0 +1,38 @@
+import { cn } from "@/components/ui/cn";
+
+const palette = ["bg-rose-600", "bg-amber-600", "bg-emerald-600", "bg-teal-600", "bg-sky-600", "bg-indigo-600", "bg-violet-600", "bg-fuchsia-700"];
+
+/** First grapheme of a string, so 张三 gives 张 and emoji or accented letters stay whole. */
+function firstGrapheme(s: string): string {
+  const segment = new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(s)[Symbol.iterator]().next();
+  return segment.done ? "" : segment.value.segment;
+}
+
+/**
+ * Initials for a name: "Ada Lovelace" → "AL", "张三" → "张" (one CJK character reads better than
+ * two), blank → "?".
+ */
+export function getInitials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return "?";
+  const first = firstGrapheme(words[0]!);
+  if (/[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(first)) return first;
+  const last = words.length > 1 ? firstGrapheme(words[words.length - 1]!) : "";
+  return (first + last).toLocaleUpperCase();
+}
+
+function pickColor(seed: string): string {
+  let hash = 0;
+  for (const ch of seed) hash = (hash * 31 + ch.codePointAt(0)!) | 0;
+  return palette[Math.abs(hash) % palette.length]!;
+}
+
+/** A square avatar with initials, coloured by a stable seed (the user id). */
+export function Avatar({ name, seed, size = "md", className }: { name: string; seed?: string; size?: "sm" | "md" | "lg"; className?: string }) {
+  const sizeClass = size === "sm" ? "size-6 text-[11px]" : size === "lg" ? "size-12 text-lg" : "size-9 text-sm";
+  return (
+    <span aria-hidden="true" className={cn("inline-flex shrink-0 items-center justify-center rounded-md font-semibold text-white select-none", sizeClass, pickColor(seed ?? name), className)}>
+      {getInitials(name)}
+    </span>
+  );
+}

@@ -1,0 +1,111 @@
+"use client";
+/**
+ * Data hooks for the onboarding, settings and channel dialogs. Keys not named in the shared
+ * contract are namespaced with a last segment ("mine", "info", "browse", "details") so they never
+ * collide with a same-named key holding another shape; prefix invalidation (["channels", slug],
+ * ["channel", id], ["workspace", slug]) still reaches them.
+ */
+import { useQuery, type UseQueryOptions } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { api, ApiError } from "@/lib/client/api";
+import type { TChannelMember, TChannelView } from "@/lib/channels/schema";
+import type { TInvite, TMember, TMyWorkspace } from "@/lib/workspaces/schema";
+
+export const queryKeys = {
+  myWorkspaces: ["workspaces", "mine"] as const,
+  workspace: (slug: string) => ["workspace", slug, "info"] as const,
+  members: (slug: string) => ["workspace", slug, "members"] as const,
+  invites: (slug: string) => ["workspace", slug, "invites"] as const,
+  /** The sidebar's list (owned by the chat shell); invalidate it after joining, creating or leaving. */
+  sidebarChannels: (slug: string) => ["channels", slug] as const,
+  browseChannels: (slug: string) => ["channels", slug, "browse"] as const,
+  channel: (channelId: string) => ["channel", channelId, "details"] as const,
+  channelMembers: (channelId: string) => ["channel", channelId, "members"] as const,
+};
+
+/** Sends the person to sign in when their session has ended (expired, deactivated, password changed). */
+export function redirectToLogin(): void {
+  const here = `${window.location.pathname}${window.location.search}`;
+  window.location.assign(`/login?callbackUrl=${encodeURIComponent(here)}`);
+}
+
+/** Whether an error means "you are not signed in any more". */
+export function isUnauthorized(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 401;
+}
+
+/** useQuery for our API that sends the person to /login when the session has ended. */
+function useApiQuery<T>(options: UseQueryOptions<T, Error, T, readonly unknown[]>) {
+  const query = useQuery({
+    ...options,
+    // Retrying cannot fix "signed out", "forbidden" or "not found".
+    retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+  });
+  useEffect(() => {
+    if (isUnauthorized(query.error)) redirectToLogin();
+  }, [query.error]);
+  return query;
+}
+
+/** Workspaces I am an active member of, with my role. */
+export function useMyWorkspaces(options: { enabled?: boolean } = {}) {
+  return useApiQuery({
+    queryKey: queryKeys.myWorkspaces,
+    queryFn: ({ signal }) => api<{ workspaces: TMyWorkspace[] }>("/api/workspaces", { signal }).then((r) => r.workspaces),
+    enabled: options.enabled,
+  });
+}
+
+/** One workspace with my role in it. */
+export function useWorkspace(slug: string, options: { enabled?: boolean } = {}) {
+  return useApiQuery({
+    queryKey: queryKeys.workspace(slug),
+    queryFn: ({ signal }) => api<{ workspace: TMyWorkspace }>(`/api/workspaces/${encodeURIComponent(slug)}`, { signal }).then((r) => r.workspace),
+    enabled: options.enabled,
+  });
+}
+
+/** The workspace's members (deactivated ones only for admins). */
+export function useMembers(slug: string, options: { enabled?: boolean } = {}) {
+  return useApiQuery({
+    queryKey: queryKeys.members(slug),
+    queryFn: ({ signal }) => api<{ members: TMember[] }>(`/api/workspaces/${encodeURIComponent(slug)}/members`, { signal }).then((r) => r.members),
+    enabled: options.enabled,
+  });
+}
+
+/** Invites: admins see all, others their own. */
+export function useInvites(slug: string, options: { enabled?: boolean } = {}) {
+  return useApiQuery({
+    queryKey: queryKeys.invites(slug),
+    queryFn: ({ signal }) => api<{ invites: TInvite[] }>(`/api/workspaces/${encodeURIComponent(slug)}/invites`, { signal }).then((r) => r.invites),
+    enabled: options.enabled,
+  });
+}
+
+/** Public and announcement channels anyone may join (archived included). */
+export function useBrowseChannels(slug: string, options: { enabled?: boolean } = {}) {
+  return useApiQuery({
+    queryKey: queryKeys.browseChannels(slug),
+    queryFn: ({ signal }) => api<{ channels: TChannelView[] }>(`/api/workspaces/${encodeURIComponent(slug)}/channels/browse`, { signal }).then((r) => r.channels),
+    enabled: options.enabled,
+  });
+}
+
+/** One conversation as I see it. */
+export function useChannel(channelId: string, options: { enabled?: boolean } = {}) {
+  return useApiQuery({
+    queryKey: queryKeys.channel(channelId),
+    queryFn: ({ signal }) => api<{ channel: TChannelView }>(`/api/channels/${encodeURIComponent(channelId)}`, { signal }).then((r) => r.channel),
+    enabled: options.enabled,
+  });
+}
+
+/** The people in a conversation. */
+export function useChannelMembers(channelId: string, options: { enabled?: boolean } = {}) {
+  return useApiQuery({
+    queryKey: queryKeys.channelMembers(channelId),
+    queryFn: ({ signal }) => api<{ members: TChannelMember[] }>(`/api/channels/${encodeURIComponent(channelId)}/members`, { signal }).then((r) => r.members),
+    enabled: options.enabled,
+  });
+}
