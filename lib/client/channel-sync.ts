@@ -1,0 +1,116 @@
+"use client";
+/**
+ * Keeps cached timelines converged with the server (docs/realtime.md): live changes are applied by
+ * seq; on a gap, after a reconnect and on the periodic head check, the changes after `last` are
+ * fetched (looping while `hasMore`) and applied in order. One catch-up per channel at a time.
+ */
+import type { QueryClient } from "@tanstack/react-query";
+import { api } from "@/lib/client/api";
+import { queryKeys } from "@/lib/client/query-keys";
+import { getSocket, request } from "@/lib/client/realtime";
+import { applyCatchUp, applyChange, createTimeline, prependOlderPage, upsertMessage, type TTimeline } from "@/lib/client/timeline";
+import { HISTORY_PAGE_SIZE, type THistoryPage, type TMessage } from "@/lib/messages/schema";
+import type { TChannelEvent, TSyncResult } from "@/lib/realtime/contract";
+
+const CATCH_UP_PAGE_SIZE = 500;
+
+/** The newest page of a conversation, as a fresh timeline. */
+export async function loadTimeline(channelId: string): Promise<TTimeline> {
+  const page = await api<THistoryPage>(`/api/channels/${encodeURIComponent(channelId)}/messages?limit=${HISTORY_PAGE_SIZE}`);
+  return createTimeline(page);
+}
+
+/** Changes after `after`, over the socket when connected, else over HTTP. */
+async function fetchChangesAfter(channelId: string, after: number): Promise<TSyncResult> {
+  if (getSocket().connected) return request("channels.sync", { channelId, after, limit: CATCH_UP_PAGE_SIZE });
+  return api<TSyncResult>(`/api/channels/${encodeURIComponent(channelId)}/events?after=${after}&limit=${CATCH_UP_PAGE_SIZE}`);
+}
+
+export class ChannelSync {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly needsAnotherPass = new Set<string>();
+  private readonly loadingOlder = new Map<string, Promise<void>>();
+
+  constructor(private readonly queryClient: QueryClient) {}
+
+  private getTimeline(channelId: string): TTimeline | undefined {
+    return this.queryClient.getQueryData<TTimeline>(queryKeys.timeline(channelId));
+  }
+
+  private setTimeline(channelId: string, update: (t: TTimeline) => TTimeline): void {
+    this.queryClient.setQueryData<TTimeline>(queryKeys.timeline(channelId), (t) => (t ? update(t) : t));
+  }
+
+  /** Applies a live change to the channel's cached timeline, if any; a gap starts a catch-up. */
+  applyLiveChange(event: TChannelEvent): void {
+    const timeline = this.getTimeline(event.channelId);
+    if (!timeline) return; // Not loaded: it will be read fresh when opened.
+    const { timeline: next, outcome } = applyChange(timeline, event);
+    if (outcome === "applied") this.queryClient.setQueryData(queryKeys.timeline(event.channelId), next);
+    else if (outcome === "gap") void this.catchUp(event.channelId);
+  }
+
+  /** Puts a message we got from an ack (send, edit, delete) into the timeline without moving `last`. */
+  applyAcknowledged(message: TMessage): void {
+    this.setTimeline(message.channelId, (t) => upsertMessage(t, message));
+  }
+
+  /**
+   * Fetches and applies every change after the timeline's `last`. Concurrent calls share one run;
+   * a call during a run schedules one more pass so nothing that arrived meanwhile is missed.
+   */
+  catchUp(channelId: string): Promise<void> {
+    const inFlight = this.running.get(channelId);
+    if (inFlight) {
+      this.needsAnotherPass.add(channelId);
+      return inFlight;
+    }
+    const run = (async () => {
+      do {
+        this.needsAnotherPass.delete(channelId);
+        await this.catchUpOnce(channelId);
+      } while (this.needsAnotherPass.has(channelId));
+    })().finally(() => this.running.delete(channelId));
+    this.running.set(channelId, run);
+    return run;
+  }
+
+  private async catchUpOnce(channelId: string): Promise<void> {
+    for (;;) {
+      const before = this.getTimeline(channelId);
+      if (!before) return;
+      const result = await fetchChangesAfter(channelId, before.last);
+      // Re-read: live changes may have been applied while we waited; applyChange skips those.
+      const highestReturned = result.events.at(-1)?.seq ?? before.last;
+      const coveredUpTo = result.hasMore ? highestReturned : result.head;
+      this.setTimeline(channelId, (t) => applyCatchUp(t, result.events, coveredUpTo));
+      if (!result.hasMore || result.events.length === 0) return;
+    }
+  }
+
+  /** Loads the page before the oldest loaded message (scrolling up). */
+  loadOlder(channelId: string): Promise<void> {
+    const inFlight = this.loadingOlder.get(channelId);
+    if (inFlight) return inFlight;
+    const timeline = this.getTimeline(channelId);
+    const oldest = timeline?.messages[0];
+    if (!timeline?.hasOlder || !oldest) return Promise.resolve();
+    const run = api<THistoryPage>(`/api/channels/${encodeURIComponent(channelId)}/messages?before=${oldest.seq}&limit=${HISTORY_PAGE_SIZE}`)
+      .then((page) => this.setTimeline(channelId, (t) => prependOlderPage(t, page)))
+      .finally(() => this.loadingOlder.delete(channelId));
+    this.loadingOlder.set(channelId, run);
+    return run;
+  }
+
+  /**
+   * After a reconnect: catch up the open channel and drop the other cached timelines, whose live
+   * changes may have been missed while disconnected; they reload when opened.
+   */
+  resyncAfterReconnect(openChannelId: string | null): void {
+    this.queryClient.removeQueries({
+      queryKey: queryKeys.allTimelines,
+      predicate: (query) => query.queryKey[1] !== openChannelId && query.getObserversCount() === 0,
+    });
+    if (openChannelId) void this.catchUp(openChannelId).catch(() => undefined);
+  }
+}

@@ -1,0 +1,107 @@
+"use client";
+/**
+ * The browser's one Socket.IO connection (per tab), typed with the shared contract, plus its
+ * connection state for the indicator and an ack helper that turns `{ ok: false }` into errors.
+ */
+import { useSyncExternalStore } from "react";
+import { io, type Socket } from "socket.io-client";
+import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/realtime/contract";
+
+export type TParleySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type TConnectionState = "connecting" | "connected" | "reconnecting";
+
+/** Error codes after which sending the same thing again cannot succeed (docs/realtime.md). */
+const PERMANENT_ERROR_CODES = new Set(["validation_failed", "forbidden", "not_found", "conflict"]);
+
+/** A failed socket request: the server's error code, or `timeout` / `offline` from the client. */
+export class RealtimeError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "RealtimeError";
+  }
+
+  /** Whether retrying the same request later may work. */
+  get isRetryable(): boolean {
+    return !PERMANENT_ERROR_CODES.has(this.code);
+  }
+}
+
+let socket: TParleySocket | null = null;
+let connectionState: TConnectionState = "connecting";
+let hasEverConnected = false;
+const stateListeners = new Set<() => void>();
+
+function setConnectionState(next: TConnectionState): void {
+  if (next === connectionState) return;
+  connectionState = next;
+  for (const listener of stateListeners) listener();
+}
+
+/** The tab's socket, created on first use; it reconnects by itself after drops. */
+export function getSocket(): TParleySocket {
+  if (socket) return socket;
+  socket = io({ path: SOCKET_PATH, withCredentials: true, reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+  socket.on("connect", () => {
+    hasEverConnected = true;
+    setConnectionState("connected");
+  });
+  socket.on("disconnect", () => setConnectionState(hasEverConnected ? "reconnecting" : "connecting"));
+  socket.on("connect_error", () => setConnectionState(hasEverConnected ? "reconnecting" : "connecting"));
+  if (typeof window !== "undefined") {
+    // Back online: reconnect at once rather than waiting out the reconnection backoff (up to 5 s).
+    window.addEventListener("online", () => {
+      if (!socket || socket.connected) return;
+      socket.disconnect();
+      socket.connect();
+    });
+  }
+  return socket;
+}
+
+/** Closes the tab's socket (sign-out, ended session). */
+export function closeSocket(): void {
+  socket?.disconnect();
+  socket = null;
+  hasEverConnected = false;
+  setConnectionState("connecting");
+}
+
+/** Live connection state for the indicator. */
+export function useConnectionState(): TConnectionState {
+  return useSyncExternalStore(
+    (listener) => {
+      stateListeners.add(listener);
+      return () => stateListeners.delete(listener);
+    },
+    () => connectionState,
+    () => "connecting",
+  );
+}
+
+type TAckData<E extends keyof ClientToServerEvents> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends infer R
+  ? R extends { ok: true; data: infer D }
+    ? D
+    : never
+  : never;
+
+/**
+ * Emits a client event and resolves with the ack's data. Rejects with RealtimeError: the server's
+ * code, `timeout` when no ack arrives in time, `offline` when not connected (nothing is buffered, so
+ * a request is never delivered twice behind the caller's back).
+ */
+export async function request<E extends keyof ClientToServerEvents>(event: E, input: unknown, timeoutMs = 10_000): Promise<TAckData<E>> {
+  const s = getSocket();
+  if (!s.connected) throw new RealtimeError("offline", "Not connected; trying to reconnect");
+  let res: { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
+  try {
+    // The generic emit cannot see that every client event has the same (input, ack) shape.
+    res = await (s.timeout(timeoutMs) as unknown as { emitWithAck(e: string, i: unknown): Promise<typeof res> }).emitWithAck(event, input);
+  } catch {
+    throw new RealtimeError("timeout", "The server did not answer in time");
+  }
+  if (!res.ok) throw new RealtimeError(res.error.code, res.error.message);
+  return res.data as TAckData<E>;
+}
