@@ -1,15 +1,15 @@
 "use client";
 
-import { useSession } from "next-auth/react";
 import Link from "next/link";
 import { Avatar } from "@/components/ui/avatar";
 import { Logo } from "@/components/ui/logo";
+import { useMe } from "@/components/workspace/queries";
 import { SignOutButton } from "@/components/workspace/sign-out-button";
 
 /** The top bar of the account pages (workspace list, profile): logo, who is signed in, sign out. */
 export function AccountHeader() {
-  const { data: session } = useSession();
-  const user = session?.user as { id?: string; name?: string | null; email?: string | null } | undefined;
+  // From /api/me rather than the session token, so a rename shows at once.
+  const { data: user } = useMe();
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex h-16 max-w-4xl items-center justify-between gap-4 px-4 sm:px-6">

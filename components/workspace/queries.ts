@@ -9,9 +9,11 @@ import { useQuery, type UseQueryOptions } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api, ApiError } from "@/lib/client/api";
 import type { TChannelMember, TChannelView } from "@/lib/channels/schema";
+import type { TPublicUser } from "@/lib/users/schema";
 import type { TInvite, TMember, TMyWorkspace } from "@/lib/workspaces/schema";
 
 export const queryKeys = {
+  me: ["me", "profile"] as const,
   myWorkspaces: ["workspaces", "mine"] as const,
   workspace: (slug: string) => ["workspace", slug, "info"] as const,
   members: (slug: string) => ["workspace", slug, "members"] as const,
@@ -45,6 +47,14 @@ function useApiQuery<T>(options: UseQueryOptions<T, Error, T, readonly unknown[]
     if (isUnauthorized(query.error)) redirectToLogin();
   }, [query.error]);
   return query;
+}
+
+/** The signed-in person's own profile. */
+export function useMe() {
+  return useApiQuery({
+    queryKey: queryKeys.me,
+    queryFn: ({ signal }) => api<{ user: TPublicUser }>("/api/me", { signal }).then((r) => r.user),
+  });
 }
 
 /** Workspaces I am an active member of, with my role. */

@@ -1,0 +1,164 @@
+"use client";
+/**
+ * Wires the tab's socket to the react-query caches for one workspace screen: live changes into the
+ * timelines, unread counts and invalidations into the sidebar, catch-up after reconnects and every
+ * 30 s, the outbox sender, and the way out when the session ends. Children read it with useChat().
+ */
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useParams, useRouter } from "next/navigation";
+import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { ChannelSync } from "@/lib/client/channel-sync";
+import { Outbox, OutboxSender } from "@/lib/client/outbox";
+import { queryKeys } from "@/lib/client/query-keys";
+import { closeSocket, getSocket } from "@/lib/client/realtime";
+import { recordNewMessage, recordRead } from "@/lib/client/sidebar-cache";
+import type { TMe, TWorkspaceRole } from "@/lib/client/types";
+import type { TChannelEvent } from "@/lib/realtime/contract";
+
+const HEAD_CHECK_INTERVAL_MS = 30_000;
+const HANDSHAKE_RETRY_MS = 3_000;
+
+type TChatContext = {
+  slug: string;
+  me: TMe;
+  /** My role in this workspace, once known. */
+  role: TWorkspaceRole | undefined;
+  openChannelId: string | null;
+  outbox: Outbox;
+  channelSync: ChannelSync;
+};
+
+const ChatContext = createContext<TChatContext | null>(null);
+
+/** The chat services for the current workspace screen. */
+export function useChat(): TChatContext {
+  const context = useContext(ChatContext);
+  if (!context) throw new Error("useChat must be used inside <ChatProvider>");
+  return context;
+}
+
+/** Asks next-auth whether we are still signed in; if not, goes to the sign-in page. */
+async function leaveIfSignedOut(goToLogin: () => void): Promise<void> {
+  try {
+    const res = await fetch("/api/auth/session", { credentials: "same-origin", cache: "no-store" });
+    const session = (await res.json()) as { user?: unknown } | null;
+    if (session?.user) return;
+  } catch {
+    return; // Cannot tell (offline): keep the page; the socket retries.
+  }
+  closeSocket();
+  goToLogin();
+}
+
+/** Routes socket events into the caches; returns the unsubscribe function. */
+function subscribeToSocket(options: {
+  queryClient: QueryClient;
+  channelSync: ChannelSync;
+  outbox: Outbox;
+  me: TMe;
+  getOpenChannelId: () => string | null;
+  onSignedOutSuspected: () => void;
+}): () => void {
+  const { queryClient, channelSync, outbox, me, getOpenChannelId, onSignedOutSuspected } = options;
+  const socket = getSocket();
+  let handshakeRetry: ReturnType<typeof setTimeout> | undefined;
+
+  const onChange = (event: TChannelEvent) => {
+    channelSync.applyLiveChange(event);
+    if (event.type !== "message.created" || event.message.threadRootId) return;
+    const isMine = event.message.sender.id === me.id;
+    // Delivered, even if the ack got lost: stop showing (and retrying) the pending copy.
+    if (isMine && event.message.clientMsgId) outbox.remove(event.message.clientMsgId);
+    const isBeingRead = event.channelId === getOpenChannelId() && document.visibilityState === "visible";
+    recordNewMessage(queryClient, event.message, { isUnread: !isMine && !isBeingRead });
+  };
+  const onMembershipChange = ({ channelId }: { channelId: string }) => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.allSidebarChannels });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.channel(channelId) });
+    // Joined the open channel: its events reach us only from now on, so fetch what came before.
+    if (channelId === getOpenChannelId()) void channelSync.catchUp(channelId).catch(() => undefined);
+  };
+  const onRead = ({ channelId, lastReadSeq }: { channelId: string; lastReadSeq: number }) => recordRead(queryClient, channelId, lastReadSeq);
+  const onWorkspaceUpdated = () => {
+    void queryClient.invalidateQueries({ queryKey: queryKeys.allWorkspaces });
+    void queryClient.invalidateQueries({ queryKey: queryKeys.allWorkspaceDetails });
+  };
+  const onConnect = () => channelSync.resyncAfterReconnect(getOpenChannelId());
+  const onConnectError = (err: Error) => {
+    if (err.message === "unauthorized") return onSignedOutSuspected();
+    // A refused handshake (server busy) is not retried by Socket.IO itself.
+    if (!socket.active) {
+      clearTimeout(handshakeRetry);
+      handshakeRetry = setTimeout(() => socket.connect(), HANDSHAKE_RETRY_MS);
+    }
+  };
+
+  socket.on("messages.created", onChange);
+  socket.on("messages.updated", onChange);
+  socket.on("messages.deleted", onChange);
+  socket.on("channels.joined", onMembershipChange);
+  socket.on("channels.removed", onMembershipChange);
+  socket.on("channels.updated", onMembershipChange);
+  socket.on("channels.read", onRead);
+  socket.on("workspaces.updated", onWorkspaceUpdated);
+  socket.on("session.ended", onSignedOutSuspected);
+  socket.on("connect", onConnect);
+  socket.on("connect_error", onConnectError);
+  return () => {
+    clearTimeout(handshakeRetry);
+    socket.off("messages.created", onChange);
+    socket.off("messages.updated", onChange);
+    socket.off("messages.deleted", onChange);
+    socket.off("channels.joined", onMembershipChange);
+    socket.off("channels.removed", onMembershipChange);
+    socket.off("channels.updated", onMembershipChange);
+    socket.off("channels.read", onRead);
+    socket.off("workspaces.updated", onWorkspaceUpdated);
+    socket.off("session.ended", onSignedOutSuspected);
+    socket.off("connect", onConnect);
+    socket.off("connect_error", onConnectError);
+  };
+}
+
+/** Provides the chat services; render only on the client, once `me` is known. */
+export function ChatProvider({ slug, me, role, children }: { slug: string; me: TMe; role: TWorkspaceRole | undefined; children: React.ReactNode }) {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const params = useParams<{ channelId?: string }>();
+  const openChannelId = params.channelId ?? null;
+  const openChannelRef = useRef(openChannelId);
+  const [channelSync] = useState(() => new ChannelSync(queryClient));
+  const [outbox] = useState(() => new Outbox(me.id));
+
+  useEffect(() => {
+    openChannelRef.current = openChannelId;
+  }, [openChannelId]);
+
+  useEffect(() => outbox.followOtherTabs(), [outbox]);
+
+  useEffect(() => {
+    const goToLogin = () => router.replace(`/login?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+    const unsubscribe = subscribeToSocket({
+      queryClient,
+      channelSync,
+      outbox,
+      me,
+      getOpenChannelId: () => openChannelRef.current,
+      onSignedOutSuspected: () => void leaveIfSignedOut(goToLogin),
+    });
+    const stopSender = new OutboxSender(outbox, (message) => channelSync.applyAcknowledged(message)).start();
+    // Periodic head check: converges even if a live event was silently lost.
+    const headCheck = setInterval(() => {
+      const channelId = openChannelRef.current;
+      if (channelId && getSocket().connected) void channelSync.catchUp(channelId).catch(() => undefined);
+    }, HEAD_CHECK_INTERVAL_MS);
+    return () => {
+      unsubscribe();
+      stopSender();
+      clearInterval(headCheck);
+    };
+  }, [queryClient, channelSync, outbox, me, router]);
+
+  const context = useMemo(() => ({ slug, me, role, openChannelId, outbox, channelSync }), [slug, me, role, openChannelId, outbox, channelSync]);
+  return <ChatContext.Provider value={context}>{children}</ChatContext.Provider>;
+}
