@@ -1,0 +1,32 @@
+"use client";
+/** One conversation in the sidebar: glyph, name, and bold with a badge while it has unread messages. */
+import Link from "next/link";
+import { cn } from "@/components/ui/cn";
+import { ChannelGlyph, getChannelTitle } from "@/components/chat/channel-identity";
+import type { TChannelView } from "@/lib/channels/schema";
+
+export function SidebarItem({ slug, channel, myName, isActive }: { slug: string; channel: TChannelView; myName: string; isActive: boolean }) {
+  const title = getChannelTitle(channel, myName);
+  const hasUnread = channel.unreadCount > 0 && !isActive;
+  return (
+    <Link
+      href={`/w/${encodeURIComponent(slug)}/c/${channel.id}`}
+      aria-current={isActive ? "page" : undefined}
+      data-testid="sidebar-channel"
+      data-channel-id={channel.id}
+      data-unread={hasUnread ? "true" : undefined}
+      className={cn(
+        "group flex h-8 items-center gap-2 rounded-md px-2 text-[15px] focus-visible:outline-2 focus-visible:outline-white/60",
+        isActive ? "bg-[#1164a3] text-white" : hasUnread ? "font-bold text-white hover:bg-white/10" : "text-white/70 hover:bg-white/10",
+      )}
+    >
+      <ChannelGlyph channel={channel} className={cn("size-4", !isActive && !hasUnread && "opacity-70")} />
+      <span className="min-w-0 flex-1 truncate">{title}</span>
+      {hasUnread && (
+        <span data-testid="unread-badge" aria-label={`${channel.unreadCount} unread`} className="rounded-full bg-[#cd2553] px-1.5 text-xs leading-5 font-bold text-white">
+          {channel.unreadCount > 99 ? "99+" : channel.unreadCount}
+        </span>
+      )}
+    </Link>
+  );
+}
