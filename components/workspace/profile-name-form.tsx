@@ -30,8 +30,8 @@ export function ProfileNameForm({ user }: { user: TPublicUser }) {
     try {
       const { user: updated } = await api<{ user: TPublicUser }>("/api/me", { method: "PATCH", body: checked.data });
       queryClient.setQueryData(queryKeys.me, updated);
-      // Member lists and channel details show names too.
-      void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "me" });
+      // The chat shell's ["me"], member lists and channel details show the name too.
+      void queryClient.invalidateQueries();
       setName(updated.name);
       setSaved(true);
     } catch (err) {
