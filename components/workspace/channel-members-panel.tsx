@@ -1,0 +1,177 @@
+"use client";
+
+import { useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { Avatar } from "@/components/ui/avatar";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { describeError } from "@/components/ui/form-errors";
+import { LoadingRow } from "@/components/ui/spinner";
+import { isDirectMessage } from "@/components/workspace/channel-title";
+import { PeoplePicker } from "@/components/workspace/people-picker";
+import { useChannelMembers, useMembers } from "@/components/workspace/queries";
+import { useChannelChanges } from "@/components/workspace/use-channel-changes";
+import type { TChannelMember, TChannelView } from "@/lib/channels/schema";
+import { can } from "@/lib/permissions";
+import type { TMyWorkspace } from "@/lib/workspaces/schema";
+
+function AddPeopleForm({ channel, workspace, memberIds, onDone }: { channel: TChannelView; workspace: TMyWorkspace; memberIds: Set<string>; onDone: () => void }) {
+  const workspaceMembers = useMembers(workspace.slug);
+  const sendChange = useChannelChanges(channel.id);
+  const [selectedIds, setSelectedIds] = useState<string[]>([]);
+  const [isAdding, setAdding] = useState(false);
+  const [error, setError] = useState<string>();
+  const candidates = (workspaceMembers.data ?? []).filter((m) => m.status === "ACTIVE" && !memberIds.has(m.userId));
+
+  async function addPeople() {
+    setAdding(true);
+    setError(undefined);
+    try {
+      await sendChange(`/api/channels/${encodeURIComponent(channel.id)}/members`, { method: "POST", body: { userIds: selectedIds } });
+      onDone();
+    } catch (err) {
+      setError(describeError(err));
+      setAdding(false);
+    }
+  }
+
+  return (
+    <div className="space-y-3">
+      <h3 className="text-base font-semibold text-slate-900">Add people to {channel.name ? `#${channel.name}` : "this conversation"}</h3>
+      {error && <Alert>{error}</Alert>}
+      {workspaceMembers.isPending ? (
+        <LoadingRow label="Loading people…" />
+      ) : workspaceMembers.error ? (
+        <Alert>{describeError(workspaceMembers.error)}</Alert>
+      ) : (
+        <PeoplePicker people={candidates} selectedIds={selectedIds} onChange={setSelectedIds} searchLabel="Search people to add" autoFocus />
+      )}
+      <div className="flex justify-end gap-2">
+        <Button variant="secondary" onClick={onDone} disabled={isAdding}>
+          Cancel
+        </Button>
+        <Button onClick={addPeople} disabled={selectedIds.length === 0} isLoading={isAdding}>
+          Add {selectedIds.length > 0 ? selectedIds.length : ""} {selectedIds.length === 1 ? "person" : "people"}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+function PosterToggle({ channelId, member }: { channelId: string; member: TChannelMember }) {
+  const sendChange = useChannelChanges(channelId);
+  const [isSaving, setSaving] = useState(false);
+  const [error, setError] = useState<string>();
+  const toggle = async () => {
+    setSaving(true);
+    setError(undefined);
+    try {
+      await sendChange(`/api/channels/${encodeURIComponent(channelId)}/members/${encodeURIComponent(member.userId)}`, { method: "PATCH", body: { isPoster: !member.isPoster } });
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <label className="flex items-center gap-1.5 text-sm whitespace-nowrap text-slate-700" title={error}>
+      <input type="checkbox" checked={member.isPoster} disabled={isSaving} onChange={toggle} className="size-4 accent-[#1264a3]" aria-label={`${member.name} can post`} />
+      Can post
+      {error && <span className="sr-only">{error}</span>}
+    </label>
+  );
+}
+
+/** The people in a conversation: add (members), remove (creator or admins), name announcement posters (admins). */
+export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel: TChannelView; workspace: TMyWorkspace | undefined; myUserId?: string }) {
+  const members = useChannelMembers(channel.id);
+  const sendChange = useChannelChanges(channel.id);
+  const [isAdding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<TChannelMember | null>(null);
+  const [isRemoving, setIsRemoving] = useState(false);
+  const [removeError, setRemoveError] = useState<string>();
+
+  if (members.isPending) return <LoadingRow label="Loading members…" />;
+  if (members.error) return <Alert title="Could not load members">{describeError(members.error)}</Alert>;
+
+  const isDm = isDirectMessage(channel);
+  const role = workspace?.role;
+  const canAdd = !!workspace && !!role && channel.isMember && !isDm && !channel.archivedAt && can(role, "channels.add_members");
+  const canRemove = channel.canManage && !channel.isGeneral && !isDm;
+  const canNamePosters = channel.kind === "ANNOUNCEMENT" && !!role && can(role, "messages.post_announcement");
+
+  if (isAdding && workspace) {
+    return <AddPeopleForm channel={channel} workspace={workspace} memberIds={new Set(members.data.map((m) => m.userId))} onDone={() => setAdding(false)} />;
+  }
+
+  async function removeMember(member: TChannelMember) {
+    setIsRemoving(true);
+    setRemoveError(undefined);
+    try {
+      await sendChange(`/api/channels/${encodeURIComponent(channel.id)}/members/${encodeURIComponent(member.userId)}`, { method: "DELETE" });
+      setRemoving(null);
+    } catch (err) {
+      setRemoveError(describeError(err));
+    } finally {
+      setIsRemoving(false);
+    }
+  }
+
+  return (
+    <div className="space-y-3">
+      <div className="flex items-center justify-between gap-3">
+        <p className="text-sm text-slate-600">{members.data.length === 1 ? "1 member" : `${members.data.length} members`}</p>
+        {canAdd && (
+          <Button size="sm" variant="secondary" onClick={() => setAdding(true)}>
+            Add people
+          </Button>
+        )}
+      </div>
+      <ul aria-label="Channel members" className="divide-y divide-slate-100 rounded-lg border border-slate-200">
+        {members.data.map((member) => {
+          const isMe = member.userId === myUserId;
+          return (
+            <li key={member.userId} className="flex items-center gap-3 px-3 py-2.5">
+              <Avatar name={member.name} seed={member.userId} />
+              <div className="min-w-0 flex-1">
+                <div className="flex items-center gap-1.5">
+                  <span className="truncate text-[15px] font-semibold text-slate-900">{member.name}</span>
+                  {isMe && <span className="text-sm text-slate-500">(you)</span>}
+                  {member.isBot && <Badge>Bot</Badge>}
+                  {channel.kind === "ANNOUNCEMENT" && member.isPoster && !canNamePosters && <Badge tone="blue">Can post</Badge>}
+                </div>
+                <div className="truncate text-sm text-slate-500">{member.email}</div>
+              </div>
+              {canNamePosters && <PosterToggle channelId={channel.id} member={member} />}
+              {canRemove && !isMe && (
+                <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => setRemoving(member)} aria-label={`Remove ${member.name} from the channel`}>
+                  Remove
+                </Button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {removing && (
+        <ConfirmDialog
+          open
+          title={`Remove ${removing.name}?`}
+          confirmLabel="Remove"
+          isPending={isRemoving}
+          error={removeError}
+          onCancel={() => {
+            setRemoving(null);
+            setRemoveError(undefined);
+          }}
+          onConfirm={() => removeMember(removing)}
+        >
+          <p>
+            {removing.name} will no longer be in {channel.name ? `#${channel.name}` : "this conversation"}
+            {channel.kind === "PRIVATE" ? " and will not be able to see it." : "."}
+          </p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
