@@ -462,7 +462,7 @@ describe("races between edits and deletes", () => {
   // BUG (reported): editMessage checks `deletedAt` before its transaction and then updates the row
   // unconditionally, so an edit that loses the race to a delete writes its text back into the
   // deleted row and records a "message.updated" after the "message.deleted".
-  it.fails("a delete racing an edit always wins: the stored body stays erased", async () => {
+  it("a delete racing an edit always wins: the stored body stays erased", async () => {
     const channelId = await newRoom();
     for (let i = 0; i < 5; i++) {
       const msg = await send(alice, channelId, `draft ${i}`);
@@ -485,7 +485,7 @@ describe("races between edits and deletes", () => {
 
   // BUG (reported): deleteMessage has the same check-then-act gap, so two deletes of one message both
   // succeed and record two "message.deleted" changes; one sequential retry answers not_found.
-  it.fails("two simultaneous deletes of one message: one succeeds, the other is not_found", async () => {
+  it("two simultaneous deletes of one message: one succeeds, the other is not_found", async () => {
     const channelId = await newRoom();
     for (let i = 0; i < 3; i++) {
       const msg = await send(bob, channelId, `to delete ${i}`);

@@ -205,11 +205,8 @@ export async function joinChannel({ actor, channelId }: { actor: TActor; channel
   if (access.membership) return getChannel({ actor, channelId });
   if (access.channel.kind !== "PUBLIC" && access.channel.kind !== "ANNOUNCEMENT") throw forbidden("This conversation is invite-only");
   if (access.channel.archivedAt) throw forbidden("This channel is archived");
-  await getDb().channelMember.upsert({
-    where: { channelId_userId: { channelId, userId: actor.userId } },
-    create: { channelId, userId: actor.userId, lastReadSeq: access.channel.lastSeq },
-    update: {},
-  });
+  // Idempotent under a double click: a concurrent join is not an error.
+  await getDb().channelMember.createMany({ data: [{ channelId, userId: actor.userId, lastReadSeq: access.channel.lastSeq }], skipDuplicates: true });
   publish({ kind: "channel.memberAdded", workspaceId: access.channel.workspaceId, channelId, userIds: [actor.userId] });
   return getChannel({ actor, channelId });
 }
@@ -264,7 +261,8 @@ export async function setChannelPoster({ actor, channelId, userId, input }: { ac
   assertCan(access.role, "messages.post_announcement", "Only admins can name posters");
   if (access.channel.kind !== "ANNOUNCEMENT") throw new AppError("validation_failed", "Posters are named only in announcement channels");
   await assertActiveMembers(access.channel.workspaceId, [userId]);
-  await getDb().channelMember.upsert({ where: { channelId_userId: { channelId, userId } }, create: { channelId, userId, isPoster: data.isPoster }, update: { isPoster: data.isPoster } });
+  await getDb().channelMember.createMany({ data: [{ channelId, userId, isPoster: data.isPoster }], skipDuplicates: true });
+  await getDb().channelMember.updateMany({ where: { channelId, userId }, data: { isPoster: data.isPoster } });
   publish({ kind: "channel.memberAdded", workspaceId: access.channel.workspaceId, channelId, userIds: [userId] });
   publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId });
   return listChannelMembers({ actor, channelId });

@@ -1,7 +1,8 @@
 import { getDb, type Prisma } from "@/lib/db";
 import type { TMessage, TReactionSummary } from "@/lib/messages/schema";
 
-export const messageSelect = {
+/** The message's own columns, without relations. */
+export const messageScalarSelect = {
   id: true,
   channelId: true,
   seq: true,
@@ -14,9 +15,22 @@ export const messageSelect = {
   deletedAt: true,
   createdAt: true,
   senderId: true,
-  sender: { select: { id: true, name: true, avatarUrl: true, isBot: true } },
+} satisfies Prisma.MessageSelect;
+
+export const senderSelect = { id: true, name: true, avatarUrl: true, isBot: true } satisfies Prisma.UserSelect;
+
+export const messageSelect = {
+  ...messageScalarSelect,
+  sender: { select: senderSelect },
   reactions: { select: { emoji: true, userId: true }, orderBy: { createdAt: "asc" } },
 } satisfies Prisma.MessageSelect;
+
+/** The sender fields a message carries. */
+export async function findSender(userId: string) {
+  const sender = await getDb().user.findUnique({ where: { id: userId }, select: senderSelect });
+  if (!sender) throw new Error(`user ${userId} vanished`);
+  return sender;
+}
 
 type TMessageRow = Prisma.MessageGetPayload<{ select: typeof messageSelect }>;
 type TTx = Prisma.TransactionClient;

@@ -39,14 +39,17 @@ export async function sendMessage({ actor, input }: { actor: TActor; input: unkn
     if (!root || root.channelId !== data.channelId || root.deletedAt) throw notFound("Thread not found");
     if (root.threadRootId) throw new AppError("validation_failed", "Reply to the thread's first message, not to a reply");
   }
+  const sender = await repo.findSender(actor.userId);
   let created: { message: repo.TMessageRow; rootUpdate?: repo.TMessageRow; rootSeq?: number };
   try {
+    // Keep the locked section short: the channel row is locked from nextSeq until commit.
     created = await getDb().$transaction(async (tx) => {
       const seq = await repo.nextSeq(tx, data.channelId, !data.threadRootId);
-      const message = await tx.message.create({
+      const row = await tx.message.create({
         data: { channelId: data.channelId, seq, senderId: actor.userId, clientMsgId: data.clientMsgId ?? null, body: data.body, threadRootId: data.threadRootId ?? null },
-        select: repo.messageSelect,
+        select: repo.messageScalarSelect,
       });
+      const message = { ...row, sender, reactions: [] };
       await repo.insertEvent(tx, { channelId: data.channelId, seq, type: "message.created", messageId: message.id });
       // Your own message is read by you.
       await tx.channelMember.updateMany({ where: { channelId: data.channelId, userId: actor.userId, lastReadSeq: { lt: seq } }, data: { lastReadSeq: seq } });
@@ -90,7 +93,9 @@ export async function editMessage({ actor, input }: { actor: TActor; input: unkn
   if (row.body === data.body) return repo.toMessage(row);
   const updated = await getDb().$transaction(async (tx) => {
     const seq = await repo.nextSeq(tx, row.channelId, false);
-    await tx.message.update({ where: { id: row.id }, data: { body: data.body, editedAt: new Date() } });
+    // Re-checked under the channel lock: a delete that committed meanwhile wins.
+    const res = await tx.message.updateMany({ where: { id: row.id, deletedAt: null }, data: { body: data.body, editedAt: new Date() } });
+    if (res.count !== 1) throw notFound("Message not found");
     await repo.insertEvent(tx, { channelId: row.channelId, seq, type: "message.updated", messageId: row.id });
     const message = await tx.message.findUniqueOrThrow({ where: { id: row.id }, select: repo.messageSelect });
     return { message, seq };
@@ -108,7 +113,9 @@ export async function deleteMessage({ actor, input }: { actor: TActor; input: un
   if (access.channel.archivedAt) throw forbidden("This channel is archived; it is read-only");
   const deleted = await getDb().$transaction(async (tx) => {
     const seq = await repo.nextSeq(tx, row.channelId, false);
-    await tx.message.update({ where: { id: row.id }, data: { body: "", deletedAt: new Date() } });
+    // Re-checked under the channel lock, so two deletes (or a delete and an edit) cannot both win.
+    const res = await tx.message.updateMany({ where: { id: row.id, deletedAt: null }, data: { body: "", deletedAt: new Date() } });
+    if (res.count !== 1) throw notFound("Message not found");
     await tx.reaction.deleteMany({ where: { messageId: row.id } });
     await repo.insertEvent(tx, { channelId: row.channelId, seq, type: "message.deleted", messageId: row.id });
     const message = await tx.message.findUniqueOrThrow({ where: { id: row.id }, select: repo.messageSelect });

@@ -116,7 +116,7 @@ export async function updateMember({ actor, slug, userId, input }: { actor: TAct
     const general = await repo.findGeneralChannel(tx, workspace.id);
     if (general && data.role && data.role !== target.role) {
       if (data.role === "GUEST") await tx.channelMember.deleteMany({ where: { channelId: general.id, userId } });
-      else if (target.role === "GUEST") await tx.channelMember.upsert({ where: { channelId_userId: { channelId: general.id, userId } }, create: { channelId: general.id, userId }, update: {} });
+      else if (target.role === "GUEST") await tx.channelMember.createMany({ data: [{ channelId: general.id, userId }], skipDuplicates: true });
     }
     return { m, generalId: general?.id };
   });
@@ -238,14 +238,15 @@ export async function addMemberDirect({ workspaceSlug, userId, role }: { workspa
   const ws = await repo.findWorkspaceBySlug(workspaceSlug);
   if (!ws) throw notFound(`Workspace "${workspaceSlug}" not found`);
   const generalId = await getDb().$transaction(async (tx) => {
-    await tx.workspaceMember.upsert({ where: { workspaceId_userId: { workspaceId: ws.id, userId } }, create: { workspaceId: ws.id, userId, role }, update: { role, status: "ACTIVE" } });
+    await tx.workspaceMember.createMany({ data: [{ workspaceId: ws.id, userId, role }], skipDuplicates: true });
+    await tx.workspaceMember.update({ where: { workspaceId_userId: { workspaceId: ws.id, userId } }, data: { role, status: "ACTIVE" } });
     const general = await repo.findGeneralChannel(tx, ws.id);
     if (!general) return undefined;
     if (role === "GUEST") {
       await tx.channelMember.deleteMany({ where: { channelId: general.id, userId } });
       return undefined;
     }
-    await tx.channelMember.upsert({ where: { channelId_userId: { channelId: general.id, userId } }, create: { channelId: general.id, userId }, update: {} });
+    await tx.channelMember.createMany({ data: [{ channelId: general.id, userId }], skipDuplicates: true });
     return general.id;
   });
   publish({ kind: "workspace.memberAdded", workspaceId: ws.id, userId });
