@@ -1,5 +1,8 @@
-import { Spinner } from "@/components/ui/spinner";
+"use client";
+
 import { cn } from "@/components/ui/cn";
+import { Spinner } from "@/components/ui/spinner";
+import { useIsHydrated } from "@/components/ui/use-is-hydrated";
 
 type TButtonVariant = "primary" | "secondary" | "danger" | "ghost" | "link";
 type TButtonSize = "sm" | "md" | "lg";
@@ -25,12 +28,17 @@ export type TButtonProps = React.ComponentProps<"button"> & {
   isLoading?: boolean;
 };
 
-/** The one button: variants for intent, disabled with a spinner while its action runs. */
+/**
+ * The one button: variants for intent, disabled with a spinner while its action runs. A submit
+ * button stays disabled until the page is hydrated: before that a click would post the form
+ * natively, bypassing our handlers (and, for a GET form, putting a password in the URL).
+ */
 export function Button({ variant = "primary", size = "md", isLoading = false, disabled, className, children, type = "button", ...rest }: TButtonProps) {
+  const isHydrated = useIsHydrated();
   return (
     <button
       type={type}
-      disabled={disabled || isLoading}
+      disabled={disabled || isLoading || (type === "submit" && !isHydrated)}
       aria-busy={isLoading || undefined}
       className={cn(
         "inline-flex shrink-0 items-center justify-center rounded-md font-semibold whitespace-nowrap transition-colors",

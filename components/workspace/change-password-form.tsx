@@ -60,7 +60,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
   }
 
   return (
-    <form onSubmit={handleSubmit} noValidate aria-label="Change password" className="space-y-4">
+    <form method="post" onSubmit={handleSubmit} noValidate aria-label="Change password" className="space-y-4">
       {errors.form && <Alert>{errors.form}</Alert>}
       {isChanged && <Alert tone="success">Password changed. You are still signed in here; your other devices were signed out.</Alert>}
       {/* Lets password managers tie the new password to the right account. */}

@@ -65,8 +65,9 @@ export function LoginForm({ rawCallbackUrl, initialError }: { rawCallbackUrl?: s
     }
   }
 
+  // method="post": should the form ever be sent natively, the password stays out of the URL.
   return (
-    <form onSubmit={handleSubmit} noValidate className="space-y-5" aria-label="Sign in">
+    <form method="post" onSubmit={handleSubmit} noValidate className="space-y-5" aria-label="Sign in">
       {errors.form && <Alert>{errors.form}</Alert>}
       <TextField
         label="Email"

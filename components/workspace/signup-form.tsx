@@ -62,7 +62,7 @@ export function SignupForm({ rawCallbackUrl }: { rawCallbackUrl?: string }) {
   }
 
   return (
-    <form onSubmit={handleSubmit} noValidate className="space-y-5" aria-label="Create an account">
+    <form method="post" onSubmit={handleSubmit} noValidate className="space-y-5" aria-label="Create an account">
       {errors.form && <Alert>{errors.form}</Alert>}
       <TextField label="Full name" name="name" autoComplete="name" placeholder="e.g. Ada Lovelace or 王小明" value={values.name} onChange={update("name")} error={errors.fields.name} maxLength={80} autoFocus />
       <TextField

@@ -1,0 +1,310 @@
+/**
+ * Onboarding journeys: signing up and in, creating a workspace, inviting people, managing members,
+ * and the workspace dialogs. Two people means two browser contexts.
+ *
+ * Things the chat shell (built separately) renders are reached through its sidebar buttons; where
+ * a journey only needs to know that someone arrived in a workspace, it checks the URL and the API.
+ */
+import type { APIRequestContext, Browser, BrowserContext, Page } from "@playwright/test";
+import { expect, makeUniqueEmail, test, type TTestUser } from "./fixtures";
+
+const strongPassword = "correct-horse-battery-staple";
+
+/** A unique, valid workspace slug. */
+function makeSlug(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/**
+ * Waits until React has hydrated the form: its submit button stays disabled until then, and typing
+ * into server-rendered inputs before that would be lost.
+ */
+async function waitForForm(page: Page, submitName: string) {
+  await expect(page.getByRole("button", { name: submitName })).toBeEnabled();
+}
+
+/**
+ * Next's dev server compiles each route on its first visit, which can take longer than an
+ * assertion's timeout on a small machine. Visit every route once, signed out and in, first.
+ */
+async function warmUpRoutes(browser: Browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const hydrated = () => page.waitForFunction(() => "next" in window, undefined, { timeout: 120_000 });
+  for (const path of ["/login", "/signup", "/invite/warm-up-token-that-does-not-exist"]) {
+    await page.goto(path, { timeout: 120_000 });
+    await hydrated();
+  }
+  await waitForForm(page, "Create account").catch(() => undefined);
+  const signup = await context.request.post("/api/auth/signup", { data: { name: "Warm-up", email: makeUniqueEmail("warm-up"), password: strongPassword } });
+  const { user } = (await signup.json()) as { user: { email: string } };
+  await page.goto("/login", { timeout: 120_000 });
+  await hydrated();
+  await waitForForm(page, "Sign in");
+  await new LoginPage(page).signIn(user.email, strongPassword);
+  await page.waitForURL(/\/workspaces$/, { timeout: 120_000 });
+  const slug = await createWorkspaceViaApi(context.request, "Warm-up");
+  for (const path of ["/workspaces", "/profile", `/w/${slug}/settings`, `/w/${slug}`, "/"]) {
+    await page.goto(path, { timeout: 120_000 });
+    await hydrated();
+  }
+  await context.close();
+}
+
+/** The /signup form. */
+class SignupPage {
+  constructor(readonly page: Page) {}
+
+  async fill(person: { name: string; email: string; password: string }) {
+    await waitForForm(this.page, "Create account");
+    await this.page.getByLabel("Full name").fill(person.name);
+    await this.page.getByLabel("Email").fill(person.email);
+    await this.page.getByLabel("Password", { exact: true }).fill(person.password);
+  }
+
+  async submit() {
+    await this.page.getByRole("button", { name: "Create account" }).click();
+  }
+}
+
+/** The /login form. */
+class LoginPage {
+  constructor(readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto("/login");
+  }
+
+  async signIn(email: string, password: string) {
+    await waitForForm(this.page, "Sign in");
+    await this.page.getByLabel("Email").fill(email);
+    await this.page.getByLabel("Password", { exact: true }).fill(password);
+    await this.page.getByRole("button", { name: "Sign in" }).click();
+  }
+}
+
+/** /w/<slug>/settings. */
+class SettingsPage {
+  constructor(
+    readonly page: Page,
+    readonly slug: string,
+  ) {}
+
+  async goto() {
+    await this.page.goto(`/w/${this.slug}/settings`);
+    await expect(this.page.getByRole("heading", { name: "Members" })).toBeVisible();
+  }
+
+  /** Creates an invite link and returns its full URL as shown. */
+  async createInviteLink(): Promise<string> {
+    await this.page.getByRole("button", { name: "Create invite link" }).click();
+    const link = this.page.getByLabel("Invite link", { exact: true });
+    await expect(link).toHaveValue(/\/invite\/[A-Za-z0-9_-]{20,}$/);
+    return link.inputValue();
+  }
+
+  memberRow(name: string) {
+    return this.page.getByRole("row").filter({ hasText: name });
+  }
+}
+
+/** Creates a workspace over the API as the person signed in on `request`'s context. */
+async function createWorkspaceViaApi(request: APIRequestContext, name: string): Promise<string> {
+  const slug = makeSlug("ws");
+  const response = await request.post("/api/workspaces", { data: { name, slug } });
+  expect(response.status(), await response.text()).toBe(201);
+  return slug;
+}
+
+/** Creates an invite over the API; returns its token. */
+async function createInviteViaApi(request: APIRequestContext, slug: string): Promise<string> {
+  const response = await request.post(`/api/workspaces/${slug}/invites`, { data: {} });
+  expect(response.status(), await response.text()).toBe(201);
+  return ((await response.json()) as { token: string }).token;
+}
+
+/** Signs `user` in on a fresh context. */
+async function newSignedInContext(browser: Browser, user: TTestUser): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  await user.login(context);
+  return context;
+}
+
+/** Owner A with a workspace, and member B who joined it by invite; each signed in on their own context. */
+async function setUpTwoPeople(browser: Browser, users: { create: (input?: { name?: string }) => Promise<TTestUser> }, names: { a: string; b: string }) {
+  const owner = await users.create({ name: names.a });
+  const member = await users.create({ name: names.b });
+  const ownerContext = await newSignedInContext(browser, owner);
+  const memberContext = await newSignedInContext(browser, member);
+  const slug = await createWorkspaceViaApi(ownerContext.request, `Team of ${names.a}`);
+  const token = await createInviteViaApi(ownerContext.request, slug);
+  const accepted = await memberContext.request.post(`/api/invites/${token}`);
+  expect(accepted.ok(), await accepted.text()).toBeTruthy();
+  return { owner, member, ownerContext, memberContext, slug };
+}
+
+test.describe("onboarding", () => {
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(300_000);
+    await warmUpRoutes(browser);
+  });
+
+  test("sign up, create a workspace, invite a teammate who signs up through the link and lands in it", async ({ page, browser }) => {
+    // Person A signs up through the UI.
+    const alice = { name: "Alice 陈", email: makeUniqueEmail("alice"), password: strongPassword };
+    await page.goto("/signup");
+    const aliceSignup = new SignupPage(page);
+    await aliceSignup.fill(alice);
+    await aliceSignup.submit();
+    await expect(page).toHaveURL(/\/workspaces$/);
+    await expect(page.getByText("You are not in any workspace yet")).toBeVisible();
+
+    // A Chinese workspace name has no Latin letters: the URL falls back to team-xxxx.
+    const workspaceName = "设计团队";
+    await page.getByLabel("Workspace name").fill(workspaceName);
+    const slugInput = page.getByLabel("Workspace URL");
+    await expect(slugInput).toHaveValue(/^team-[a-z0-9]{4}$/);
+    // Make it unique across runs sharing a server, by typing our own.
+    const slug = makeSlug("design");
+    await slugInput.fill(slug);
+    await page.getByRole("button", { name: "Create workspace" }).click();
+    await expect(page).toHaveURL(new RegExp(`/w/${slug}(/|$)`));
+
+    // A creates an invite link in the settings.
+    const settings = new SettingsPage(page, slug);
+    await settings.goto();
+    const inviteUrl = await settings.createInviteLink();
+    await expect(page.getByRole("cell", { name: /Anyone with the link/ })).toBeVisible();
+
+    // Person B, in another browser context, opens the link signed out and creates an account.
+    const bobContext = await browser.newContext();
+    const bobPage = await bobContext.newPage();
+    await bobPage.goto(inviteUrl);
+    await expect(bobPage.getByRole("heading", { name: workspaceName })).toBeVisible();
+    await expect(bobPage.getByText(/Alice 陈\s*invited you to join/)).toBeVisible();
+    await bobPage.getByRole("link", { name: "Create an account" }).click();
+    await expect(bobPage).toHaveURL(/\/signup\?callbackUrl=%2Finvite%2F/);
+    const bob = { name: "Bob 王", email: makeUniqueEmail("bob"), password: strongPassword };
+    const bobSignup = new SignupPage(bobPage);
+    await bobSignup.fill(bob);
+    await bobSignup.submit();
+
+    // Back on the invite, now signed in: join.
+    await expect(bobPage).toHaveURL(/\/invite\//);
+    await bobPage.getByRole("button", { name: `Join ${workspaceName}` }).click();
+    await expect(bobPage).toHaveURL(new RegExp(`/w/${slug}(/|$)`));
+    const bobWorkspaces = await bobContext.request.get("/api/workspaces");
+    const { workspaces } = (await bobWorkspaces.json()) as { workspaces: { slug: string; role: string }[] };
+    expect(workspaces).toContainEqual(expect.objectContaining({ slug, role: "MEMBER" }));
+
+    // A sees B among the members, and the invite marked as accepted.
+    await settings.goto();
+    await expect(settings.memberRow(bob.name)).toBeVisible();
+    await expect(page.getByRole("row").filter({ hasText: "Anyone with the link" }).getByText("Accepted")).toBeVisible();
+    await bobContext.close();
+  });
+
+  test("a wrong password shows the generic error and keeps the email typed", async ({ page, users }) => {
+    const carol = await users.create({ name: "Carol" });
+    const login = new LoginPage(page);
+    await login.goto();
+    await login.signIn(carol.email, "not-the-password");
+    await expect(page.getByRole("alert")).toHaveText("Incorrect email or password");
+    await expect(page.getByLabel("Email")).toHaveValue(carol.email);
+    await expect(page).toHaveURL(/\/login/);
+
+    // The right password then works and keeps the callback.
+    await page.goto("/login?callbackUrl=%2Fprofile");
+    await login.signIn(carol.email, carol.password);
+    await expect(page).toHaveURL(/\/profile$/);
+  });
+
+  test("signing up with an email that is taken shows it next to the email and keeps what was typed", async ({ page, users }) => {
+    const dave = await users.create({ name: "Dave" });
+    await page.goto("/signup");
+    const signup = new SignupPage(page);
+    await signup.fill({ name: "另一个 Dave", email: dave.email, password: strongPassword });
+    await signup.submit();
+    await expect(page.getByText("An account with this email already exists")).toBeVisible();
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByLabel("Full name")).toHaveValue("另一个 Dave");
+    await expect(page.getByLabel("Password", { exact: true })).toHaveValue(strongPassword);
+  });
+
+  test("an invite that was already used says so", async ({ browser, users }) => {
+    const { ownerContext, memberContext, slug } = await setUpTwoPeople(browser, users, { a: "Erin", b: "Frank" });
+    const token = await createInviteViaApi(ownerContext.request, slug);
+    const third = await users.create({ name: "Grace" });
+    const thirdContext = await newSignedInContext(browser, third);
+    expect((await thirdContext.request.post(`/api/invites/${token}`)).ok()).toBeTruthy();
+
+    // Someone else opens the same link: used, and no Join button.
+    const page = await memberContext.newPage();
+    await page.goto(`/invite/${token}`);
+    await expect(page.getByText("This invite has already been used")).toBeVisible();
+    await expect(page.getByRole("button", { name: /^Join / })).toHaveCount(0);
+    await Promise.all([ownerContext.close(), memberContext.close(), thirdContext.close()]);
+  });
+
+  test("an admin deactivates a member, whose next page load lands on /login", async ({ browser, users }) => {
+    const { member, ownerContext, memberContext, slug } = await setUpTwoPeople(browser, users, { a: "Heidi", b: "Ivan 李" });
+    const memberPage = await memberContext.newPage();
+    const memberSettings = new SettingsPage(memberPage, slug);
+    await memberSettings.goto();
+    // Members see the list read-only.
+    await expect(memberPage.getByRole("button", { name: /^Deactivate / })).toHaveCount(0);
+
+    const ownerPage = await ownerContext.newPage();
+    const ownerSettings = new SettingsPage(ownerPage, slug);
+    await ownerSettings.goto();
+    await ownerPage.getByRole("button", { name: `Deactivate ${member.name}` }).click();
+    const confirm = ownerPage.getByRole("dialog", { name: `Deactivate ${member.name}?` });
+    await confirm.getByRole("button", { name: "Deactivate", exact: true }).click();
+    await expect(confirm).toBeHidden();
+    await expect(ownerSettings.memberRow(member.name).getByText("Deactivated")).toBeVisible();
+
+    await memberPage.reload();
+    await expect(memberPage).toHaveURL(/\/login\?callbackUrl=/);
+    await Promise.all([ownerContext.close(), memberContext.close()]);
+  });
+
+  test("a private channel created by one person is not in another's browse dialog", async ({ browser, users }) => {
+    const { ownerContext, memberContext, slug } = await setUpTwoPeople(browser, users, { a: "Judy", b: "Mallory" });
+    const suffix = Date.now().toString(36);
+    const privateName = `机密-${suffix}`;
+    const publicName = `公开-${suffix}`;
+
+    // A creates both channels through the create-channel dialog in the workspace sidebar.
+    const ownerPage = await ownerContext.newPage();
+    await ownerPage.goto(`/w/${slug}`);
+    for (const [name, kind] of [
+      [privateName, "Private"],
+      [publicName, "Public"],
+    ] as const) {
+      await ownerPage.getByRole("button", { name: "Create channel" }).click();
+      const dialog = ownerPage.getByRole("dialog", { name: "Create a channel" });
+      await dialog.getByLabel("Name").fill(name);
+      await expect(dialog.getByText(`#${name}`)).toBeVisible();
+      await dialog.getByRole("radio", { name: new RegExp(`^${kind}`) }).check();
+      await dialog.getByRole("button", { name: "Create channel" }).click();
+      await expect(dialog).toBeHidden();
+    }
+
+    // B browses: the public channel is there, the private one is not.
+    const memberPage = await memberContext.newPage();
+    await memberPage.goto(`/w/${slug}`);
+    await memberPage.getByRole("button", { name: /browse channels/i }).click();
+    const browse = memberPage.getByRole("dialog", { name: "Browse channels" });
+    await expect(browse.getByText(`#${publicName}`)).toBeVisible();
+    await expect(browse.getByText(`#${privateName}`)).toHaveCount(0);
+    // Searching for it finds nothing either.
+    await browse.getByLabel("Search channels").fill("机密");
+    await expect(browse.getByText(/No channels match/)).toBeVisible();
+
+    // And B can join the public one from the dialog.
+    await browse.getByLabel("Search channels").fill("公开");
+    await browse.getByRole("button", { name: `Join #${publicName}` }).click();
+    await expect(memberPage).toHaveURL(new RegExp(`/w/${slug}/c/`));
+    await Promise.all([ownerContext.close(), memberContext.close()]);
+  });
+});
