@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import type { TChannelView } from "@/lib/channels/schema";
 import { api, ApiError } from "@/lib/client/api";
+import { loadTimeline } from "@/lib/client/channel-sync";
 import { queryKeys } from "@/lib/client/query-keys";
 import type { TMe } from "@/lib/client/types";
 
@@ -27,6 +28,22 @@ export function useSidebarChannels(slug: string) {
   return useQuery({
     queryKey: queryKeys.sidebarChannels(slug),
     queryFn: async ({ signal }) => (await api<{ channels: TChannelView[] }>(`/api/workspaces/${encodeURIComponent(slug)}/channels`, { signal })).channels,
+    retry: shouldRetryQuery,
+  });
+}
+
+/**
+ * A conversation's timeline, loaded once at its newest page; afterwards only socket changes,
+ * catch-up and older pages change it (never a refetch, which would lose the scroll window).
+ */
+export function useTimeline(channelId: string) {
+  return useQuery({
+    queryKey: queryKeys.timeline(channelId),
+    queryFn: () => loadTimeline(channelId),
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 10 * 60_000,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
     retry: shouldRetryQuery,
   });
 }

@@ -1,0 +1,122 @@
+"use client";
+/**
+ * One conversation: header, the message list with my unsent messages at the end, and the composer
+ * (or the reason there is none). While it is open and the tab is visible, it marks what I have seen
+ * as read, so the sidebar badge clears here and in my other tabs.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { LoadingRow } from "@/components/ui/spinner";
+import { useChat } from "@/components/chat/chat-provider";
+import { ChannelFooter } from "@/components/chat/channel-footer";
+import { ChannelHeader } from "@/components/chat/channel-header";
+import { MessageList } from "@/components/chat/message-list";
+import { OpenNavButton } from "@/components/chat/workspace-shell";
+import { ChannelDetailsDialog } from "@/components/workspace/channel-details-dialog";
+import { useChannel } from "@/components/workspace/queries";
+import type { TChannelView } from "@/lib/channels/schema";
+import { ApiError } from "@/lib/client/api";
+import { markChannelRead } from "@/lib/client/message-actions";
+import type { TOutboxEntry } from "@/lib/client/outbox";
+import { useTimeline } from "@/lib/client/queries";
+import { recordRead } from "@/lib/client/sidebar-cache";
+import { getReadPosition, type TTimeline } from "@/lib/client/timeline";
+
+const NO_ENTRIES: readonly TOutboxEntry[] = [];
+
+/** My unsent messages in this conversation, live from the outbox. */
+function usePendingMessages(channelId: string): readonly TOutboxEntry[] {
+  const { outbox } = useChat();
+  const all = useSyncExternalStore(outbox.subscribe, outbox.list, () => NO_ENTRIES);
+  return useMemo(() => {
+    const mine = all.filter((e) => e.channelId === channelId);
+    return mine.length ? mine : NO_ENTRIES;
+  }, [all, channelId]);
+}
+
+/** Marks the conversation read up to what is shown, now and whenever more arrives while the tab is visible. */
+function useMarkReadWhileVisible(channel: TChannelView | undefined, timeline: TTimeline | undefined): void {
+  const queryClient = useQueryClient();
+  const lastMarkedRef = useRef(0);
+  const channelId = channel?.id;
+  const isMember = !!channel?.isMember;
+  const position = timeline ? getReadPosition(timeline) : 0;
+
+  useEffect(() => {
+    if (!channelId || !isMember || position === 0) return;
+    const markIfVisible = () => {
+      if (document.visibilityState !== "visible" || position <= lastMarkedRef.current) return;
+      lastMarkedRef.current = position;
+      recordRead(queryClient, channelId, position);
+      markChannelRead(channelId, position).catch(() => {
+        lastMarkedRef.current = 0; // Try again on the next change or visit.
+      });
+    };
+    markIfVisible();
+    document.addEventListener("visibilitychange", markIfVisible);
+    return () => document.removeEventListener("visibilitychange", markIfVisible);
+  }, [queryClient, channelId, isMember, position]);
+}
+
+function ChannelUnavailable() {
+  const { slug } = useChat();
+  return (
+    <div className="flex flex-1 flex-col">
+      <div className="flex h-14 items-center border-b border-slate-200 px-4">
+        <OpenNavButton />
+      </div>
+      <div className="flex flex-1 flex-col items-center justify-center gap-2 p-6 text-center">
+        <h1 className="text-lg font-bold">This conversation is not available</h1>
+        <p className="max-w-sm text-slate-600">It does not exist, or you do not have access to it.</p>
+        <Link href={`/w/${encodeURIComponent(slug)}`} className="font-semibold text-[#1264a3] hover:underline">
+          Back to the workspace
+        </Link>
+      </div>
+    </div>
+  );
+}
+
+function LoadFailed({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  return (
+    <div role="alert" className="flex h-full flex-col items-center justify-center gap-2 text-sm text-slate-600">
+      <p>Could not load this conversation: {error instanceof Error ? error.message : "unknown error"}</p>
+      <button type="button" onClick={onRetry} className="font-semibold text-[#1264a3] hover:underline">
+        Try again
+      </button>
+    </div>
+  );
+}
+
+export function ChannelView({ channelId }: { channelId: string }) {
+  const { me } = useChat();
+  const channelQuery = useChannel(channelId);
+  const timelineQuery = useTimeline(channelId);
+  const pending = usePendingMessages(channelId);
+  const [isDetailsOpen, setDetailsOpen] = useState(false);
+  const channel = channelQuery.data;
+  useMarkReadWhileVisible(channel, timelineQuery.data);
+
+  const isUnavailable = [channelQuery.error, timelineQuery.error].some((e) => e instanceof ApiError && (e.status === 404 || e.status === 403));
+  if (isUnavailable) return <ChannelUnavailable />;
+  if (!channel) {
+    return channelQuery.isError ? <LoadFailed error={channelQuery.error} onRetry={() => void channelQuery.refetch()} /> : <LoadingRow />;
+  }
+
+  return (
+    <div className="flex min-h-0 flex-1 flex-col" data-testid="channel-view" data-channel-id={channel.id}>
+      <ChannelHeader channel={channel} myName={me.name} onOpenDetails={() => setDetailsOpen(true)} />
+      <div className="min-h-0 flex-1">
+        {timelineQuery.data ? (
+          <MessageList channel={channel} timeline={timelineQuery.data} pending={pending} />
+        ) : timelineQuery.isError ? (
+          <LoadFailed error={timelineQuery.error} onRetry={() => void timelineQuery.refetch()} />
+        ) : (
+          <LoadingRow label="Loading messages…" />
+        )}
+      </div>
+      <ChannelFooter channel={channel} />
+      <ChannelDetailsDialog channelId={channel.id} open={isDetailsOpen} onClose={() => setDetailsOpen(false)} />
+    </div>
+  );
+}

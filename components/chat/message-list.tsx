@@ -1,0 +1,183 @@
+"use client";
+/**
+ * The virtualised message list (react-virtuoso). Opens at the newest message, loads older pages as
+ * the reader nears the top (prepending keeps the scroll position through `firstItemIndex`), follows
+ * new messages while the reader is at the bottom, and jumps down when I send.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Spinner } from "@/components/ui/spinner";
+import { useChat } from "@/components/chat/chat-provider";
+import { ChannelGlyph, getChannelTitle, isDirectMessage } from "@/components/chat/channel-identity";
+import { MessageBody } from "@/components/chat/message-body";
+import { MessageItem } from "@/components/chat/message-item";
+import { buildRows, getRowAuthor, isContinuation, isDifferentDay, type TMessageRow } from "@/components/chat/message-rows";
+import type { TChannelView } from "@/lib/channels/schema";
+import { deleteMessage } from "@/lib/client/message-actions";
+import type { TOutboxEntry } from "@/lib/client/outbox";
+import type { TTimeline } from "@/lib/client/timeline";
+import type { TMessage } from "@/lib/messages/schema";
+
+/** Virtuoso counts item indexes from here down as older pages are prepended; any large number works. */
+const FIRST_ITEM_INDEX = 1_000_000_000;
+
+type TListContext = { channel: TChannelView; myName: string; hasOlder: boolean; isLoadingOlder: boolean; olderError: string | null; onRetryOlder: () => void };
+
+/** Top of the list: a spinner while older history loads, or the start of the conversation. */
+function ListHeader({ context }: { context: TListContext }) {
+  const { channel, myName, hasOlder, isLoadingOlder, olderError, onRetryOlder } = context;
+  if (olderError) {
+    return (
+      <p className="flex justify-center gap-2 py-4 text-sm text-red-600">
+        Could not load older messages.
+        <button type="button" className="font-semibold text-[#1264a3] hover:underline" onClick={onRetryOlder}>
+          Retry
+        </button>
+      </p>
+    );
+  }
+  if (hasOlder || isLoadingOlder) {
+    return (
+      <div role="status" data-testid="loading-older" className="flex items-center justify-center gap-2 py-4 text-sm text-slate-500">
+        <Spinner /> Loading older messages…
+      </div>
+    );
+  }
+  const title = getChannelTitle(channel, myName);
+  return (
+    <div data-testid="channel-start" className="px-5 pt-10 pb-4">
+      <div className="mb-2 flex size-12 items-center justify-center rounded-lg bg-slate-100 text-slate-600">
+        <ChannelGlyph channel={channel} className="size-6" />
+      </div>
+      <h2 className="text-xl font-bold break-words text-slate-900">{isDirectMessage(channel) ? title : `#${title}`}</h2>
+      <p className="mt-1 text-[15px] text-slate-600">
+        {isDirectMessage(channel) ? `This is the very beginning of your conversation with ${title}.` : `This is the very beginning of the #${title} channel.`}
+      </p>
+      {channel.description && (
+        <div className="mt-2 text-slate-600">
+          <MessageBody body={channel.description} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ListFooter() {
+  return <div className="h-3" />;
+}
+
+const listComponents = { Header: ListHeader, Footer: ListFooter };
+
+export function MessageList({ channel, timeline, pending }: { channel: TChannelView; timeline: TTimeline; pending: readonly TOutboxEntry[] }) {
+  const { me, role, channelSync, outbox } = useChat();
+  const virtuosoRef = useRef<VirtuosoHandle>(null);
+  const rows = useMemo(() => buildRows(timeline.messages, pending), [timeline.messages, pending]);
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const [isLoadingOlder, setLoadingOlder] = useState(false);
+  const [olderError, setOlderError] = useState<string | null>(null);
+  const [messageToDelete, setMessageToDelete] = useState<TMessage | null>(null);
+  const [deleteError, setDeleteError] = useState<string | undefined>();
+  const [isDeleting, setDeleting] = useState(false);
+
+  const isAdmin = role === "OWNER" || role === "ADMIN";
+  const isWritable = channel.isMember && !channel.archivedAt;
+  const firstItemIndex = FIRST_ITEM_INDEX - timeline.prependedCount;
+
+  const loadOlder = useCallback(() => {
+    if (!timeline.hasOlder || isLoadingOlder) return;
+    setLoadingOlder(true);
+    setOlderError(null);
+    channelSync
+      .loadOlder(channel.id)
+      .catch((err: unknown) => setOlderError(err instanceof Error ? err.message : "Failed"))
+      .finally(() => setLoadingOlder(false));
+  }, [channelSync, channel.id, timeline.hasOlder, isLoadingOlder]);
+
+  // I just sent something: show it, wherever I had scrolled to.
+  const newestPendingId = pending.at(-1)?.clientMsgId;
+  useEffect(() => {
+    if (newestPendingId) virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end" });
+  }, [newestPendingId]);
+
+  const confirmDelete = async () => {
+    if (!messageToDelete) return;
+    setDeleting(true);
+    setDeleteError(undefined);
+    try {
+      channelSync.applyAcknowledged(await deleteMessage(messageToDelete.id));
+      setMessageToDelete(null);
+    } catch (err) {
+      setDeleteError(err instanceof Error ? err.message : "Could not delete");
+    } finally {
+      setDeleting(false);
+    }
+  };
+
+  const stopEditing = useCallback(() => setEditingId(null), []);
+  const openDeleteConfirm = useCallback((message: TMessage) => {
+    setDeleteError(undefined);
+    setMessageToDelete(message);
+  }, []);
+  const retrySend = useCallback((clientMsgId: string) => outbox.retry(clientMsgId), [outbox]);
+  const discardUnsent = useCallback((clientMsgId: string) => outbox.remove(clientMsgId), [outbox]);
+
+  const renderRow = (index: number, row: TMessageRow) => {
+    const previous = rows[index - firstItemIndex - 1];
+    const isMine = getRowAuthor(row, me).senderId === me.id;
+    return (
+      <MessageItem
+        row={row}
+        me={me}
+        isContinuation={isContinuation(previous, row, me)}
+        showDayDivider={!previous || isDifferentDay(getRowAuthor(previous, me).createdAt, getRowAuthor(row, me).createdAt)}
+        canEdit={isWritable && isMine}
+        canDelete={isWritable && (isMine || isAdmin)}
+        isEditing={row.kind === "stored" && row.message.id === editingId}
+        onStartEdit={setEditingId}
+        onStopEdit={stopEditing}
+        onDelete={openDeleteConfirm}
+        onRetry={retrySend}
+        onDiscard={discardUnsent}
+      />
+    );
+  };
+
+  return (
+    <>
+      <Virtuoso<TMessageRow, TListContext>
+        ref={virtuosoRef}
+        data-testid="message-list"
+        className="h-full"
+        data={rows}
+        context={{ channel, myName: me.name, hasOlder: timeline.hasOlder, isLoadingOlder, olderError, onRetryOlder: loadOlder }}
+        components={listComponents}
+        firstItemIndex={firstItemIndex}
+        initialTopMostItemIndex={{ index: "LAST", align: "end" }}
+        alignToBottom
+        computeItemKey={(_, row) => row.key}
+        itemContent={renderRow}
+        startReached={loadOlder}
+        followOutput={(isAtBottom) => (isAtBottom ? "auto" : false)}
+        atBottomThreshold={120}
+        increaseViewportBy={{ top: 800, bottom: 400 }}
+      />
+      <ConfirmDialog
+        open={!!messageToDelete}
+        title="Delete message"
+        confirmLabel="Delete"
+        isPending={isDeleting}
+        error={deleteError}
+        onConfirm={() => void confirmDelete()}
+        onCancel={() => setMessageToDelete(null)}
+      >
+        <p>Are you sure you want to delete this message? This cannot be undone.</p>
+        {messageToDelete && (
+          <div className="max-h-40 overflow-hidden rounded-md border border-slate-200 p-3">
+            <MessageBody body={messageToDelete.body} />
+          </div>
+        )}
+      </ConfirmDialog>
+    </>
+  );
+}
