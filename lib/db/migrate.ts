@@ -3,16 +3,20 @@
  * (`@prisma/schema-engine-wasm`), because the native engine the Prisma CLI wants cannot be downloaded
  * on offline machines (docs: /work/shared/docs/offline-env.md, "Prisma 7").
  *
- * - Same bookkeeping as `prisma migrate deploy`: the engine records each migration (with its checksum)
- *   in `_prisma_migrations`, so a machine with internet access can use the stock CLI on the same database.
- * - The `.wasm` is instantiated here with the imports of `schema_engine_bg.js` (the package's entry
- *   imports the `.wasm` as an ES module, which plain Node/tsx cannot load). The compiled module is kept on
- *   globalThis so the tsx-run server and Next's route bundles compile the 5 MB binary once per process.
- * - Calls are serialised per process (globalThis lock). On PostgreSQL, processes are serialised by a
- *   session advisory lock held on a separate connection for the whole run (the engine's own lock is not
- *   relied on).
- * - Engine logs never reach stdout: they go to stderr only when PARLEY_LOG_LEVEL=debug, and the last
- *   ones are attached to the error message when a migration fails.
+ * - Same bookkeeping as `prisma migrate deploy`: the engine records each migration (with the SHA-256 of
+ *   its file) in `_prisma_migrations`, so a machine with internet access can use the stock CLI too.
+ * - The `.wasm` is read from disk and instantiated here with the imports of `schema_engine_bg.js` (the
+ *   package's entry imports the `.wasm` as an ES module, which plain Node/tsx cannot load). The glue is
+ *   imported by its package specifier, so Next bundles it normally; the compiled WebAssembly.Module is
+ *   kept on globalThis, so tsx and Next's route bundles compile the 5 MB binary once per process.
+ * - Calls are serialised per process (queue on globalThis). On PostgreSQL, processes are serialised by a
+ *   session advisory lock held on a dedicated connection for the whole run. (The engine also runs
+ *   `pg_advisory_lock(72707369)`, but on a pooled connection that an idle timeout may close; ours is
+ *   the one relied on.)
+ * - Adapter fixes (see fixExecuteScript, relabelCharColumns): scripts run whole, like the native engine;
+ *   PGlite errors in a migration are no longer lost; `"char"` catalog columns are readable via adapter-pg.
+ * - Engine logs never reach stdout: everything goes to stderr when PARLEY_LOG_LEVEL=debug, and recent
+ *   warnings/errors are attached to the thrown error.
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
@@ -89,7 +93,7 @@ export async function loadSchemaEngine(): Promise<LoadedEngine> {
         } catch (e) {
           throw new Error(`Cannot read the Prisma schema engine (${file}): is @prisma/schema-engine-wasm installed? ${(e as Error).message}`);
         }
-        return WebAssembly.compile(bytes);
+        return WebAssembly.compile(new Uint8Array(bytes));
       })();
       const mod = await s.wasmModule;
       const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -116,16 +120,30 @@ export async function loadSchemaEngine(): Promise<LoadedEngine> {
   return loading;
 }
 
-/** Keeps the engine's log lines off stdout: debug → stderr, always → a small ring for error messages. */
+/**
+ * Keeps the engine's log lines off stdout: everything → stderr when PARLEY_LOG_LEVEL=debug; warnings and
+ * errors (shortened) are kept for the error message. INFO lines are noise there: they echo whole scripts.
+ */
 export function makeEngineLog(): { callback: (line: unknown) => void; recent: () => string } {
   const ring: string[] = [];
   const debug = process.env.PARLEY_LOG_LEVEL === "debug";
   return {
     callback: (line: unknown) => {
-      const text = typeof line === "string" ? line : JSON.stringify(line);
-      ring.push(text);
-      if (ring.length > 20) ring.shift();
+      const text = (typeof line === "string" ? line : JSON.stringify(line)).trim();
       if (debug) process.stderr.write(`[schema-engine] ${text}\n`);
+      let level = "";
+      let message = text;
+      try {
+        const parsed = JSON.parse(text) as { level?: string; fields?: { message?: string } };
+        level = parsed.level ?? "";
+        message = parsed.fields?.message ?? text;
+      } catch {
+        /* not JSON: keep as is */
+      }
+      if (level === "WARN" || level === "ERROR") {
+        ring.push(`${level} ${message.length > 300 ? `${message.slice(0, 300)}…` : message}`);
+        if (ring.length > 5) ring.shift();
+      }
     },
     recent: () => ring.join("\n"),
   };
@@ -147,6 +165,15 @@ export function engineErrorMessage(e: unknown, registry?: ErrorRegistryLike): st
     msg = typeof o.message === "string" ? o.message : typeof o.error === "string" ? o.error : JSON.stringify(e);
     if (o.error_code) msg = `${o.error_code}: ${msg}`;
   } else msg = String(e);
+  // Drop the engine's span trace ("   0: sql_schema_connector::… / with … / at …rs:113"), keeping the
+  // name of the migration that failed.
+  const failed = /migration_name="([^"]+)"/.exec(msg)?.[1];
+  msg = msg
+    .split("\n")
+    .filter((l) => !/^\s+(\d+: |with |at \S+\.rs:)/.test(l))
+    .join("\n")
+    .trim();
+  if (failed && !msg.includes(failed)) msg = `${failed}: ${msg}`;
   if (registry) {
     msg = msg.replace(/External error id#(\d+)/g, (whole, id: string) => {
       const rec = registry.consumeError(Number(id));
@@ -179,40 +206,73 @@ export async function readMigrationsList(baseDir: string): Promise<MigrationList
 }
 
 /**
- * PostgreSQL's internal `"char"` type (OID 18, array 1002), returned by catalog queries, has no Prisma
- * column type; @prisma/adapter-pg throws on it. Relabel such columns as text before the adapter maps them.
+ * PostgreSQL's internal `"char"` type (OID 18, array 1002), returned by some catalog queries, has no
+ * Prisma column type, so @prisma/adapter-pg throws UnsupportedNativeDataType on it. Relabel such
+ * columns as text (25 / 1009) in the raw results, before the adapter maps them (adapter and transactions).
  */
-export function relabelCharColumns(pool: { query: (...args: unknown[]) => unknown; connect?: (...args: unknown[]) => unknown }): void {
-  const fix = (res: unknown) => {
-    for (const r of Array.isArray(res) ? res : [res]) {
-      const fields = (r as { fields?: { dataTypeID: number }[] } | undefined)?.fields;
-      if (!fields) continue;
-      for (const f of fields) {
-        if (f.dataTypeID === 18) f.dataTypeID = 25;
-        else if (f.dataTypeID === 1002) f.dataTypeID = 1009;
+export function relabelCharColumns(adapter: object): void {
+  type IO = { performIO?: (q: unknown) => Promise<{ fields?: { dataTypeID: number }[]; rows?: unknown[][] }>; startTransaction?: (...a: unknown[]) => Promise<object> };
+  const a = adapter as IO;
+  const io = a.performIO;
+  if (typeof io === "function") {
+    a.performIO = async (q: unknown) => {
+      const res = await io.call(a, q);
+      const fields = res?.fields ?? [];
+      for (let i = 0; i < fields.length; i++) {
+        if (fields[i].dataTypeID === 18) fields[i].dataTypeID = 25;
+        else if (fields[i].dataTypeID === 1002) {
+          fields[i].dataTypeID = 1009;
+          // pg leaves "char"[] as an array literal ("{r,v}"); a text-array column must hold an array.
+          const parse = ((await import("pg")).default.types.getTypeParser as (oid: number) => (v: string) => unknown)(1009);
+          for (const row of res.rows ?? []) if (typeof row[i] === "string") row[i] = parse(row[i] as string);
+        }
       }
-    }
-    return res;
-  };
-  const wrapQuery = (target: { query: (...args: unknown[]) => unknown }) => {
-    const original = target.query.bind(target);
-    target.query = (...args: unknown[]) => {
-      const out = original(...args);
-      return out && typeof (out as Promise<unknown>).then === "function" ? (out as Promise<unknown>).then(fix) : out;
-    };
-  };
-  wrapQuery(pool);
-  if (pool.connect) {
-    const connect = pool.connect.bind(pool);
-    pool.connect = async (...args: unknown[]) => {
-      const client = (await connect(...args)) as { query: (...a: unknown[]) => unknown; __parleyCharFix?: boolean };
-      if (client && !client.__parleyCharFix) {
-        wrapQuery(client);
-        client.__parleyCharFix = true;
-      }
-      return client;
+      return res;
     };
   }
+  const start = a.startTransaction;
+  if (typeof start === "function") {
+    a.startTransaction = async (...args: unknown[]) => {
+      const tx = await start.apply(a, args);
+      relabelCharColumns(tx);
+      return tx;
+    };
+  }
+}
+
+/**
+ * Runs a migration script the way Prisma's native engine does on PostgreSQL: the whole file as one
+ * simple-protocol query (so PostgreSQL runs it in one implicit transaction, and `$$` function bodies or
+ * semicolons inside strings survive). Both adapters get this wrong for migrations:
+ * - pglite-prisma-adapter 0.7 does not await `exec`, so a failing migration is recorded as applied
+ *   and its error surfaces later as an unhandled rejection (crashing the process);
+ * - @prisma/adapter-pg splits the script on every ";" and runs the pieces one by one.
+ */
+export function fixExecuteScript(adapter: object, kind: MigrateTarget["kind"]): void {
+  const a = adapter as {
+    executeScript?: (script: string) => Promise<void>;
+    onError?: (e: unknown) => never;
+    client?: { exec?: (sql: string) => Promise<unknown> };
+    underlyingDriver?: () => { query?: (sql: string) => Promise<unknown> };
+  };
+  const run =
+    kind === "pglite"
+      ? (sql: string) => a.client!.exec!(sql)
+      : (sql: string) => {
+          const pool = a.underlyingDriver!();
+          return pool.query!(sql);
+        };
+  if (kind === "pglite" ? typeof a.client?.exec !== "function" : typeof a.underlyingDriver !== "function") {
+    throw new Error(`Unexpected ${kind} driver adapter shape: cannot run migration scripts safely (adapter version changed?)`);
+  }
+  a.executeScript = async (script: string) => {
+    try {
+      await run(script);
+    } catch (e) {
+      if (typeof a.onError === "function") a.onError(e);
+      throw e;
+    }
+  };
 }
 
 /** Wraps a factory so every adapter the engine opens is tracked (and disposed by us at the end). */
@@ -241,12 +301,18 @@ function describeTarget(target: MigrateTarget): string {
 }
 
 /** Holds a session advisory lock on its own connection so concurrent processes migrate one at a time. */
-async function withPgLock<T>(url: string, fn: () => Promise<T>): Promise<T> {
+async function withPgLock<T>(target: { kind: "postgres"; url: string }, fn: () => Promise<T>): Promise<T> {
   const pg = (await import("pg")).default;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = new pg.Client({ connectionString: target.url });
+  client.on("error", () => {}); // a dropped lock connection must not crash the process (the engine also locks)
   try {
+    await client.connect();
     await client.query("SELECT pg_advisory_lock($1)", [PG_MIGRATE_LOCK_KEY]);
+  } catch (e) {
+    await client.end().catch(() => {});
+    throw new Error(`Database migration failed on ${describeTarget(target)}: cannot connect or take the migration lock: ${(e as Error).message}`, { cause: e });
+  }
+  try {
     try {
       return await fn();
     } finally {
@@ -308,12 +374,13 @@ async function migrateOnce(target: MigrateTarget): Promise<string[]> {
     const { PrismaPg } = await import("@prisma/adapter-pg");
     factory = new PrismaPg({ connectionString: target.url, max: 2 });
     onAdapter = (a) => {
-      const pool = (a as unknown as { underlyingDriver?: () => unknown }).underlyingDriver?.();
-      if (pool && typeof (pool as { query?: unknown }).query === "function") relabelCharColumns(pool as Parameters<typeof relabelCharColumns>[0]);
+      relabelCharColumns(a);
+      fixExecuteScript(a, "postgres");
     };
   } else {
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     factory = new PrismaPGlite(target.db) as unknown as SqlMigrationAwareDriverAdapterFactory;
+    onAdapter = (a) => fixExecuteScript(a, "pglite");
   }
   return withSchemaEngine(factory, { what: `Database migration failed on ${describeTarget(target)}`, onAdapter }, async (engine) => {
     const out = await engine.applyMigrations({ migrationsList, filters: FILTERS });
@@ -327,7 +394,7 @@ async function migrateOnce(target: MigrateTarget): Promise<string[]> {
  */
 export function migrateDatabase(target: MigrateTarget): Promise<string[]> {
   const s = shared();
-  const run = async () => (target.kind === "postgres" ? withPgLock(target.url, () => migrateOnce(target)) : migrateOnce(target));
+  const run = async () => (target.kind === "postgres" ? withPgLock(target, () => migrateOnce(target)) : migrateOnce(target));
   const result = s.queue.then(run, run);
   s.queue = result.catch(() => {});
   return result;
