@@ -51,6 +51,9 @@ export function getSocket(): TParleySocket {
   socket.on("disconnect", () => setConnectionState(hasEverConnected ? "reconnecting" : "connecting"));
   socket.on("connect_error", () => setConnectionState(hasEverConnected ? "reconnecting" : "connecting"));
   if (typeof window !== "undefined") {
+    // The browser knows before any heartbeat times out (Engine.IO itself only listens when the host
+    // is not "localhost"): drop the transport so the state shows it and the manager starts reconnecting.
+    window.addEventListener("offline", () => socket?.io.engine?.close());
     // Back online: reconnect at once rather than waiting out the reconnection backoff (up to 5 s).
     window.addEventListener("online", () => {
       if (!socket || socket.connected) return;

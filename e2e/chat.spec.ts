@@ -1,0 +1,380 @@
+/**
+ * Chat journeys: two people (two browser contexts) talking in real time, editing and deleting,
+ * Markdown without HTML injection, IME-safe Enter, the offline outbox, history paging and unread
+ * badges. Workspaces and memberships are set up over the HTTP API; what is tested goes through the UI.
+ */
+import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from "@playwright/test";
+import { DEFAULT_PASSWORD, expect, makeUniqueEmail, test, type TTestUser } from "./fixtures";
+
+// Next's dev server refuses its HMR socket to any origin but the host it was started with
+// ("localhost"), and a dev page whose HMR socket is refused never hydrates. Until next.config.mjs
+// lists 127.0.0.1 in allowedDevOrigins, these journeys use localhost (same server, same port).
+test.use({ baseURL: `http://localhost:${process.env.E2E_PORT}` });
+
+type TWorkspace = { slug: string; generalId: string };
+
+/** A unique, valid workspace slug. */
+function makeSlug(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+async function expectOk(response: Awaited<ReturnType<APIRequestContext["get"]>>, what: string): Promise<void> {
+  expect(response.ok(), `${what} → ${response.status()} ${await response.text().catch(() => "")}`).toBeTruthy();
+}
+
+/** Creates a workspace as `owner` and brings `others` in through invite links; returns its slug and #general. */
+async function createWorkspace(owner: APIRequestContext, others: APIRequestContext[] = []): Promise<TWorkspace> {
+  const slug = makeSlug("chat");
+  await expectOk(await owner.post("/api/workspaces", { data: { name: `Chat ${slug}`, slug } }), "POST /api/workspaces");
+  for (const other of others) {
+    const inviteResponse = await owner.post(`/api/workspaces/${slug}/invites`, { data: {} });
+    await expectOk(inviteResponse, "POST invites");
+    const { token } = (await inviteResponse.json()) as { token: string };
+    await expectOk(await other.post(`/api/invites/${token}`), "POST /api/invites/:token");
+  }
+  const channelsResponse = await owner.get(`/api/workspaces/${slug}/channels`);
+  const { channels } = (await channelsResponse.json()) as { channels: { id: string; isGeneral: boolean }[] };
+  return { slug, generalId: channels.find((c) => c.isGeneral)!.id };
+}
+
+/** Posts a message over HTTP, waiting out the per-person rate limit if a long seed hits it. */
+async function postMessage(request: APIRequestContext, channelId: string, body: string): Promise<void> {
+  for (;;) {
+    const response = await request.post(`/api/channels/${channelId}/messages`, { data: { body } });
+    if (response.status() !== 429) return expectOk(response, "POST messages");
+    const seconds = Number(response.headers()["retry-after"] ?? "1");
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  }
+}
+
+/** Signs a person in on a new browser context. */
+async function openContextFor(browser: Browser, user: TTestUser): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  await user.login(context);
+  return context;
+}
+
+/** The chat screen, as a person sees it. */
+class ChatPage {
+  readonly composer: Locator;
+  readonly messages: Locator;
+
+  constructor(readonly page: Page) {
+    this.composer = page.getByRole("textbox", { name: "Message", exact: true });
+    this.messages = page.getByTestId("message");
+  }
+
+  async open(slug: string, channelId: string): Promise<void> {
+    await this.page.goto(`/w/${slug}/c/${channelId}`);
+    await expect(this.page.getByTestId("channel-view")).toBeVisible();
+  }
+
+  async waitUntilConnected(): Promise<void> {
+    await expect(this.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected");
+  }
+
+  async send(text: string): Promise<void> {
+    await this.composer.fill(text);
+    await this.composer.press("Enter");
+  }
+
+  message(text: string): Locator {
+    return this.messages.filter({ hasText: text });
+  }
+
+  sidebarItem(name: string): Locator {
+    return this.page.getByTestId("sidebar-channel").filter({ hasText: name });
+  }
+}
+
+/**
+ * Next's dev server compiles each route on its first visit, which can take longer than a test's
+ * budget on a small machine: open the chat once before the journeys.
+ */
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(240_000);
+  const context = await browser.newContext({ baseURL: `http://localhost:${process.env.E2E_PORT}` });
+  const email = makeUniqueEmail("chat-warm-up");
+  await expectOk(await context.request.post("/api/auth/signup", { data: { name: "Warm-up", email, password: DEFAULT_PASSWORD } }), "signup");
+  const { csrfToken } = (await (await context.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  await context.request.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: DEFAULT_PASSWORD, json: "true" } });
+  const workspace = await createWorkspace(context.request);
+  await postMessage(context.request, workspace.generalId, "warm-up");
+  const page = await context.newPage();
+  await page.goto(`/w/${workspace.slug}`, { timeout: 180_000 });
+  await expect(new ChatPage(page).message("warm-up")).toBeVisible({ timeout: 180_000 });
+  await context.close();
+});
+
+test("two people chat in real time, edit and delete for both, and the history survives a reload", async ({ browser, users }) => {
+  const [alice, bob] = [await users.create({ name: "Alice Chen" }), await users.create({ name: "王小明" })];
+  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request]);
+  const a = new ChatPage(await contextA.newPage());
+  const b = new ChatPage(await contextB.newPage());
+  await a.open(workspace.slug, workspace.generalId);
+  await b.open(workspace.slug, workspace.generalId);
+  await a.waitUntilConnected();
+  await b.waitUntilConnected();
+
+  await a.send("Hello Bob, 你好！");
+  await expect(b.message("Hello Bob, 你好！")).toBeVisible();
+  await expect(b.message("Hello Bob, 你好！")).toContainText("Alice Chen");
+  await b.send("收到，谢谢 Alice");
+  await expect(a.message("收到，谢谢 Alice")).toBeVisible();
+  await expect(a.message("收到，谢谢 Alice")).toContainText("王小明");
+
+  // Edit: inline editor, Enter saves; both see the new text marked "(edited)".
+  const mine = a.message("Hello Bob, 你好！");
+  await mine.hover();
+  await mine.getByRole("button", { name: "Edit message" }).click();
+  const editor = a.page.getByRole("textbox", { name: "Edit message" });
+  await editor.fill("Hello Bob, 你好！(fixed typo)");
+  await editor.press("Enter");
+  await expect(a.message("(fixed typo)")).toContainText("(edited)");
+  await expect(b.message("(fixed typo)")).toContainText("(edited)");
+
+  // Escape cancels an edit.
+  await a.message("(fixed typo)").hover();
+  await a.message("(fixed typo)").getByRole("button", { name: "Edit message" }).click();
+  await a.page.getByRole("textbox", { name: "Edit message" }).fill("never saved");
+  await a.page.getByRole("textbox", { name: "Edit message" }).press("Escape");
+  await expect(a.page.getByRole("textbox", { name: "Edit message" })).toHaveCount(0);
+  await expect(a.message("never saved")).toHaveCount(0);
+
+  // Only my own messages offer Edit; a member sees no Delete on others' messages.
+  await b.message("(fixed typo)").hover();
+  await expect(b.message("(fixed typo)").getByRole("button", { name: "Edit message" })).toHaveCount(0);
+  await expect(b.message("(fixed typo)").getByRole("button", { name: "Delete message" })).toHaveCount(0);
+
+  // Delete with confirmation: gone for both.
+  await a.send("this one will be deleted");
+  await expect(b.message("this one will be deleted")).toBeVisible();
+  const doomed = a.message("this one will be deleted");
+  await expect(doomed).not.toHaveAttribute("data-pending", "true");
+  await doomed.hover();
+  await doomed.getByRole("button", { name: "Delete message" }).click();
+  await a.page.getByRole("dialog").getByRole("button", { name: "Delete" }).click();
+  await expect(a.message("this one will be deleted")).toHaveCount(0);
+  await expect(b.message("this one will be deleted")).toHaveCount(0);
+
+  // History after a reload, in order, without the deleted message.
+  await b.page.reload();
+  await expect(b.message("(fixed typo)")).toContainText("(edited)");
+  await expect(b.message("收到，谢谢 Alice")).toBeVisible();
+  await expect(b.message("this one will be deleted")).toHaveCount(0);
+  const texts = await b.messages.allInnerTexts();
+  expect(texts.findIndex((t) => t.includes("(fixed typo)"))).toBeLessThan(texts.findIndex((t) => t.includes("收到")));
+
+  await contextA.close();
+  await contextB.close();
+});
+
+test("Markdown renders and HTML in a message stays text", async ({ browser, users }) => {
+  const alice = await users.create({ name: "Alice Markdown" });
+  const context = await openContextFor(browser, alice);
+  const workspace = await createWorkspace(context.request);
+  const chat = new ChatPage(await context.newPage());
+  let dialogs = 0;
+  chat.page.on("dialog", (dialog) => {
+    dialogs += 1;
+    void dialog.dismiss();
+  });
+  await chat.open(workspace.slug, workspace.generalId);
+
+  await chat.send("**粗体 bold** _italic_ ~struck~ `inline code` [docs](https://example.com/docs) [bad](javascript:alert(1))");
+  const formatted = chat.message("粗体 bold");
+  await expect(formatted.locator("strong")).toHaveText("粗体 bold");
+  await expect(formatted.locator("em")).toHaveText("italic");
+  await expect(formatted.locator("del")).toHaveText("struck");
+  await expect(formatted.locator("code")).toHaveText("inline code");
+  const link = formatted.getByRole("link", { name: "docs" });
+  await expect(link).toHaveAttribute("href", "https://example.com/docs");
+  await expect(link).toHaveAttribute("target", "_blank");
+  await expect(link).toHaveAttribute("rel", "noopener noreferrer nofollow");
+  await expect(formatted.getByRole("link", { name: "bad" })).not.toHaveAttribute("href", /javascript:/);
+
+  await chat.send("```js\nconst answer = 42;\n```");
+  const code = chat.message("const answer = 42;").locator("pre code");
+  await expect(code).toHaveClass(/hljs/);
+  await expect(code.locator(".hljs-keyword")).toHaveText("const");
+
+  await chat.send("- first\n- second\n\n> quoted 引用");
+  await expect(chat.message("quoted 引用").locator("li")).toHaveText(["first", "second"]);
+  await expect(chat.message("quoted 引用").locator("blockquote")).toHaveText("quoted 引用");
+
+  const hostile = `<img src=x onerror="window.__pwned=1;alert(1)"> <script>window.__pwned=2;alert(2)</script> <b>not bold</b>`;
+  await chat.send(hostile);
+  const shown = chat.message("<script>");
+  await expect(shown).toContainText('<img src=x onerror="window.__pwned=1;alert(1)">');
+  await expect(shown).toContainText("<script>window.__pwned=2;alert(2)</script>");
+  await expect(shown).toContainText("<b>not bold</b>");
+  await expect(shown.locator("img, script, b")).toHaveCount(0);
+  expect(await chat.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(dialogs).toBe(0);
+
+  await context.close();
+});
+
+test("Enter during IME composition does not send; Shift+Enter adds a line; blank is not sent", async ({ browser, users }) => {
+  const alice = await users.create({ name: "输入法 用户" });
+  const context = await openContextFor(browser, alice);
+  const workspace = await createWorkspace(context.request);
+  const chat = new ChatPage(await context.newPage());
+  await chat.open(workspace.slug, workspace.generalId);
+  await chat.waitUntilConnected();
+
+  // A Chinese typist presses Enter to pick characters: the keydown carries isComposing (keyCode 229).
+  await chat.composer.fill("ni hao");
+  await chat.composer.dispatchEvent("compositionstart");
+  const wasPrevented = await chat.composer.evaluate((el) => {
+    const enter = new KeyboardEvent("keydown", { key: "Enter", code: "Enter", isComposing: true, bubbles: true, cancelable: true });
+    el.dispatchEvent(enter);
+    return enter.defaultPrevented;
+  });
+  expect(wasPrevented).toBe(false);
+  await chat.composer.dispatchEvent("compositionend");
+  await chat.composer.fill("你好");
+  await expect(chat.composer).toHaveValue("你好");
+  await expect(chat.messages).toHaveCount(0);
+
+  // The same through Chromium's own IME path.
+  const cdp = await context.newCDPSession(chat.page);
+  await chat.composer.fill("");
+  await chat.composer.focus();
+  await cdp.send("Input.imeSetComposition", { text: "世界", selectionStart: 2, selectionEnd: 2 });
+  await cdp.send("Input.dispatchKeyEvent", { type: "rawKeyDown", key: "Enter", code: "Enter", windowsVirtualKeyCode: 229, nativeVirtualKeyCode: 229 });
+  await cdp.send("Input.insertText", { text: "世界" });
+  await expect(chat.composer).toHaveValue("世界");
+  await expect(chat.messages).toHaveCount(0);
+
+  // Shift+Enter is a new line; Enter sends; a single newline shows as a line break.
+  await chat.composer.fill("第一行 line one");
+  await chat.composer.press("Shift+Enter");
+  await chat.composer.pressSequentially("line two 第二行");
+  await expect(chat.composer).toHaveValue("第一行 line one\nline two 第二行");
+  await chat.composer.press("Enter");
+  const sent = chat.message("第一行 line one");
+  await expect(sent).toBeVisible();
+  await expect(sent.locator("br")).toHaveCount(1);
+  await expect(chat.composer).toHaveValue("");
+
+  // Blank messages are not sent; over 40,000 characters the limit shows and nothing is sent.
+  await chat.composer.fill("   \n  ");
+  await chat.composer.press("Enter");
+  await chat.composer.fill("字".repeat(40_001));
+  await expect(chat.page.getByText("Too long to send")).toBeVisible();
+  await expect(chat.page.getByRole("button", { name: "Send" })).toBeDisabled();
+  await chat.composer.press("Enter");
+  await expect(chat.messages).toHaveCount(1);
+
+  await context.close();
+});
+
+test("a message sent offline stays pending, survives a reload, and arrives exactly once", async ({ browser, users }) => {
+  const [alice, bob] = [await users.create({ name: "Alice Online" }), await users.create({ name: "Bob Offline" })];
+  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request]);
+  const a = new ChatPage(await contextA.newPage());
+  const b = new ChatPage(await contextB.newPage());
+  await a.open(workspace.slug, workspace.generalId);
+  await b.open(workspace.slug, workspace.generalId);
+  await b.waitUntilConnected();
+
+  await contextB.setOffline(true);
+  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
+  await b.send("sent while offline 离线消息");
+  const pending = b.message("sent while offline 离线消息");
+  await expect(pending).toHaveAttribute("data-pending", "true");
+  await expect(pending).toContainText("Sending…");
+
+  // Still undelivered through a reload: keep the socket away, reload, and the message is still pending.
+  await b.page.route("**/socket.io/**", (route) => route.abort());
+  await contextB.setOffline(false);
+  await b.page.reload();
+  await expect(b.message("sent while offline 离线消息")).toHaveAttribute("data-pending", "true");
+  await expect(a.message("sent while offline 离线消息")).toHaveCount(0);
+
+  // Back online: delivered, once.
+  await b.page.unroute("**/socket.io/**");
+  await expect(b.message("sent while offline 离线消息")).not.toHaveAttribute("data-pending", "true");
+  await expect(b.message("sent while offline 离线消息")).toHaveAttribute("data-seq", /\d+/);
+  await expect(a.message("sent while offline 离线消息")).toHaveCount(1);
+  await b.send("and one more after reconnecting");
+  await expect(a.message("and one more after reconnecting")).toBeVisible();
+  await expect(a.message("sent while offline 离线消息")).toHaveCount(1);
+  await a.page.reload();
+  await expect(a.message("and one more after reconnecting")).toBeVisible();
+  await expect(a.message("sent while offline 离线消息")).toHaveCount(1);
+
+  await contextA.close();
+  await contextB.close();
+});
+
+test("scrolling up loads older history", async ({ browser, users }) => {
+  const [alice, bob] = [await users.create({ name: "Alice History" }), await users.create({ name: "Bob History" })];
+  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request]);
+  // 120 messages, split between two people to stay within the per-person send rate.
+  for (let i = 1; i <= 120; i++) {
+    await postMessage(i % 2 ? contextA.request : contextB.request, workspace.generalId, `History message ${String(i).padStart(3, "0")}`);
+  }
+  const chat = new ChatPage(await contextB.newPage());
+  await chat.open(workspace.slug, workspace.generalId);
+
+  // Opens at the newest message, with only the newest page loaded.
+  await expect(chat.message("History message 120")).toBeVisible();
+  await expect(chat.message("History message 001")).toHaveCount(0);
+
+  const scroller = chat.page.getByTestId("message-list");
+  await expect(async () => {
+    await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect(chat.page.getByTestId("channel-start")).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(chat.message("History message 001")).toBeVisible();
+  await expect(chat.message("History message 001")).toHaveAttribute("data-seq", /\d+/);
+
+  // Back at the bottom: the newest messages are still there after prepending.
+  await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+  await expect(chat.message("History message 120")).toBeVisible();
+
+  await contextA.close();
+  await contextB.close();
+});
+
+test("an unread badge appears for another channel and clears when it is opened", async ({ browser, users }) => {
+  const [alice, bob] = [await users.create({ name: "Alice Unread" }), await users.create({ name: "Bob Unread" })];
+  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request]);
+  const bobId = bob.id;
+  const created = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "设计-design", memberIds: [bobId] } });
+  await expectOk(created, "POST channels");
+  const { channel: design } = (await created.json()) as { channel: { id: string } };
+
+  const b = new ChatPage(await contextB.newPage());
+  await b.open(workspace.slug, workspace.generalId);
+  await b.waitUntilConnected();
+  const designItem = b.sidebarItem("设计-design");
+  await expect(designItem).toBeVisible();
+  await expect(designItem.getByTestId("unread-badge")).toHaveCount(0);
+
+  await postMessage(contextA.request, design.id, "New mockups are up 新的设计稿");
+  await postMessage(contextA.request, design.id, "Please review");
+  await expect(designItem.getByTestId("unread-badge")).toHaveText("2");
+  await expect(designItem).toHaveAttribute("data-unread", "true");
+  // A message in the open channel does not count as unread.
+  await postMessage(contextA.request, workspace.generalId, "in general, read right away");
+  await expect(b.message("in general, read right away")).toBeVisible();
+  await expect(b.sidebarItem("general").getByTestId("unread-badge")).toHaveCount(0);
+
+  await designItem.click();
+  await expect(b.message("New mockups are up 新的设计稿")).toBeVisible();
+  await expect(designItem.getByTestId("unread-badge")).toHaveCount(0);
+  // The read position reached the server: still read after a reload, from another channel.
+  await b.page.goto(`/w/${workspace.slug}/c/${workspace.generalId}`);
+  await expect(b.sidebarItem("设计-design")).toBeVisible();
+  await expect(b.sidebarItem("设计-design").getByTestId("unread-badge")).toHaveCount(0);
+
+  await contextA.close();
+  await contextB.close();
+});
