@@ -147,6 +147,11 @@ test("two people chat in real time, edit and delete for both, and the history su
   await expect(b.message("(fixed typo)").getByRole("button", { name: "Edit message" })).toHaveCount(0);
   await expect(b.message("(fixed typo)").getByRole("button", { name: "Delete message" })).toHaveCount(0);
 
+  // The workspace owner may delete anyone's message (but edit only their own).
+  await a.message("收到，谢谢 Alice").hover();
+  await expect(a.message("收到，谢谢 Alice").getByRole("button", { name: "Delete message" })).toBeVisible();
+  await expect(a.message("收到，谢谢 Alice").getByRole("button", { name: "Edit message" })).toHaveCount(0);
+
   // Delete with confirmation: gone for both.
   await a.send("this one will be deleted");
   await expect(b.message("this one will be deleted")).toBeVisible();
@@ -327,11 +332,15 @@ test("scrolling up loads older history", async ({ browser, users }) => {
   await expect(chat.message("History message 001")).toHaveCount(0);
 
   const scroller = chat.page.getByTestId("message-list");
+  // Reaching the top prepends the page before it (50 at a time) and the view does not jump.
+  await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+  await expect(chat.message("History message 070")).toHaveCount(1);
+  await expect(chat.message("History message 071")).toBeInViewport();
   await expect(async () => {
     await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
-    await expect(chat.page.getByTestId("channel-start")).toBeVisible({ timeout: 1_000 });
+    await expect(chat.message("History message 001")).toBeInViewport({ timeout: 1_000 });
   }).toPass({ timeout: 30_000 });
-  await expect(chat.message("History message 001")).toBeVisible();
+  await expect(chat.page.getByTestId("channel-start")).toBeInViewport();
   await expect(chat.message("History message 001")).toHaveAttribute("data-seq", /\d+/);
 
   // Back at the bottom: the newest messages are still there after prepending.
@@ -374,6 +383,37 @@ test("an unread badge appears for another channel and clears when it is opened",
   await b.page.goto(`/w/${workspace.slug}/c/${workspace.generalId}`);
   await expect(b.sidebarItem("设计-design")).toBeVisible();
   await expect(b.sidebarItem("设计-design").getByTestId("unread-badge")).toHaveCount(0);
+
+  await contextA.close();
+  await contextB.close();
+});
+
+test("a public channel offers Join; announcement and archived channels explain why there is no composer", async ({ browser, users }) => {
+  const [alice, bob] = [await users.create({ name: "Alice Admin" }), await users.create({ name: "Bob Member" })];
+  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request]);
+  const createChannel = async (data: Record<string, unknown>) => {
+    const response = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data });
+    await expectOk(response, "POST channels");
+    return ((await response.json()) as { channel: { id: string } }).channel.id;
+  };
+  const newsId = await createChannel({ name: "公告-news", kind: "ANNOUNCEMENT", topic: "Company news" });
+  const oldId = await createChannel({ name: "old-project", memberIds: [bob.id] });
+  await postMessage(contextA.request, newsId, "We ship on Friday 周五发布");
+  await expectOk(await contextA.request.patch(`/api/channels/${oldId}`, { data: { archived: true } }), "archive");
+
+  const b = new ChatPage(await contextB.newPage());
+  await b.open(workspace.slug, newsId);
+  await expect(b.message("We ship on Friday 周五发布")).toBeVisible();
+  await expect(b.composer).toHaveCount(0);
+  await b.page.getByTestId("join-bar").getByRole("button", { name: "Join channel" }).click();
+  await expect(b.sidebarItem("公告-news")).toBeVisible();
+  await expect(b.page.getByTestId("announcement-notice")).toBeVisible();
+  await expect(b.composer).toHaveCount(0);
+
+  await b.open(workspace.slug, oldId);
+  await expect(b.page.getByTestId("archived-notice")).toContainText("read-only");
+  await expect(b.composer).toHaveCount(0);
 
   await contextA.close();
   await contextB.close();

@@ -10,6 +10,7 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "reac
 import { LoadingRow } from "@/components/ui/spinner";
 import { useChat } from "@/components/chat/chat-provider";
 import { ChannelFooter } from "@/components/chat/channel-footer";
+import { getChannelTitle, isDirectMessage } from "@/components/chat/channel-identity";
 import { ChannelHeader } from "@/components/chat/channel-header";
 import { MessageList } from "@/components/chat/message-list";
 import { OpenNavButton } from "@/components/chat/workspace-shell";
@@ -59,6 +60,18 @@ function useMarkReadWhileVisible(channel: TChannelView | undefined, timeline: TT
   }, [queryClient, channelId, isMember, position]);
 }
 
+/** "#general · Parley" in the tab, like Slack; restores the plain title on the way out. */
+function useDocumentTitle(title: string | null): void {
+  useEffect(() => {
+    if (!title) return;
+    const previous = document.title;
+    document.title = `${title} · Parley`;
+    return () => {
+      document.title = previous;
+    };
+  }, [title]);
+}
+
 function ChannelUnavailable() {
   const { slug } = useChat();
   return (
@@ -96,6 +109,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const [isDetailsOpen, setDetailsOpen] = useState(false);
   const channel = channelQuery.data;
   useMarkReadWhileVisible(channel, timelineQuery.data);
+  useDocumentTitle(channel ? `${isDirectMessage(channel) ? "" : "#"}${getChannelTitle(channel, me.name)}` : null);
 
   const isUnavailable = [channelQuery.error, timelineQuery.error].some((e) => e instanceof ApiError && (e.status === 404 || e.status === 403));
   if (isUnavailable) return <ChannelUnavailable />;

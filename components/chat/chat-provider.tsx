@@ -37,12 +37,19 @@ export function useChat(): TChatContext {
   return context;
 }
 
-/** Asks next-auth whether we are still signed in; if not, goes to the sign-in page. */
+/**
+ * Asks whether we are still signed in; if not, goes to the sign-in page. next-auth's session answer
+ * alone is not enough: it decodes the cookie without seeing that the session was ended on the
+ * server (password change, deactivation), which only our own API checks.
+ */
 async function leaveIfSignedOut(goToLogin: () => void): Promise<void> {
   try {
-    const res = await fetch("/api/auth/session", { credentials: "same-origin", cache: "no-store" });
-    const session = (await res.json()) as { user?: unknown } | null;
-    if (session?.user) return;
+    const [sessionResponse, meResponse] = await Promise.all([
+      fetch("/api/auth/session", { credentials: "same-origin", cache: "no-store" }),
+      fetch("/api/me", { credentials: "same-origin", cache: "no-store" }),
+    ]);
+    const session = (await sessionResponse.json()) as { user?: unknown } | null;
+    if (session?.user && meResponse.status !== 401) return;
   } catch {
     return; // Cannot tell (offline): keep the page; the socket retries.
   }
@@ -70,7 +77,7 @@ function subscribeToSocket(options: {
     // Delivered, even if the ack got lost: stop showing (and retrying) the pending copy.
     if (isMine && event.message.clientMsgId) outbox.remove(event.message.clientMsgId);
     const isBeingRead = event.channelId === getOpenChannelId() && document.visibilityState === "visible";
-    recordNewMessage(queryClient, event.message, { isUnread: !isMine && !isBeingRead });
+    recordNewMessage(queryClient, event.message, { workspaceId: event.workspaceId, isUnread: !isMine && !isBeingRead });
   };
   const onMembershipChange = ({ channelId }: { channelId: string }) => {
     void queryClient.invalidateQueries({ queryKey: queryKeys.allSidebarChannels });

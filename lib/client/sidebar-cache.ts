@@ -25,15 +25,27 @@ function updateSidebarChannel(queryClient: QueryClient, channelId: string, updat
 }
 
 /** A new message arrived: count it as unread (unless it is being read right now) and note the activity. */
-export function recordNewMessage(queryClient: QueryClient, message: TMessage, options: { isUnread: boolean }): void {
+export function recordNewMessage(queryClient: QueryClient, message: TMessage, options: { workspaceId: string; isUnread: boolean }): void {
   const isFound = updateSidebarChannel(queryClient, message.channelId, (c) => ({
     ...c,
     lastSeq: Math.max(c.lastSeq, message.seq),
     lastMessageAt: message.createdAt,
     unreadCount: options.isUnread && message.seq > c.lastReadSeq ? c.unreadCount + 1 : c.unreadCount,
   }));
-  // A conversation the sidebar does not list yet (a DM someone just opened with me): refetch.
-  if (!isFound) void queryClient.invalidateQueries({ queryKey: queryKeys.allSidebarChannels });
+  // A conversation the sidebar does not list yet (a DM someone just opened with me): refetch the
+  // lists of that workspace only, not every workspace's on each message elsewhere.
+  if (!isFound) invalidateWorkspaceSidebars(queryClient, options.workspaceId);
+}
+
+function invalidateWorkspaceSidebars(queryClient: QueryClient, workspaceId: string): void {
+  void queryClient.invalidateQueries({
+    queryKey: queryKeys.allSidebarChannels,
+    predicate: (query) => {
+      if (query.queryKey.length !== 2) return false;
+      const channels = query.state.data as TChannelView[] | undefined;
+      return !Array.isArray(channels) || channels.length === 0 || channels.some((c) => c.workspaceId === workspaceId);
+    },
+  });
 }
 
 /** My read position moved (here or in another tab). */
