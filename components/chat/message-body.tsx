@@ -34,12 +34,28 @@ const components: Components = {
     ),
 };
 
+/**
+ * Anything Markdown (or GFM autolinking) could act on: emphasis, code, links, HTML, entities, escapes,
+ * headings, quotes, lists, tables, indented code, URLs and e-mail addresses, blank lines.
+ */
+export const MARKDOWN_SYNTAX = /[*_~`[\]<>#|!\\&=@:]|www\.|^\s*[-+]|^\s*\d+[.)](?:\s|$)|^ {4}|^\t|\n\s*\n/m;
+
+/** Most chat messages are plain text: render those directly, as Markdown would, without parsing. */
+export function PlainText({ text }: { text: string }) {
+  const lines = text.trim().split("\n");
+  return <p>{lines.flatMap((line, i) => (i === 0 ? [line] : [<br key={i} />, `\n${line}`]))}</p>;
+}
+
 export const MessageBody = memo(function MessageBody({ body, trailing }: { body: string; trailing?: React.ReactNode }) {
   return (
     <div className="message-body text-[15px] text-slate-800">
-      <Markdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-        {body}
-      </Markdown>
+      {MARKDOWN_SYNTAX.test(body) ? (
+        <Markdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
+          {body}
+        </Markdown>
+      ) : (
+        <PlainText text={body} />
+      )}
       {trailing}
     </div>
   );

@@ -83,7 +83,8 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
       >
         <div className="w-9 shrink-0">
           {isContinuation ? (
-            <time dateTime={author.createdAt} title={formatFullDateTime(author.createdAt)} className="invisible block pt-1 text-right text-[11px] leading-5 text-slate-400 group-hover:visible">
+            // Absolute and unwrapped: "5:18 PM" is wider than the gutter and must not make the row taller.
+            <time dateTime={author.createdAt} title={formatFullDateTime(author.createdAt)} className="invisible absolute top-1 left-1 w-[3.25rem] text-right text-[11px] leading-5 whitespace-nowrap text-slate-400 group-hover:visible">
               {formatTime(author.createdAt)}
             </time>
           ) : (

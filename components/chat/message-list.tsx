@@ -21,6 +21,8 @@ import type { TMessage } from "@/lib/messages/schema";
 
 /** Virtuoso counts item indexes from here down as older pages are prepended; any large number works. */
 const FIRST_ITEM_INDEX = 1_000_000_000;
+/** Start fetching the previous page this many rows before the top, so scrolling rarely waits. */
+const PREFETCH_ROWS = 40;
 
 type TListContext = { channel: TChannelView; myName: string; hasOlder: boolean; isLoadingOlder: boolean; olderError: string | null; onRetryOlder: () => void };
 
@@ -158,6 +160,9 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         computeItemKey={(_, row) => row.key}
         itemContent={renderRow}
         startReached={loadOlder}
+        rangeChanged={(range) => {
+          if (range.startIndex - firstItemIndex < PREFETCH_ROWS) loadOlder();
+        }}
         followOutput={(isAtBottom) => (isAtBottom ? "auto" : false)}
         atBottomThreshold={120}
         increaseViewportBy={{ top: 800, bottom: 400 }}
