@@ -43,14 +43,12 @@ async function warmUpRoutes(browser: Browser) {
     }
   };
   for (const path of ["/login", "/signup", "/invite/warm-up-token-that-does-not-exist"]) await visit(path);
-  const signup = await context.request.post("/api/auth/signup", { data: { name: "Warm-up", email: makeUniqueEmail("warm-up"), password: strongPassword } });
-  const { user } = (await signup.json()) as { user: { email: string } };
-  await visit("/login");
-  await waitForForm(page, "Sign in");
-  await new LoginPage(page).signIn(user.email, strongPassword);
-  await page.waitForURL(/\/workspaces$/, { timeout: 120_000 });
+  // Sign in over HTTP: a UI sign-in here could be undone by a dev-server reload mid-compile.
+  const warmUpUser = { name: "Warm-up", email: makeUniqueEmail("warm-up"), password: strongPassword };
+  expect((await context.request.post("/api/auth/signup", { data: warmUpUser })).status()).toBe(201);
+  const { csrfToken } = (await (await context.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  await context.request.post("/api/auth/callback/credentials", { form: { csrfToken, email: warmUpUser.email, password: warmUpUser.password, json: "true" } });
   const slug = await createWorkspaceViaApi(context.request, "Warm-up");
-  for (const path of ["/workspaces", "/profile", `/w/${slug}/settings`, `/w/${slug}`, "/"]) await visit(path);
   // API routes compile on first use too; any method compiles the route file, and a 4xx is fine here.
   const apiPaths = [
     `/api/workspaces/${slug}`,
@@ -68,6 +66,7 @@ async function warmUpRoutes(browser: Browser) {
     "/api/me",
   ];
   for (const path of apiPaths) await context.request.get(path, { timeout: 120_000 });
+  for (const path of ["/workspaces", "/profile", `/w/${slug}/settings`, `/w/${slug}`, "/"]) await visit(path);
   await context.close();
 }
 
