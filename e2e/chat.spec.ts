@@ -2,14 +2,48 @@
  * Chat journeys: two people (two browser contexts) talking in real time, editing and deleting,
  * Markdown without HTML injection, IME-safe Enter, the offline outbox, history paging and unread
  * badges. Workspaces and memberships are set up over the HTTP API; what is tested goes through the UI.
+ *
+ * The same three people take part in every journey (each journey has its own workspace): the server
+ * allows 20 sign-ups per address per hour, and the whole e2e suite shares one server and address.
  */
 import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from "@playwright/test";
-import { DEFAULT_PASSWORD, expect, makeUniqueEmail, test, type TTestUser } from "./fixtures";
+import { DEFAULT_PASSWORD, expect, makeUniqueEmail, test as base } from "./fixtures";
 
 // Next's dev server refuses its HMR socket to any origin but the host it was started with
 // ("localhost"), and a dev page whose HMR socket is refused never hydrates. Until next.config.mjs
 // lists 127.0.0.1 in allowedDevOrigins, these journeys use localhost (same server, same port).
-test.use({ baseURL: `http://localhost:${process.env.E2E_PORT}` });
+const BASE_URL = `http://localhost:${process.env.E2E_PORT}`;
+
+/** Someone signed up for these journeys; `signIn` gives a browser context their session. */
+type TPerson = { id: string; name: string; email: string; signIn(context: BrowserContext): Promise<void> };
+type TPeople = { alice: TPerson; bob: TPerson; carol: TPerson };
+
+/** Signs in through next-auth's credentials flow; the context's cookie jar receives the session. */
+async function signInWithPassword(request: APIRequestContext, email: string): Promise<void> {
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const response = await request.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: DEFAULT_PASSWORD, json: "true" }, headers: { origin: BASE_URL } });
+  expect(response.ok(), `sign-in as ${email} → ${response.status()}`).toBeTruthy();
+}
+
+const test = base.extend<object, { people: TPeople }>({
+  people: [
+    async ({ playwright }, use) => {
+      const request = await playwright.request.newContext({ baseURL: BASE_URL });
+      const signUp = async (name: string): Promise<TPerson> => {
+        const email = makeUniqueEmail(name);
+        const response = await request.post("/api/auth/signup", { data: { name, email, password: DEFAULT_PASSWORD }, headers: { origin: BASE_URL } });
+        expect(response.status(), `sign-up of ${name}: ${await response.text()}`).toBe(201);
+        const { user } = (await response.json()) as { user: { id: string } };
+        return { id: user.id, name, email, signIn: (context) => signInWithPassword(context.request, email) };
+      };
+      await use({ alice: await signUp("Alice Chen"), bob: await signUp("王小明"), carol: await signUp("Carol Jones") });
+      await request.dispose();
+    },
+    { scope: "worker" },
+  ],
+});
+
+test.use({ baseURL: BASE_URL });
 
 type TWorkspace = { slug: string; generalId: string };
 
@@ -48,9 +82,9 @@ async function postMessage(request: APIRequestContext, channelId: string, body: 
 }
 
 /** Signs a person in on a new browser context. */
-async function openContextFor(browser: Browser, user: TTestUser): Promise<BrowserContext> {
+async function openContextFor(browser: Browser, person: TPerson): Promise<BrowserContext> {
   const context = await browser.newContext();
-  await user.login(context);
+  await person.signIn(context);
   return context;
 }
 
@@ -91,13 +125,9 @@ class ChatPage {
  * Next's dev server compiles each route on its first visit, which can take longer than a test's
  * budget on a small machine: open the chat once before the journeys.
  */
-test.beforeAll(async ({ browser }) => {
+test.beforeAll(async ({ browser, people }) => {
   test.setTimeout(240_000);
-  const context = await browser.newContext({ baseURL: `http://localhost:${process.env.E2E_PORT}` });
-  const email = makeUniqueEmail("chat-warm-up");
-  await expectOk(await context.request.post("/api/auth/signup", { data: { name: "Warm-up", email, password: DEFAULT_PASSWORD } }), "signup");
-  const { csrfToken } = (await (await context.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  await context.request.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: DEFAULT_PASSWORD, json: "true" } });
+  const context = await openContextFor(browser, people.alice);
   const workspace = await createWorkspace(context.request);
   await postMessage(context.request, workspace.generalId, "warm-up");
   const page = await context.newPage();
@@ -106,8 +136,7 @@ test.beforeAll(async ({ browser }) => {
   await context.close();
 });
 
-test("two people chat in real time, edit and delete for both, and the history survives a reload", async ({ browser, users }) => {
-  const [alice, bob] = [await users.create({ name: "Alice Chen" }), await users.create({ name: "王小明" })];
+test("two people chat in real time, edit and delete for both, and the history survives a reload", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
   const a = new ChatPage(await contextA.newPage());
@@ -175,8 +204,7 @@ test("two people chat in real time, edit and delete for both, and the history su
   await contextB.close();
 });
 
-test("Markdown renders and HTML in a message stays text", async ({ browser, users }) => {
-  const alice = await users.create({ name: "Alice Markdown" });
+test("Markdown renders and HTML in a message stays text", async ({ browser, people: { alice } }) => {
   const context = await openContextFor(browser, alice);
   const workspace = await createWorkspace(context.request);
   const chat = new ChatPage(await context.newPage());
@@ -221,9 +249,8 @@ test("Markdown renders and HTML in a message stays text", async ({ browser, user
   await context.close();
 });
 
-test("Enter during IME composition does not send; Shift+Enter adds a line; blank is not sent", async ({ browser, users }) => {
-  const alice = await users.create({ name: "输入法 用户" });
-  const context = await openContextFor(browser, alice);
+test("Enter during IME composition does not send; Shift+Enter adds a line; blank is not sent", async ({ browser, people: { bob } }) => {
+  const context = await openContextFor(browser, bob);
   const workspace = await createWorkspace(context.request);
   const chat = new ChatPage(await context.newPage());
   await chat.open(workspace.slug, workspace.generalId);
@@ -276,8 +303,7 @@ test("Enter during IME composition does not send; Shift+Enter adds a line; blank
   await context.close();
 });
 
-test("a message sent offline stays pending, survives a reload, and arrives exactly once", async ({ browser, users }) => {
-  const [alice, bob] = [await users.create({ name: "Alice Online" }), await users.create({ name: "Bob Offline" })];
+test("a message sent offline stays pending, survives a reload, and arrives exactly once", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
   const a = new ChatPage(await contextA.newPage());
@@ -316,13 +342,13 @@ test("a message sent offline stays pending, survives a reload, and arrives exact
   await contextB.close();
 });
 
-test("scrolling up loads older history", async ({ browser, users }) => {
-  const [alice, bob] = [await users.create({ name: "Alice History" }), await users.create({ name: "Bob History" })];
-  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
-  const workspace = await createWorkspace(contextA.request, [contextB.request]);
-  // 120 messages, split between two people to stay within the per-person send rate.
+test("scrolling up loads older history", async ({ browser, people: { alice, bob, carol } }) => {
+  const [contextA, contextB, contextC] = [await openContextFor(browser, alice), await openContextFor(browser, bob), await openContextFor(browser, carol)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request, contextC.request]);
+  // 120 messages from three people: 40 each stays within the per-person send rate (60 per 10 s).
+  const senders = [contextA.request, contextB.request, contextC.request];
   for (let i = 1; i <= 120; i++) {
-    await postMessage(i % 2 ? contextA.request : contextB.request, workspace.generalId, `History message ${String(i).padStart(3, "0")}`);
+    await postMessage(senders[i % 3]!, workspace.generalId, `History message ${String(i).padStart(3, "0")}`);
   }
   const chat = new ChatPage(await contextB.newPage());
   await chat.open(workspace.slug, workspace.generalId);
@@ -349,14 +375,13 @@ test("scrolling up loads older history", async ({ browser, users }) => {
 
   await contextA.close();
   await contextB.close();
+  await contextC.close();
 });
 
-test("an unread badge appears for another channel and clears when it is opened", async ({ browser, users }) => {
-  const [alice, bob] = [await users.create({ name: "Alice Unread" }), await users.create({ name: "Bob Unread" })];
+test("an unread badge appears for another channel and clears when it is opened", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
-  const bobId = bob.id;
-  const created = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "设计-design", memberIds: [bobId] } });
+  const created = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "设计-design", memberIds: [bob.id] } });
   await expectOk(created, "POST channels");
   const { channel: design } = (await created.json()) as { channel: { id: string } };
 
@@ -388,8 +413,7 @@ test("an unread badge appears for another channel and clears when it is opened",
   await contextB.close();
 });
 
-test("a public channel offers Join; announcement and archived channels explain why there is no composer", async ({ browser, users }) => {
-  const [alice, bob] = [await users.create({ name: "Alice Admin" }), await users.create({ name: "Bob Member" })];
+test("a public channel offers Join; announcement and archived channels explain why there is no composer", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
   const createChannel = async (data: Record<string, unknown>) => {

@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
+import { Avatar } from "@/components/ui/avatar";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Spinner } from "@/components/ui/spinner";
 import { useChat } from "@/components/chat/chat-provider";
@@ -49,9 +50,13 @@ function ListHeader({ context }: { context: TListContext }) {
   const title = getChannelTitle(channel, myName);
   return (
     <div data-testid="channel-start" className="px-5 pt-10 pb-4">
-      <div className="mb-2 flex size-12 items-center justify-center rounded-lg bg-slate-100 text-slate-600">
-        <ChannelGlyph channel={channel} className="size-6" />
-      </div>
+      {channel.kind === "DM" && channel.dmMembers?.[0] ? (
+        <Avatar name={channel.dmMembers[0].name} seed={channel.dmMembers[0].id} size="lg" className="mb-2" />
+      ) : (
+        <div className="mb-2 flex size-12 items-center justify-center rounded-lg bg-slate-100 text-slate-600">
+          <ChannelGlyph channel={channel} className="size-6" />
+        </div>
+      )}
       <h2 className="text-xl font-bold break-words text-slate-900">{isDirectMessage(channel) ? title : `#${title}`}</h2>
       <p className="mt-1 text-[15px] text-slate-600">
         {isDirectMessage(channel) ? `This is the very beginning of your conversation with ${title}.` : `This is the very beginning of the #${title} channel.`}
