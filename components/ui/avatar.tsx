@@ -8,16 +8,22 @@ function firstGrapheme(s: string): string {
   return segment.done ? "" : segment.value.segment;
 }
 
+function isCjk(grapheme: string): boolean {
+  return /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(grapheme);
+}
+
 /**
- * Initials for a name: "Ada Lovelace" → "AL", "张三" → "张" (one CJK character reads better than
+ * Initials for a name: "Ada Lovelace" → "AL", "张三" → "张", "Alice Chen 陈爱丽" → "AC" (one CJK character reads better than
  * two), blank → "?".
  */
 export function getInitials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return "?";
   const first = firstGrapheme(words[0]!);
-  if (/[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(first)) return first;
-  const last = words.length > 1 ? firstGrapheme(words[words.length - 1]!) : "";
+  if (isCjk(first)) return first;
+  // "Alice Chen 陈爱丽" gives "AC", not "A陈": mixing scripts in two letters reads as noise.
+  const latinWords = words.filter((w) => !isCjk(firstGrapheme(w)));
+  const last = latinWords.length > 1 ? firstGrapheme(latinWords[latinWords.length - 1]!) : "";
   return (first + last).toLocaleUpperCase();
 }
 

@@ -4,7 +4,7 @@ import { cn } from "@/components/ui/cn";
 import { Spinner } from "@/components/ui/spinner";
 import { useIsHydrated } from "@/components/ui/use-is-hydrated";
 
-type TButtonVariant = "primary" | "secondary" | "danger" | "ghost" | "link";
+type TButtonVariant = "primary" | "secondary" | "danger" | "ghost" | "danger-ghost" | "link";
 type TButtonSize = "sm" | "md" | "lg";
 
 const variantClasses: Record<TButtonVariant, string> = {
@@ -12,6 +12,8 @@ const variantClasses: Record<TButtonVariant, string> = {
   secondary: "border border-slate-300 bg-white text-slate-800 shadow-sm hover:bg-slate-50 focus-visible:outline-slate-500",
   danger: "bg-red-600 text-white shadow-sm hover:bg-red-700 focus-visible:outline-red-600",
   ghost: "text-slate-700 hover:bg-slate-100 focus-visible:outline-slate-500",
+  /** A quiet destructive action in a table row (Revoke, Deactivate, Remove). */
+  "danger-ghost": "text-red-700 hover:bg-red-50 focus-visible:outline-red-600",
   link: "px-0! py-0! h-auto! text-[#1264a3] underline-offset-2 hover:underline focus-visible:outline-[#1264a3]",
 };
 

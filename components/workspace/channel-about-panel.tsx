@@ -103,7 +103,7 @@ export function ChannelAboutPanel({ channel, workspace, onLeft }: { channel: TCh
             </Button>
           )}
           {canArchive && (
-            <Button variant={channel.archivedAt ? "secondary" : "ghost"} className={channel.archivedAt ? undefined : "text-red-700 hover:bg-red-50"} onClick={() => setConfirming(channel.archivedAt ? "unarchive" : "archive")}>
+            <Button variant={channel.archivedAt ? "secondary" : "danger-ghost"} onClick={() => setConfirming(channel.archivedAt ? "unarchive" : "archive")}>
               {channel.archivedAt ? "Unarchive channel" : "Archive channel"}
             </Button>
           )}

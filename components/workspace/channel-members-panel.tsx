@@ -145,7 +145,7 @@ export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel:
               </div>
               {canNamePosters && <PosterToggle channelId={channel.id} member={member} />}
               {canRemove && !isMe && (
-                <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => setRemoving(member)} aria-label={`Remove ${member.name} from the channel`}>
+                <Button variant="danger-ghost" size="sm" onClick={() => setRemoving(member)} aria-label={`Remove ${member.name} from the channel`}>
                   Remove
                 </Button>
               )}

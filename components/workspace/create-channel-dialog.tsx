@@ -35,7 +35,7 @@ function previewChannelName(raw: string): string | null {
 function KindChoice({ choice, isChecked, onSelect, name }: { choice: (typeof kindChoices)[number]; isChecked: boolean; onSelect: () => void; name: string }) {
   return (
     <label className={cn("flex cursor-pointer items-start gap-3 rounded-lg border px-3 py-2.5", isChecked ? "border-[#1264a3] bg-sky-50/60 ring-1 ring-[#1264a3]" : "border-slate-200 hover:bg-slate-50")}>
-      <input type="radio" name={name} value={choice.kind} checked={isChecked} onChange={onSelect} className="mt-1 size-4 accent-[#1264a3]" />
+      <input type="radio" name={name} value={choice.kind} checked={isChecked} onChange={onSelect} className="mt-1 size-4 shrink-0 accent-[#1264a3]" />
       <span>
         <span className="block text-[15px] font-semibold text-slate-900">{choice.title}</span>
         <span className="block text-sm text-slate-600">{choice.description}</span>

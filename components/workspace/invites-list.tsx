@@ -98,7 +98,7 @@ export function InvitesList({ slug, myRole, myUserId }: { slug: string; myRole: 
                   </td>
                   <td className="py-3 pr-4 pl-3 text-right sm:pr-5">
                     {canRevoke && (
-                      <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => setRevoking(invite)} aria-label={`Revoke invite for ${describeInvitee(invite)}`}>
+                      <Button variant="danger-ghost" size="sm" onClick={() => setRevoking(invite)} aria-label={`Revoke invite for ${describeInvitee(invite)}`}>
                         Revoke
                       </Button>
                     )}

@@ -86,7 +86,7 @@ function MemberRow({ member, isMe, isEditable, assignableRoles, onChange }: { me
       <td className="py-3 pr-4 pl-3 text-right sm:pr-5">
         {isEditable &&
           (isActive ? (
-            <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50" onClick={() => onChange({ member, status: "DEACTIVATED" })} aria-label={`Deactivate ${member.name}`}>
+            <Button variant="danger-ghost" size="sm" onClick={() => onChange({ member, status: "DEACTIVATED" })} aria-label={`Deactivate ${member.name}`}>
               Deactivate
             </Button>
           ) : (
