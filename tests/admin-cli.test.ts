@@ -22,7 +22,8 @@ function admin(args: string[]) {
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-describe("admin CLI", () => {
+// Each command is a fresh process that opens (and on first use migrates) the database: seconds each.
+describe("admin CLI", { timeout: 180_000 }, () => {
   it("prints help as JSON", async () => {
     const { stdout } = await admin(["help"]);
     const help = JSON.parse(stdout);

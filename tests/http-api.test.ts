@@ -40,7 +40,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describe("HTTP API", () => {
+// The dev server compiles each route on first use, which takes seconds on a busy machine.
+describe("HTTP API", { timeout: 120_000 }, () => {
   it("answers health", async () => {
     const res = await fetch(`${server.url}/api/health`);
     expect(res.status).toBe(200);
@@ -172,7 +173,7 @@ describe("HTTP API", () => {
   });
 });
 
-describe("admin CLI while the server holds the embedded database", () => {
+describe("admin CLI while the server holds the embedded database", { timeout: 180_000 }, () => {
   it("creates a user, a workspace and a member, and lists workspaces as JSON", async () => {
     if (process.env.DATABASE_URL) return; // The CLI talks to PostgreSQL directly; covered in admin-cli.test.ts.
     const email = `ops-${rid()}@example.test`;
