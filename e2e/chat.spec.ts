@@ -442,3 +442,18 @@ test("a public channel offers Join; announcement and archived channels explain w
   await contextA.close();
   await contextB.close();
 });
+
+test("when the session is ended elsewhere, the open chat goes to the sign-in page", async ({ browser, people: { alice, carol } }) => {
+  const [contextA, contextC] = [await openContextFor(browser, alice), await openContextFor(browser, carol)];
+  const workspace = await createWorkspace(contextA.request, [contextC.request]);
+  const c = new ChatPage(await contextC.newPage());
+  await c.open(workspace.slug, workspace.generalId);
+  await c.waitUntilConnected();
+
+  // Deactivation ends every session of the person at once; the server says so over the socket.
+  await expectOk(await contextA.request.patch(`/api/workspaces/${workspace.slug}/members/${carol.id}`, { data: { status: "DEACTIVATED" } }), "deactivate");
+  await expect(c.page).toHaveURL(/\/login\?callbackUrl=/);
+
+  await contextA.close();
+  await contextC.close();
+});
