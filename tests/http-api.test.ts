@@ -5,6 +5,8 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { io as connectIo } from "socket.io-client";
@@ -16,6 +18,8 @@ const rid = () => randomBytes(5).toString("hex");
 const PASSWORD = "correct horse battery";
 
 let server: TServerProcess;
+// Kept across a restart of the server (see "sessions survive a restart").
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "parley-http-"));
 
 async function newUser(name: string): Promise<{ http: HttpClient; email: string; id: string }> {
   const http = new HttpClient(server.url);
@@ -33,11 +37,12 @@ function admin(args: string[]) {
 }
 
 beforeAll(async () => {
-  server = await spawnServer();
+  server = await spawnServer({ dataDir });
 }, 180_000);
 
 afterAll(async () => {
   await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 // The dev server compiles each route on first use, which takes seconds on a busy machine.
@@ -189,5 +194,21 @@ describe("admin CLI while the server holds the embedded database", { timeout: 18
     expect((await http.login(email, PASSWORD)).ok).toBe(true);
     expect((await http.json("/api/workspaces")).body.workspaces.map((w: { slug: string }) => w.slug)).toContain(slug);
     await expect(admin(["create-workspace", "--name", "CLI", "--slug", slug, "--owner", email])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("already taken") });
+  });
+});
+
+describe("restarts", { timeout: 240_000 }, () => {
+  it("keeps sessions and data across a server restart", async () => {
+    const kim = await newUser("kim");
+    const slug = `restart-${rid()}`;
+    await kim.http.json("/api/workspaces", { method: "POST", json: { name: "Restart", slug } });
+    await server.stop();
+    server = await spawnServer({ dataDir });
+    const http = new HttpClient(server.url);
+    // Same cookie, new process: the session and the workspace are still there.
+    const me = await fetch(`${server.url}/api/workspaces`, { headers: { cookie: kim.http.cookieHeader } });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { workspaces: { slug: string }[] }).workspaces.map((w) => w.slug)).toContain(slug);
+    expect((await http.json("/api/health")).status).toBe(200);
   });
 });
