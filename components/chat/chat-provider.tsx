@@ -92,8 +92,9 @@ function subscribeToSocket(options: {
   };
   const onConnect = () => channelSync.resyncAfterReconnect(getOpenChannelId());
   const onConnectError = (err: Error) => {
-    if (err.message === "unauthorized") return onSignedOutSuspected();
-    // A refused handshake (server busy) is not retried by Socket.IO itself.
+    if (err.message === "unauthorized") onSignedOutSuspected();
+    // A handshake refused by the server (busy, or a session that turns out to be fine) is not
+    // retried by Socket.IO itself; a network failure is (then the socket stays `active`).
     if (!socket.active) {
       clearTimeout(handshakeRetry);
       handshakeRetry = setTimeout(() => socket.connect(), HANDSHAKE_RETRY_MS);
