@@ -11,6 +11,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Spinner } from "@/components/ui/spinner";
 import { useChat } from "@/components/chat/chat-provider";
 import { ChannelGlyph, getChannelTitle, isDirectMessage } from "@/components/chat/channel-identity";
+import { ChevronDownIcon } from "@/components/chat/icons";
 import { MessageBody } from "@/components/chat/message-body";
 import { MessageItem } from "@/components/chat/message-item";
 import { buildRows, getRowAuthor, isContinuation, isDifferentDay, type TMessageRow } from "@/components/chat/message-rows";
@@ -86,6 +87,7 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
   const [messageToDelete, setMessageToDelete] = useState<TMessage | null>(null);
   const [deleteError, setDeleteError] = useState<string | undefined>();
   const [isDeleting, setDeleting] = useState(false);
+  const [isAtBottom, setAtBottom] = useState(true);
 
   const isAdmin = role === "OWNER" || role === "ADMIN";
   const isWritable = channel.isMember && !channel.archivedAt;
@@ -151,7 +153,7 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
   };
 
   return (
-    <>
+    <div className="relative h-full">
       <Virtuoso<TMessageRow, TListContext>
         ref={virtuosoRef}
         data-testid="message-list"
@@ -168,10 +170,21 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         rangeChanged={(range) => {
           if (range.startIndex - firstItemIndex < PREFETCH_ROWS) loadOlder();
         }}
-        followOutput={(isAtBottom) => (isAtBottom ? "auto" : false)}
+        followOutput={(isFollowing) => (isFollowing ? "auto" : false)}
+        atBottomStateChange={setAtBottom}
         atBottomThreshold={120}
         increaseViewportBy={{ top: 800, bottom: 400 }}
       />
+      {!isAtBottom && (
+        <button
+          type="button"
+          onClick={() => virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "smooth" })}
+          className="absolute right-5 bottom-3 z-10 flex items-center gap-1 rounded-full border border-slate-200 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-md hover:bg-slate-50"
+        >
+          <ChevronDownIcon className="size-4" />
+          Jump to latest
+        </button>
+      )}
       <ConfirmDialog
         open={!!messageToDelete}
         title="Delete message"
@@ -188,6 +201,6 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
           </div>
         )}
       </ConfirmDialog>
-    </>
+    </div>
   );
 }
