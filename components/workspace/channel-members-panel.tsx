@@ -61,31 +61,43 @@ function AddPeopleForm({ channel, workspace, memberIds, onDone }: { channel: TCh
 
 function PosterToggle({ channelId, member }: { channelId: string; member: TChannelMember }) {
   const sendChange = useChannelChanges(channelId);
-  const [isSaving, setSaving] = useState(false);
+  // Shown at once; the server's answer (refetched) takes over when it arrives.
+  const [pendingValue, setPendingValue] = useState<boolean | null>(null);
   const [error, setError] = useState<string>();
+  const isPoster = pendingValue ?? member.isPoster;
   const toggle = async () => {
-    setSaving(true);
+    setPendingValue(!isPoster);
     setError(undefined);
     try {
-      await sendChange(`/api/channels/${encodeURIComponent(channelId)}/members/${encodeURIComponent(member.userId)}`, { method: "PATCH", body: { isPoster: !member.isPoster } });
+      await sendChange(`/api/channels/${encodeURIComponent(channelId)}/members/${encodeURIComponent(member.userId)}`, { method: "PATCH", body: { isPoster: !isPoster } });
     } catch (err) {
       setError(describeError(err));
     } finally {
-      setSaving(false);
+      setPendingValue(null);
     }
   };
   return (
-    <label className="flex items-center gap-1.5 text-sm whitespace-nowrap text-slate-700" title={error}>
-      <input type="checkbox" checked={member.isPoster} disabled={isSaving} onChange={toggle} className="size-4 accent-[#1264a3]" aria-label={`${member.name} can post`} />
-      Can post
-      {error && <span className="sr-only">{error}</span>}
-    </label>
+    <div className="flex flex-col items-end">
+      <label className="flex items-center gap-1.5 text-sm whitespace-nowrap text-slate-700">
+        <input type="checkbox" checked={isPoster} disabled={pendingValue !== null} onChange={toggle} className="size-4 accent-[#1264a3]" aria-label={`${member.name} can post`} />
+        Can post
+      </label>
+      {error && (
+        <p role="alert" className="text-xs text-red-700">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
 
 /** The people in a conversation: add (members), remove (creator or admins), name announcement posters (admins). */
 export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel: TChannelView; workspace: TMyWorkspace | undefined; myUserId?: string }) {
   const members = useChannelMembers(channel.id);
+  const canNamePosters = channel.kind === "ANNOUNCEMENT" && !!workspace && can(workspace.role, "messages.post_announcement");
+  // Owners and admins always post in announcement channels: no toggle for them.
+  const workspaceMembers = useMembers(workspace?.slug ?? "", { enabled: canNamePosters });
+  const postsByRole = new Set((workspaceMembers.data ?? []).filter((m) => can(m.role, "messages.post_announcement")).map((m) => m.userId));
   const sendChange = useChannelChanges(channel.id);
   const [isAdding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<TChannelMember | null>(null);
@@ -99,7 +111,6 @@ export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel:
   const role = workspace?.role;
   const canAdd = !!workspace && !!role && channel.isMember && !isDm && !channel.archivedAt && can(role, "channels.add_members");
   const canRemove = channel.canManage && !channel.isGeneral && !isDm;
-  const canNamePosters = channel.kind === "ANNOUNCEMENT" && !!role && can(role, "messages.post_announcement");
 
   if (isAdding && workspace) {
     return <AddPeopleForm channel={channel} workspace={workspace} memberIds={new Set(members.data.map((m) => m.userId))} onDone={() => setAdding(false)} />;
@@ -143,7 +154,7 @@ export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel:
                 </div>
                 <div className="truncate text-sm text-slate-500">{member.email}</div>
               </div>
-              {canNamePosters && <PosterToggle channelId={channel.id} member={member} />}
+              {canNamePosters && (postsByRole.has(member.userId) ? <Badge tone="blue">Posts as admin</Badge> : <PosterToggle channelId={channel.id} member={member} />)}
               {canRemove && !isMe && (
                 <Button variant="danger-ghost" size="sm" onClick={() => setRemoving(member)} aria-label={`Remove ${member.name} from the channel`}>
                   Remove
