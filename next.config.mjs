@@ -12,6 +12,8 @@ const nextConfig = {
     "pg",
     "socket.io",
   ],
+  // Dev only: the app is often opened as 127.0.0.1 (tests, scripts); let Next's dev assets load there.
+  allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {

@@ -8,7 +8,8 @@ import { AppError } from "@/lib/errors";
 const limits = {
   /** Failed sign-ins per email+IP. */
   loginFailure: { points: 8, duration: 15 * 60 },
-  signup: { points: 20, duration: 60 * 60 },
+  /** Per address: a whole office behind one NAT may join in an hour. */
+  signup: { points: 100, duration: 60 * 60 },
   /** Messages per user; generous for people, stops floods. */
   messageSend: { points: 60, duration: 10 },
   invite: { points: 50, duration: 60 * 60 },

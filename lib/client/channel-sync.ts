@@ -81,8 +81,7 @@ export class ChannelSync {
       if (!before) return;
       const result = await fetchChangesAfter(channelId, before.last);
       // Re-read: live changes may have been applied while we waited; applyChange skips those.
-      const highestReturned = result.events.at(-1)?.seq ?? before.last;
-      const coveredUpTo = result.hasMore ? highestReturned : result.head;
+      const coveredUpTo = result.hasMore ? result.through : result.head;
       this.setTimeline(channelId, (t) => applyCatchUp(t, result.events, coveredUpTo));
       if (!result.hasMore || result.events.length === 0) return;
     }

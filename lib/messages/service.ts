@@ -156,5 +156,5 @@ export async function getChangesSince({ actor, input }: { actor: TActor; input: 
     out.push({ channelId: q.channelId, workspaceId: access.channel.workspaceId, seq: e.seq, type: e.type as TChangeType, message });
   }
   const last = events.at(-1)?.seq ?? q.after;
-  return { channelId: q.channelId, events: out, head: Math.max(access.channel.lastSeq, last), hasMore: events.length === q.limit };
+  return { channelId: q.channelId, events: out, head: Math.max(access.channel.lastSeq, last), through: last, hasMore: events.length === q.limit };
 }

@@ -19,7 +19,8 @@ export type TChannelEvent = {
   message: TMessage;
 };
 
-export type TSyncResult = { channelId: string; events: TChannelEvent[]; head: number; hasMore: boolean };
+/** `through`: the last seq this answer covers; ask again after it while `hasMore`. */
+export type TSyncResult = { channelId: string; events: TChannelEvent[]; head: number; through: number; hasMore: boolean };
 
 export type TAck<T> = (res: { ok: true; data: T } | ({ ok: false } & TErrorBody)) => void;
 
