@@ -326,4 +326,46 @@ test.describe("onboarding", () => {
     await expect(memberPage).toHaveURL(new RegExp(`/w/${slug}/c/`));
     await Promise.all([ownerContext.close(), memberContext.close()]);
   });
+
+  test("channel details: a taken name is shown by the field, the topic saves, an admin names a poster, leaving goes back to the workspace", async ({ browser, users }) => {
+    const { member, ownerContext, memberContext, slug } = await setUpTwoPeople(browser, users, { a: "Olivia", b: "Peggy 彭" });
+    const created = await ownerContext.request.post(`/api/workspaces/${slug}/channels`, { data: { name: "公告", kind: "ANNOUNCEMENT", memberIds: [member.id] } });
+    expect(created.status(), await created.text()).toBe(201);
+    const { channel } = (await created.json()) as { channel: { id: string } };
+
+    const page = await ownerContext.newPage();
+    await page.goto(`/w/${slug}/c/${channel.id}`);
+    await page.getByRole("button", { name: "Channel details", exact: true }).click();
+    const details = page.getByRole("dialog", { name: /#公告/ });
+
+    // Renaming to a taken name keeps the draft and says why, next to the field.
+    await details.getByRole("button", { name: "Edit channel name" }).click();
+    await details.getByLabel("Channel name").fill("General");
+    await details.getByRole("button", { name: "Save" }).click();
+    await expect(details.getByText("A channel named #general already exists")).toBeVisible();
+    await expect(details.getByLabel("Channel name")).toHaveValue("General");
+    await details.getByRole("button", { name: "Cancel" }).click();
+
+    await details.getByRole("button", { name: "Edit topic" }).click();
+    await details.getByLabel("Topic").fill("每周五 发布");
+    await details.getByRole("button", { name: "Save" }).click();
+    await expect(details.getByText("每周五 发布")).toBeVisible();
+
+    await details.getByRole("tab", { name: /Members/ }).click();
+    await details.getByRole("checkbox", { name: `${member.name} can post` }).check();
+    await expect
+      .poll(async () => {
+        const response = await ownerContext.request.get(`/api/channels/${channel.id}/members`);
+        const { members } = (await response.json()) as { members: { userId: string; isPoster: boolean }[] };
+        return members.find((m) => m.userId === member.id)?.isPoster;
+      })
+      .toBe(true);
+
+    await details.getByRole("tab", { name: "About" }).click();
+    await details.getByRole("button", { name: "Leave channel" }).click();
+    await page.getByRole("dialog", { name: "Leave this channel?" }).getByRole("button", { name: "Leave channel" }).click();
+    await expect(page).not.toHaveURL(new RegExp(channel.id));
+    await expect(page).toHaveURL(new RegExp(`/w/${slug}(/|$)`));
+    await Promise.all([ownerContext.close(), memberContext.close()]);
+  });
 });
