@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useEffect } from "react";
-import { Alert } from "@/components/ui/alert";
 import { describeError } from "@/components/ui/form-errors";
 import { LoadingRow } from "@/components/ui/spinner";
 import { CreateInviteForm } from "@/components/workspace/create-invite-form";
