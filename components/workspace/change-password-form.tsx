@@ -1,12 +1,12 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { clearFieldError, noFormErrors, toFormErrors, validateForm, type TFormErrors } from "@/components/ui/form-errors";
 import { PasswordField } from "@/components/ui/password-field";
 import { isUnauthorized, redirectToLogin } from "@/components/workspace/queries";
+import { signInWithPassword } from "@/components/workspace/sign-in-with-password";
 import { api } from "@/lib/client/api";
 import { ZChangePassword } from "@/lib/users/schema";
 
@@ -47,8 +47,8 @@ export function ChangePasswordForm({ email }: { email: string }) {
       return setErrors(toFormErrors(err, passwordLabels));
     }
     try {
-      const result = await signIn("credentials", { email, password: values.newPassword, redirect: false });
-      if (!result?.ok || result.error) throw new Error(result?.error ?? "sign-in failed");
+      const outcome = await signInWithPassword(email, values.newPassword);
+      if (!outcome.ok) throw new Error(outcome.message);
       setValues(emptyValues);
       setChanged(true);
     } catch {

@@ -1,6 +1,5 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -10,13 +9,7 @@ import { TextField } from "@/components/ui/field";
 import { clearFieldError, noFormErrors, type TFormErrors } from "@/components/ui/form-errors";
 import { PasswordField } from "@/components/ui/password-field";
 import { getSafeCallbackPath, withCallbackUrl } from "@/components/workspace/callback-url";
-
-/** What to tell someone for each next-auth sign-in error code. */
-export function describeSignInError(code: string | null | undefined): string {
-  if (code === "RateLimited") return "Too many failed attempts; try again later";
-  if (code === "CredentialsSignin") return "Incorrect email or password";
-  return "Could not sign you in; try again";
-}
+import { describeSignInError, signInWithPassword } from "@/components/workspace/sign-in-with-password";
 
 type TLoginValues = { email: string; password: string };
 
@@ -50,9 +43,9 @@ export function LoginForm({ rawCallbackUrl, initialError }: { rawCallbackUrl?: s
     setErrors(noFormErrors);
     setSubmitting(true);
     try {
-      const result = await signIn("credentials", { email: values.email.trim(), password: values.password, redirect: false });
-      if (!result?.ok || result.error) {
-        setErrors({ fields: {}, form: describeSignInError(result?.error) });
+      const outcome = await signInWithPassword(values.email.trim(), values.password);
+      if (!outcome.ok) {
+        setErrors({ fields: {}, form: outcome.message });
         setSubmitting(false);
         return;
       }

@@ -1,6 +1,5 @@
 "use client";
 
-import { signIn } from "next-auth/react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -10,7 +9,7 @@ import { TextField } from "@/components/ui/field";
 import { clearFieldError, noFormErrors, toFormErrors, validateForm, type TFormErrors } from "@/components/ui/form-errors";
 import { PasswordField } from "@/components/ui/password-field";
 import { getSafeCallbackPath, withCallbackUrl } from "@/components/workspace/callback-url";
-import { describeSignInError } from "@/components/workspace/login-form";
+import { signInWithPassword } from "@/components/workspace/sign-in-with-password";
 import { api } from "@/lib/client/api";
 import { ZSignUp } from "@/lib/users/schema";
 
@@ -46,10 +45,10 @@ export function SignupForm({ rawCallbackUrl }: { rawCallbackUrl?: string }) {
       return;
     }
     try {
-      const result = await signIn("credentials", { email: checked.data.email, password: values.password, redirect: false });
-      if (!result?.ok || result.error) {
+      const outcome = await signInWithPassword(checked.data.email, values.password);
+      if (!outcome.ok) {
         // The account exists; only the automatic sign-in failed (rate limit, say).
-        setErrors({ fields: {}, form: `Your account was created, but signing in failed: ${describeSignInError(result?.error)}` });
+        setErrors({ fields: {}, form: `Your account was created, but signing in failed: ${outcome.message}` });
         setSubmitting(false);
         return;
       }
