@@ -27,11 +27,16 @@ function replayExisting(existing: repo.TMessageRow, channelId: string): TMessage
 /** Posts a message. Idempotent on (sender, clientMsgId); resolves only once it is committed. */
 export async function sendMessage({ actor, input }: { actor: TActor; input: unknown }): Promise<TMessage> {
   const data = ZSendMessage.parse(input);
-  if (data.clientMsgId) {
-    const existing = await repo.findMessageBySenderClientId(actor.userId, data.clientMsgId);
-    if (existing) return replayExisting(existing, data.channelId);
-  }
-  const access = await getChannelAccess(actor, data.channelId);
+  // Independent reads, in parallel (PostgreSQL runs them on separate pooled connections).
+  const [existing, accessResult, sender] = await Promise.all([
+    data.clientMsgId ? repo.findMessageBySenderClientId(actor.userId, data.clientMsgId) : null,
+    getChannelAccess(actor, data.channelId).then((a) => ({ ok: true as const, a }), (err: unknown) => ({ ok: false as const, err })),
+    repo.findSender(actor.userId),
+  ]);
+  // A retry of a stored message answers with it, even if posting rights changed since.
+  if (existing) return replayExisting(existing, data.channelId);
+  if (!accessResult.ok) throw accessResult.err;
+  const access = accessResult.a;
   assertCanPost(access);
   await consume("messageSend", actor.userId, "You are sending messages too fast; slow down");
   if (data.threadRootId) {
@@ -39,7 +44,6 @@ export async function sendMessage({ actor, input }: { actor: TActor; input: unkn
     if (!root || root.channelId !== data.channelId || root.deletedAt) throw notFound("Thread not found");
     if (root.threadRootId) throw new AppError("validation_failed", "Reply to the thread's first message, not to a reply");
   }
-  const sender = await repo.findSender(actor.userId);
   let created: { message: repo.TMessageRow; rootUpdate?: repo.TMessageRow; rootSeq?: number };
   try {
     // Keep the locked section short: the channel row is locked from nextSeq until commit.
