@@ -16,7 +16,7 @@ export function getAdminSocketPath(): string {
 }
 
 /** Starts the bridge; returns its closer. */
-export async function startAdminBridge(_port?: number): Promise<{ close: () => Promise<void> }> {
+export async function startAdminBridge(): Promise<{ close: () => Promise<void> }> {
   const socketPath = getAdminSocketPath();
   mkdirSync(env.dataDir, { recursive: true });
   if (existsSync(socketPath)) unlinkSync(socketPath);

@@ -39,7 +39,7 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
   });
   const port = (httpServer.address() as AddressInfo).port;
   if (opts.port === 0) exportAuthEnv(port);
-  const bridge = await startAdminBridge(port);
+  const bridge = await startAdminBridge();
 
   return {
     port,

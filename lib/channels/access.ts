@@ -1,23 +1,13 @@
 /**
- * Who may read, post in and manage a conversation. Reads are scoped inside the query
- * (`readableChannelWhere`), so a channel you may not see is simply not found.
+ * Who may read, post in and manage a conversation. Reads are scoped inside the query, so a channel
+ * you may not see is simply not found. The rule: you are active in the workspace, and you are a
+ * member of the conversation or it is public/announcement and you are not a guest.
  */
 import { getDb, type Prisma } from "@/lib/db";
 import { forbidden, notFound } from "@/lib/errors";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 import { can } from "@/lib/permissions";
 import type { TActor } from "@/lib/users/service";
-
-/** Channels a user may read: active in the workspace, and a member or (not a guest and) it is open. */
-export function readableChannelWhere(userId: string): Prisma.ChannelWhereInput {
-  return {
-    workspace: { members: { some: { userId, status: "ACTIVE" } } },
-    OR: [
-      { members: { some: { userId } } },
-      { kind: { in: ["PUBLIC", "ANNOUNCEMENT"] }, workspace: { members: { some: { userId, status: "ACTIVE", role: { not: "GUEST" } } } } },
-    ],
-  };
-}
 
 export const channelSelect = {
   id: true,
@@ -59,8 +49,7 @@ export function computeCanManage(channel: Pick<TChannelRow, "kind" | "createdByI
 
 /**
  * Loads a channel the actor may read, with what they may do there; 404 when they may not see it.
- * One query on the hot path of every message read and write; the WHERE clause is the same rule as
- * `readableChannelWhere`.
+ * One query on the hot path of every message read and write; its WHERE clause is the rule above.
  */
 export async function getChannelAccess(actor: TActor, channelId: string): Promise<TChannelAccess> {
   const rows = await getDb().$queryRaw<(TChannelRow & { role: WorkspaceRole; cmId: string | null; lastReadSeq: number | null; isPoster: boolean | null })[]>`

@@ -4,7 +4,7 @@ import { AppError, forbidden, notFound } from "@/lib/errors";
 import { assertCan } from "@/lib/permissions";
 import { consume } from "@/lib/rate-limit";
 import { publish } from "@/lib/realtime/bus";
-import { assertCanPost, channelSelect, computeCanManage, computeCanPost, getChannelAccess, readableChannelWhere, type TChannelRow } from "@/lib/channels/access";
+import { assertCanPost, channelSelect, computeCanManage, computeCanPost, getChannelAccess, type TChannelRow } from "@/lib/channels/access";
 import {
   ZAddMembers,
   ZCreateChannel,
@@ -325,10 +325,4 @@ export async function listChannelIdsForUser(userId: string): Promise<{ workspace
     getDb().channelMember.findMany({ where: { userId, channel: { workspace: { members: { some: { userId, status: "ACTIVE" } } } } }, select: { channelId: true } }),
   ]);
   return { workspaceIds: workspaces.map((w) => w.workspaceId), channelIds: channels.map((c) => c.channelId) };
-}
-
-/** Whether a user may currently read a channel (used by the socket layer before adding rooms). */
-export async function canRead(userId: string, channelId: string): Promise<boolean> {
-  const c = await getDb().channel.findFirst({ where: { id: channelId, ...readableChannelWhere(userId) }, select: { id: true } });
-  return !!c;
 }
