@@ -60,7 +60,7 @@ describe("HTTP API", { timeout: 120_000 }, () => {
     expect(me.body.user.email).toBe(alice.email);
     const dup = await new HttpClient(server.url).json("/api/auth/signup", { method: "POST", json: { name: "x", email: alice.email.toUpperCase(), password: PASSWORD } });
     expect(dup.status).toBe(409);
-    expect(dup.body).toEqual({ error: { code: "conflict", message: "An account with this email already exists" } });
+    expect(dup.body).toEqual({ error: { code: "conflict", message: "An account with this email already exists", details: [{ path: "email", message: "is already registered" }] } });
     const bad = await new HttpClient(server.url).json("/api/auth/signup", { method: "POST", json: { name: "", email: "nope", password: "short" } });
     expect(bad.status).toBe(422);
     expect(bad.body.error.code).toBe("validation_failed");

@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/workspace/auth-card";
 import { getSafeCallbackPath } from "@/components/workspace/callback-url";
 import { LoginForm } from "@/components/workspace/login-form";
-import { getPageActor } from "@/components/workspace/page-session";
+import { getPageActor } from "@/lib/auth/page-session";
 
 export const metadata: Metadata = { title: "Sign in · Parley" };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AccountHeader } from "@/components/workspace/account-header";
-import { requirePageActor } from "@/components/workspace/page-session";
+import { requirePageActor } from "@/lib/auth/page-session";
 import { ProfileSettings } from "@/components/workspace/profile-settings";
 
 export const metadata: Metadata = { title: "Your profile · Parley" };

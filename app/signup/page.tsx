@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/workspace/auth-card";
 import { getSafeCallbackPath } from "@/components/workspace/callback-url";
-import { getPageActor } from "@/components/workspace/page-session";
+import { getPageActor } from "@/lib/auth/page-session";
 import { SignupForm } from "@/components/workspace/signup-form";
 
 export const metadata: Metadata = { title: "Create an account · Parley" };

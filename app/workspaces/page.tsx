@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { AccountHeader } from "@/components/workspace/account-header";
 import { CreateWorkspaceForm } from "@/components/workspace/create-workspace-form";
-import { requirePageActor } from "@/components/workspace/page-session";
+import { requirePageActor } from "@/lib/auth/page-session";
 import { WorkspaceList } from "@/components/workspace/workspace-list";
 
 export const metadata: Metadata = { title: "Your workspaces · Parley" };

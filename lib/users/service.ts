@@ -12,12 +12,13 @@ export type TActor = { userId: string };
 export async function signUp(input: unknown, opts: { ip?: string } = {}): Promise<TPublicUser> {
   const data = ZSignUp.parse(input);
   if (opts.ip) await consume("signup", opts.ip, "Too many sign-ups from this address; try again later");
-  if (await repo.findUserByEmail(data.email)) throw new AppError("conflict", "An account with this email already exists");
+  const taken = () => new AppError("conflict", "An account with this email already exists", [{ path: "email", message: "is already registered" }]);
+  if (await repo.findUserByEmail(data.email)) throw taken();
   const passwordHash = await hashPassword(data.password);
   try {
     return await repo.insertUser({ email: data.email, name: data.name, passwordHash });
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") throw new AppError("conflict", "An account with this email already exists");
+    if ((err as { code?: string }).code === "P2002") throw taken();
     throw err;
   }
 }

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Logo } from "@/components/ui/logo";
 import { InviteCard } from "@/components/workspace/invite-card";
-import { getPageActor } from "@/components/workspace/page-session";
+import { getPageActor } from "@/lib/auth/page-session";
 import { getMe } from "@/lib/users/service";
 
 export const metadata: Metadata = { title: "Join a workspace · Parley" };

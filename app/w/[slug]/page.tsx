@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { OpenConversation } from "@/components/chat/open-conversation";
-import { requirePageActor } from "@/components/workspace/page-session";
+import { requirePageActor } from "@/lib/auth/page-session";
 import { listMyChannels } from "@/lib/channels/service";
 import { AppError } from "@/lib/errors";
 

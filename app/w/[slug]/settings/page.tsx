@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { requirePageActor } from "@/components/workspace/page-session";
+import { requirePageActor } from "@/lib/auth/page-session";
 import { WorkspaceSettings } from "@/components/workspace/workspace-settings";
 
 export const metadata: Metadata = { title: "Workspace settings · Parley" };

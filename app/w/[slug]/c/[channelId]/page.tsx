@@ -1,5 +1,5 @@
 import { ChannelView } from "@/components/chat/channel-view";
-import { requirePageActor } from "@/components/workspace/page-session";
+import { requirePageActor } from "@/lib/auth/page-session";
 
 /** One conversation. Access to its content is checked by the API it reads; here: signed in at all. */
 export default async function ChannelPage({ params }: { params: Promise<{ slug: string; channelId: string }> }) {
