@@ -4,7 +4,7 @@
  * commit. A retry with the same clientMsgId returns the stored message.
  */
 import { assertCanPost, getChannelAccess } from "@/lib/channels/access";
-import { getDb } from "@/lib/db";
+import { getDb, type Prisma } from "@/lib/db";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import * as repo from "@/lib/messages/repository";
 import { ZDeleteMessage, ZEditMessage, ZHistoryQuery, ZSendMessage, ZSyncQuery, type THistoryPage, type TMessage } from "@/lib/messages/schema";
@@ -88,6 +88,31 @@ async function getWritableMessage(actor: TActor, messageId: string) {
   return { row, access };
 }
 
+/**
+ * Records a change to an existing message: takes the channel's next seq (locking the channel row),
+ * applies `data` only if the message is still not deleted — so a delete that committed meanwhile
+ * wins over an edit, and two deletes cannot both succeed — logs the event and publishes it.
+ */
+async function changeMessage(
+  row: repo.TMessageRow,
+  workspaceId: string,
+  type: Exclude<TChangeType, "message.created">,
+  data: Prisma.MessageUpdateManyMutationInput,
+): Promise<TMessage> {
+  const changed = await getDb().$transaction(async (tx) => {
+    const seq = await repo.nextSeq(tx, row.channelId, false);
+    const res = await tx.message.updateMany({ where: { id: row.id, deletedAt: null }, data });
+    if (res.count !== 1) throw notFound("Message not found");
+    if (type === "message.deleted") await tx.reaction.deleteMany({ where: { messageId: row.id } });
+    await repo.insertEvent(tx, { channelId: row.channelId, seq, type, messageId: row.id });
+    const message = await tx.message.findUniqueOrThrow({ where: { id: row.id }, select: repo.messageSelect });
+    return { message, seq };
+  });
+  const message = repo.toMessage(changed.message);
+  publishChange(workspaceId, changed.seq, type, message);
+  return message;
+}
+
 /** Edits your own message; marked "(edited)". */
 export async function editMessage({ actor, input }: { actor: TActor; input: unknown }): Promise<TMessage> {
   const data = ZEditMessage.parse(input);
@@ -95,18 +120,7 @@ export async function editMessage({ actor, input }: { actor: TActor; input: unkn
   if (row.senderId !== actor.userId) throw forbidden("You can only edit your own messages");
   if (access.channel.archivedAt) throw forbidden("This channel is archived; it is read-only");
   if (row.body === data.body) return repo.toMessage(row);
-  const updated = await getDb().$transaction(async (tx) => {
-    const seq = await repo.nextSeq(tx, row.channelId, false);
-    // Re-checked under the channel lock: a delete that committed meanwhile wins.
-    const res = await tx.message.updateMany({ where: { id: row.id, deletedAt: null }, data: { body: data.body, editedAt: new Date() } });
-    if (res.count !== 1) throw notFound("Message not found");
-    await repo.insertEvent(tx, { channelId: row.channelId, seq, type: "message.updated", messageId: row.id });
-    const message = await tx.message.findUniqueOrThrow({ where: { id: row.id }, select: repo.messageSelect });
-    return { message, seq };
-  });
-  const message = repo.toMessage(updated.message);
-  publishChange(access.channel.workspaceId, updated.seq, "message.updated", message);
-  return message;
+  return changeMessage(row, access.channel.workspaceId, "message.updated", { body: data.body, editedAt: new Date() });
 }
 
 /** Deletes a message (your own; admins any). Its content is erased, not hidden. */
@@ -115,19 +129,7 @@ export async function deleteMessage({ actor, input }: { actor: TActor; input: un
   const { row, access } = await getWritableMessage(actor, data.messageId);
   if (row.senderId !== actor.userId && !can(access.role, "messages.delete_any")) throw forbidden("You can only delete your own messages");
   if (access.channel.archivedAt) throw forbidden("This channel is archived; it is read-only");
-  const deleted = await getDb().$transaction(async (tx) => {
-    const seq = await repo.nextSeq(tx, row.channelId, false);
-    // Re-checked under the channel lock, so two deletes (or a delete and an edit) cannot both win.
-    const res = await tx.message.updateMany({ where: { id: row.id, deletedAt: null }, data: { body: "", deletedAt: new Date() } });
-    if (res.count !== 1) throw notFound("Message not found");
-    await tx.reaction.deleteMany({ where: { messageId: row.id } });
-    await repo.insertEvent(tx, { channelId: row.channelId, seq, type: "message.deleted", messageId: row.id });
-    const message = await tx.message.findUniqueOrThrow({ where: { id: row.id }, select: repo.messageSelect });
-    return { message, seq };
-  });
-  const message = repo.toMessage(deleted.message);
-  publishChange(access.channel.workspaceId, deleted.seq, "message.deleted", message);
-  return message;
+  return changeMessage(row, access.channel.workspaceId, "message.deleted", { body: "", deletedAt: new Date() });
 }
 
 /**
