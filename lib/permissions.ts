@@ -20,6 +20,8 @@ const table = {
   "channels.create": ["OWNER", "ADMIN", "MEMBER"],
   "channels.create_announcement": ["OWNER", "ADMIN"],
   "channels.manage_any": ["OWNER", "ADMIN"],
+  /** Topic and description of channels you are in; guests only in private ones (see lib/channels/access.ts). */
+  "channels.set_topic": ["OWNER", "ADMIN", "MEMBER"],
   "channels.add_members": ["OWNER", "ADMIN", "MEMBER"],
   "dms.open": ["OWNER", "ADMIN", "MEMBER", "GUEST"],
   "messages.post_announcement": ["OWNER", "ADMIN"],

@@ -20,6 +20,7 @@ import { deleteMessage } from "@/lib/client/message-actions";
 import type { TOutboxEntry } from "@/lib/client/outbox";
 import type { TTimeline } from "@/lib/client/timeline";
 import type { TMessage } from "@/lib/messages/schema";
+import { can } from "@/lib/permissions";
 
 /** Virtuoso counts item indexes from here down as older pages are prepended; any large number works. */
 const FIRST_ITEM_INDEX = 1_000_000_000;
@@ -89,7 +90,7 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
   const [isDeleting, setDeleting] = useState(false);
   const [isAtBottom, setAtBottom] = useState(true);
 
-  const isAdmin = role === "OWNER" || role === "ADMIN";
+  const canDeleteAny = !!role && can(role, "messages.delete_any");
   const isWritable = channel.isMember && !channel.archivedAt;
   const firstItemIndex = FIRST_ITEM_INDEX - timeline.prependedCount;
 
@@ -141,7 +142,7 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         isContinuation={isContinuation(previous, row, me)}
         showDayDivider={!previous || isDifferentDay(getRowAuthor(previous, me).createdAt, getRowAuthor(row, me).createdAt)}
         canEdit={isWritable && isMine}
-        canDelete={isWritable && (isMine || isAdmin)}
+        canDelete={isWritable && (isMine || canDeleteAny)}
         isEditing={row.kind === "stored" && row.message.id === editingId}
         onStartEdit={setEditingId}
         onStopEdit={stopEditing}

@@ -28,10 +28,9 @@ function toFieldMessage(field: string, label: string) {
   };
 }
 
-/** Whether I may change the topic and description (the server's rule: members; guests only in private channels). */
-function canEditAbout(channel: TChannelView, workspace: TMyWorkspace | undefined): boolean {
-  if (!channel.isMember || channel.archivedAt) return false;
-  return workspace?.role !== "GUEST" || channel.kind === "PRIVATE";
+/** Whether I may change the topic and description now (the server says who may; archived channels are read-only). */
+function canEditAbout(channel: TChannelView): boolean {
+  return channel.canEditTopic && !channel.archivedAt;
 }
 
 /** Name, topic, description; archive and leave. */
@@ -42,7 +41,7 @@ export function ChannelAboutPanel({ channel, workspace, onLeft }: { channel: TCh
   const [isWorking, setWorking] = useState(false);
   const [actionError, setActionError] = useState<string>();
   const isDm = isDirectMessage(channel);
-  const canEdit = canEditAbout(channel, workspace);
+  const canEdit = canEditAbout(channel);
   const patch = (body: Record<string, unknown>) => sendChange(`/api/channels/${encodeURIComponent(channel.id)}`, { method: "PATCH", body }).then(() => undefined);
 
   async function runConfirmed(action: TConfirmAction) {

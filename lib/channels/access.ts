@@ -1,30 +1,14 @@
 /**
- * Who may read, post in and manage a conversation. Reads are scoped inside the query, so a channel
- * you may not see is simply not found. The rule: you are active in the workspace, and you are a
- * member of the conversation or it is public/announcement and you are not a guest.
+ * Who may read, post in and manage a conversation. Reads are scoped inside the query
+ * (findReadableChannelWithAccess), so a channel you may not see is simply not found.
  */
-import { getDb, type Prisma } from "@/lib/db";
+import { findReadableChannelWithAccess, type TChannelRow } from "@/lib/channels/repository";
 import { forbidden, notFound } from "@/lib/errors";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 import { can } from "@/lib/permissions";
 import type { TActor } from "@/lib/users/service";
 
-export const channelSelect = {
-  id: true,
-  workspaceId: true,
-  kind: true,
-  name: true,
-  topic: true,
-  description: true,
-  isGeneral: true,
-  archivedAt: true,
-  createdById: true,
-  createdAt: true,
-  lastSeq: true,
-  lastMessageAt: true,
-} satisfies Prisma.ChannelSelect;
-
-export type TChannelRow = Prisma.ChannelGetPayload<{ select: typeof channelSelect }>;
+export type { TChannelRow };
 
 export type TChannelAccess = {
   channel: TChannelRow;
@@ -32,6 +16,7 @@ export type TChannelAccess = {
   membership: { lastReadSeq: number; isPoster: boolean } | null;
   canPost: boolean;
   canManage: boolean;
+  canEditTopic: boolean;
 };
 
 /** Whether this person may post, given the channel and their place in it. */
@@ -47,31 +32,23 @@ export function computeCanManage(channel: Pick<TChannelRow, "kind" | "createdByI
   return can(role, "channels.manage_any") || (isMember && channel.createdById === userId && role !== "GUEST");
 }
 
-/**
- * Loads a channel the actor may read, with what they may do there; 404 when they may not see it.
- * One query on the hot path of every message read and write; its WHERE clause is the rule above.
- */
+/** Whether this person may change the topic and description: members; guests only in private channels. */
+export function computeCanEditTopic(channel: Pick<TChannelRow, "kind">, role: WorkspaceRole, isMember: boolean): boolean {
+  return isMember && (can(role, "channels.set_topic") || channel.kind === "PRIVATE");
+}
+
+/** Loads a channel the actor may read, with what they may do there; 404 when they may not see it. */
 export async function getChannelAccess(actor: TActor, channelId: string): Promise<TChannelAccess> {
-  const rows = await getDb().$queryRaw<(TChannelRow & { role: WorkspaceRole; cmId: string | null; lastReadSeq: number | null; isPoster: boolean | null })[]>`
-    SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", c."archivedAt",
-           c."createdById", c."createdAt", c."lastSeq", c."lastMessageAt",
-           wm.role::text AS role, cm.id AS "cmId", cm."lastReadSeq", cm."isPoster"
-    FROM "Channel" c
-    JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = ${actor.userId} AND wm.status = 'ACTIVE'
-    LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = ${actor.userId}
-    WHERE c.id = ${channelId}
-      AND (cm.id IS NOT NULL OR (c.kind IN ('PUBLIC', 'ANNOUNCEMENT') AND wm.role <> 'GUEST'))`;
-  const r = rows[0];
-  if (!r) throw notFound("Channel not found");
-  const { role, cmId, lastReadSeq, isPoster, ...rest } = r;
-  const channel: TChannelRow = { ...rest, lastSeq: Number(rest.lastSeq) };
-  const membership = cmId ? { lastReadSeq: Number(lastReadSeq), isPoster: !!isPoster } : null;
+  const found = await findReadableChannelWithAccess(actor.userId, channelId);
+  if (!found) throw notFound("Channel not found");
+  const { channel, role, membership } = found;
   return {
     channel,
     role,
     membership,
     canPost: computeCanPost(channel, role, membership),
     canManage: computeCanManage(channel, role, actor.userId, !!membership),
+    canEditTopic: computeCanEditTopic(channel, role, !!membership),
   };
 }
 

@@ -70,6 +70,8 @@ export type TChannelView = TChannel & {
   dmMembers?: { id: string; name: string }[];
   canPost: boolean;
   canManage: boolean;
+  /** May change the topic and description (archived channels must be unarchived first). */
+  canEditTopic: boolean;
 };
 
 export type TChannelMember = { userId: string; name: string; email: string; avatarUrl: string | null; isBot: boolean; isPoster: boolean; joinedAt: string };

@@ -1,10 +1,10 @@
 /** Conversations: channels, DMs and group DMs, their members and read positions. */
-import { getDb } from "@/lib/db";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { assertCan } from "@/lib/permissions";
 import { consume } from "@/lib/rate-limit";
 import { publish } from "@/lib/realtime/bus";
-import { assertCanPost, channelSelect, computeCanManage, computeCanPost, getChannelAccess, type TChannelRow } from "@/lib/channels/access";
+import { assertCanPost, computeCanEditTopic, computeCanManage, computeCanPost, getChannelAccess, type TChannelRow } from "@/lib/channels/access";
+import * as repo from "@/lib/channels/repository";
 import {
   ZAddMembers,
   ZCreateChannel,
@@ -34,30 +34,11 @@ function isDm(kind: string): boolean {
   return kind === "DM" || kind === "GROUP_DM";
 }
 
-async function countUnread(userId: string, channelIds: string[]): Promise<Map<string, number>> {
-  if (channelIds.length === 0) return new Map();
-  const rows = await getDb().$queryRaw<{ channelId: string; unread: number }[]>`
-    SELECT cm."channelId", COUNT(m.id)::int AS unread
-    FROM "ChannelMember" cm
-    JOIN "Message" m ON m."channelId" = cm."channelId" AND m.seq > cm."lastReadSeq"
-      AND m."senderId" <> cm."userId" AND m."deletedAt" IS NULL AND m."threadRootId" IS NULL
-    WHERE cm."userId" = ${userId} AND cm."channelId" = ANY(${channelIds})
-    GROUP BY cm."channelId"`;
-  return new Map(rows.map((r) => [r.channelId, Number(r.unread)]));
-}
-
 /** The sidebar: conversations the actor is in (archived ones left out), with unread counts. */
 export async function listMyChannels({ actor, slug }: { actor: TActor; slug: string }): Promise<TChannelView[]> {
   const { workspace, role } = await getWorkspaceAccess({ actor, slug });
-  const rows = await getDb().channelMember.findMany({
-    where: { userId: actor.userId, channel: { workspaceId: workspace.id, archivedAt: null } },
-    select: {
-      lastReadSeq: true,
-      isPoster: true,
-      channel: { select: { ...channelSelect, _count: { select: { members: true } }, members: { where: { NOT: { userId: actor.userId } }, select: { user: { select: { id: true, name: true } } }, take: 8 } } },
-    },
-  });
-  const unread = await countUnread(actor.userId, rows.map((r) => r.channel.id));
+  const rows = await repo.listMembershipsInWorkspace(actor.userId, workspace.id);
+  const unread = await repo.countUnread(actor.userId, rows.map((r) => r.channel.id));
   return rows
     .map(({ lastReadSeq, isPoster, channel }) => {
       const { _count, members, ...row } = channel;
@@ -70,6 +51,7 @@ export async function listMyChannels({ actor, slug }: { actor: TActor; slug: str
         ...(isDm(row.kind) ? { dmMembers: members.map((m) => m.user) } : {}),
         canPost: computeCanPost(row, role, { isPoster }),
         canManage: computeCanManage(row, role, actor.userId, true),
+        canEditTopic: computeCanEditTopic(row, role, true),
       };
     })
     .sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "") || (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
@@ -79,12 +61,7 @@ export async function listMyChannels({ actor, slug }: { actor: TActor; slug: str
 export async function browseChannels({ actor, slug }: { actor: TActor; slug: string }): Promise<TChannelView[]> {
   const { workspace, role } = await getWorkspaceAccess({ actor, slug });
   assertCan(role, "channels.browse", "Guests can only see channels they were added to");
-  const rows = await getDb().channel.findMany({
-    where: { workspaceId: workspace.id, kind: { in: ["PUBLIC", "ANNOUNCEMENT"] } },
-    select: { ...channelSelect, _count: { select: { members: true } }, members: { where: { userId: actor.userId }, select: { lastReadSeq: true, isPoster: true } } },
-    orderBy: { name: "asc" },
-    take: 1000,
-  });
+  const rows = await repo.listOpenChannels(workspace.id, actor.userId);
   return rows.map(({ _count, members, ...row }) => {
     const m = members[0] ?? null;
     return {
@@ -95,6 +72,7 @@ export async function browseChannels({ actor, slug }: { actor: TActor; slug: str
       memberCount: _count.members,
       canPost: computeCanPost(row, role, m),
       canManage: computeCanManage(row, role, actor.userId, !!m),
+      canEditTopic: computeCanEditTopic(row, role, !!m),
     };
   });
 }
@@ -103,11 +81,9 @@ export async function browseChannels({ actor, slug }: { actor: TActor; slug: str
 export async function getChannel({ actor, channelId }: { actor: TActor; channelId: string }): Promise<TChannelView> {
   const access = await getChannelAccess(actor, channelId);
   const [memberCount, dmMembers, unread] = await Promise.all([
-    getDb().channelMember.count({ where: { channelId } }),
-    isDm(access.channel.kind)
-      ? getDb().channelMember.findMany({ where: { channelId, NOT: { userId: actor.userId } }, select: { user: { select: { id: true, name: true } } } })
-      : Promise.resolve(undefined),
-    countUnread(actor.userId, [channelId]),
+    repo.countMembers(channelId),
+    isDm(access.channel.kind) ? repo.listOtherMembers(channelId, actor.userId) : Promise.resolve(undefined),
+    repo.countUnread(actor.userId, [channelId]),
   ]);
   return {
     ...toChannel(access.channel),
@@ -115,15 +91,16 @@ export async function getChannel({ actor, channelId }: { actor: TActor; channelI
     lastReadSeq: access.membership?.lastReadSeq ?? 0,
     unreadCount: unread.get(channelId) ?? 0,
     memberCount,
-    ...(dmMembers ? { dmMembers: dmMembers.map((m) => m.user) } : {}),
+    ...(dmMembers ? { dmMembers } : {}),
     canPost: access.canPost,
     canManage: access.canManage,
+    canEditTopic: access.canEditTopic,
   };
 }
 
 async function assertActiveMembers(workspaceId: string, userIds: string[]): Promise<void> {
   if (userIds.length === 0) return;
-  const found = await getDb().workspaceMember.count({ where: { workspaceId, userId: { in: userIds }, status: "ACTIVE" } });
+  const found = await repo.countActiveWorkspaceMembers(workspaceId, userIds);
   if (found !== new Set(userIds).size) throw new AppError("validation_failed", "Some of those people are not active members of this workspace");
 }
 
@@ -140,21 +117,10 @@ export async function createChannel({ actor, slug, input }: { actor: TActor; slu
   await consume("write", `ch|${actor.userId}`);
   const memberIds = [...new Set([actor.userId, ...data.memberIds])];
   await assertActiveMembers(workspace.id, memberIds);
-  if (await getDb().channel.findFirst({ where: { workspaceId: workspace.id, name: data.name }, select: { id: true } })) throw conflictName(data.name);
+  if (await repo.findChannelByName(workspace.id, data.name)) throw conflictName(data.name);
   let channel: TChannelRow;
   try {
-    channel = await getDb().channel.create({
-      data: {
-        workspaceId: workspace.id,
-        kind: data.kind,
-        name: data.name,
-        topic: data.topic,
-        description: data.description,
-        createdById: actor.userId,
-        members: { create: memberIds.map((userId) => ({ userId })) },
-      },
-      select: channelSelect,
-    });
+    channel = await repo.insertChannel({ workspaceId: workspace.id, kind: data.kind, name: data.name, topic: data.topic, description: data.description, createdById: actor.userId, memberIds });
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") throw conflictName(data.name);
     throw err;
@@ -173,23 +139,20 @@ export async function updateChannel({ actor, channelId, input }: { actor: TActor
   const archives = data.archived !== undefined && data.archived !== !!channel.archivedAt;
   if (isDm(channel.kind) && (renames || archives)) throw new AppError("validation_failed", "Direct messages cannot be renamed or archived");
   if ((renames || archives) && !access.canManage) throw forbidden("Only the channel's creator or a workspace admin can rename or archive it");
-  if ((data.topic !== undefined || data.description !== undefined) && (!access.membership || access.role === "GUEST" && channel.kind !== "PRIVATE")) {
+  if ((data.topic !== undefined || data.description !== undefined) && !access.canEditTopic) {
     throw forbidden("Join the channel to change its topic");
   }
   if (archives && channel.isGeneral) throw forbidden("#general cannot be archived");
   if (channel.archivedAt && !archives && (renames || data.topic !== undefined || data.description !== undefined)) throw forbidden("This channel is archived; unarchive it first");
-  if (renames && (await getDb().channel.findFirst({ where: { workspaceId: channel.workspaceId, name: data.name, NOT: { id: channelId } }, select: { id: true } }))) {
+  if (renames && (await repo.findChannelByName(channel.workspaceId, data.name!, channelId))) {
     throw conflictName(data.name!);
   }
   try {
-    await getDb().channel.update({
-      where: { id: channelId },
-      data: {
-        ...(renames ? { name: data.name } : {}),
-        ...(data.topic !== undefined ? { topic: data.topic } : {}),
-        ...(data.description !== undefined ? { description: data.description } : {}),
-        ...(archives ? { archivedAt: data.archived ? new Date() : null } : {}),
-      },
+    await repo.updateChannelRow(channelId, {
+      ...(renames ? { name: data.name } : {}),
+      ...(data.topic !== undefined ? { topic: data.topic } : {}),
+      ...(data.description !== undefined ? { description: data.description } : {}),
+      ...(archives ? { archivedAt: data.archived ? new Date() : null } : {}),
     });
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") throw conflictName(data.name!);
@@ -206,7 +169,7 @@ export async function joinChannel({ actor, channelId }: { actor: TActor; channel
   if (access.channel.kind !== "PUBLIC" && access.channel.kind !== "ANNOUNCEMENT") throw forbidden("This conversation is invite-only");
   if (access.channel.archivedAt) throw forbidden("This channel is archived");
   // Idempotent under a double click: a concurrent join is not an error.
-  await getDb().channelMember.createMany({ data: [{ channelId, userId: actor.userId, lastReadSeq: access.channel.lastSeq }], skipDuplicates: true });
+  await repo.insertMembers(channelId, [{ userId: actor.userId, lastReadSeq: access.channel.lastSeq }]);
   publish({ kind: "channel.memberAdded", workspaceId: access.channel.workspaceId, channelId, userIds: [actor.userId] });
   return getChannel({ actor, channelId });
 }
@@ -217,7 +180,7 @@ export async function leaveChannel({ actor, channelId }: { actor: TActor; channe
   if (!access.membership) throw new AppError("conflict", "You are not a member of this channel");
   if (access.channel.isGeneral) throw forbidden("Everyone stays in #general");
   if (isDm(access.channel.kind)) throw forbidden("Direct messages cannot be left");
-  await getDb().channelMember.deleteMany({ where: { channelId, userId: actor.userId } });
+  await repo.deleteMember(channelId, actor.userId);
   publish({ kind: "channel.memberRemoved", workspaceId: access.channel.workspaceId, channelId, userIds: [actor.userId] });
   return { left: true };
 }
@@ -232,7 +195,7 @@ export async function addChannelMembers({ actor, channelId, input }: { actor: TA
   if (access.channel.archivedAt) throw forbidden("This channel is archived");
   const userIds = [...new Set(data.userIds)];
   await assertActiveMembers(access.channel.workspaceId, userIds);
-  await getDb().channelMember.createMany({ data: userIds.map((userId) => ({ channelId, userId })), skipDuplicates: true });
+  await repo.insertMembers(channelId, userIds.map((userId) => ({ userId })));
   publish({ kind: "channel.memberAdded", workspaceId: access.channel.workspaceId, channelId, userIds });
   publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId });
   return listChannelMembers({ actor, channelId });
@@ -247,7 +210,7 @@ export async function removeChannelMember({ actor, channelId, userId }: { actor:
   const access = await getChannelAccess(actor, channelId);
   if (!access.canManage) throw forbidden("Only the channel's creator or a workspace admin can remove people");
   if (access.channel.isGeneral) throw forbidden("Everyone stays in #general");
-  const res = await getDb().channelMember.deleteMany({ where: { channelId, userId } });
+  const res = await repo.deleteMember(channelId, userId);
   if (res.count === 0) throw notFound("That person is not in this channel");
   publish({ kind: "channel.memberRemoved", workspaceId: access.channel.workspaceId, channelId, userIds: [userId] });
   publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId });
@@ -261,8 +224,8 @@ export async function setChannelPoster({ actor, channelId, userId, input }: { ac
   assertCan(access.role, "messages.post_announcement", "Only admins can name posters");
   if (access.channel.kind !== "ANNOUNCEMENT") throw new AppError("validation_failed", "Posters are named only in announcement channels");
   await assertActiveMembers(access.channel.workspaceId, [userId]);
-  await getDb().channelMember.createMany({ data: [{ channelId, userId, isPoster: data.isPoster }], skipDuplicates: true });
-  await getDb().channelMember.updateMany({ where: { channelId, userId }, data: { isPoster: data.isPoster } });
+  await repo.insertMembers(channelId, [{ userId, isPoster: data.isPoster }]);
+  await repo.setPoster(channelId, userId, data.isPoster);
   publish({ kind: "channel.memberAdded", workspaceId: access.channel.workspaceId, channelId, userIds: [userId] });
   publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId });
   return listChannelMembers({ actor, channelId });
@@ -271,12 +234,7 @@ export async function setChannelPoster({ actor, channelId, userId, input }: { ac
 /** Members of a conversation the actor may read. */
 export async function listChannelMembers({ actor, channelId }: { actor: TActor; channelId: string }): Promise<TChannelMember[]> {
   await getChannelAccess(actor, channelId);
-  const rows = await getDb().channelMember.findMany({
-    where: { channelId },
-    select: { userId: true, isPoster: true, joinedAt: true, user: { select: { name: true, email: true, avatarUrl: true, isBot: true } } },
-    orderBy: { joinedAt: "asc" },
-    take: 5000,
-  });
+  const rows = await repo.listMembersWithUsers(channelId);
   return rows.map((r) => ({ userId: r.userId, ...r.user, isPoster: r.isPoster, joinedAt: r.joinedAt.toISOString() }));
 }
 
@@ -289,14 +247,11 @@ export async function openDm({ actor, slug, input }: { actor: TActor; slug: stri
   if (people.length > 8) throw new AppError("validation_failed", "A group conversation holds at most 8 people");
   await assertActiveMembers(workspace.id, people);
   const dmKey = people.join(",");
-  const find = () => getDb().channel.findFirst({ where: { workspaceId: workspace.id, dmKey }, select: { id: true } });
+  const find = () => repo.findDmByKey(workspace.id, dmKey);
   let channel = await find();
   if (!channel) {
     try {
-      channel = await getDb().channel.create({
-        data: { workspaceId: workspace.id, kind: people.length <= 2 ? "DM" : "GROUP_DM", dmKey, createdById: actor.userId, members: { create: people.map((userId) => ({ userId })) } },
-        select: { id: true },
-      });
+      channel = await repo.insertChannel({ workspaceId: workspace.id, kind: people.length <= 2 ? "DM" : "GROUP_DM", dmKey, createdById: actor.userId, memberIds: people });
       publish({ kind: "channel.memberAdded", workspaceId: workspace.id, channelId: channel.id, userIds: people });
     } catch (err) {
       if ((err as { code?: string }).code !== "P2002") throw err;
@@ -313,16 +268,12 @@ export async function markRead({ actor, input }: { actor: TActor; input: unknown
   if (!access.membership) return { lastReadSeq: 0 };
   const seq = Math.min(data.seq, access.channel.lastSeq);
   if (seq <= access.membership.lastReadSeq) return { lastReadSeq: access.membership.lastReadSeq };
-  await getDb().channelMember.updateMany({ where: { channelId: data.channelId, userId: actor.userId, lastReadSeq: { lt: seq } }, data: { lastReadSeq: seq } });
+  await repo.advanceReadPosition(data.channelId, actor.userId, seq);
   publish({ kind: "channel.read", workspaceId: access.channel.workspaceId, channelId: data.channelId, userId: actor.userId, lastReadSeq: seq });
   return { lastReadSeq: seq };
 }
 
 /** Ids of every conversation a user is in, in workspaces where they are active (socket rooms). */
-export async function listChannelIdsForUser(userId: string): Promise<{ workspaceIds: string[]; channelIds: string[] }> {
-  const [workspaces, channels] = await Promise.all([
-    getDb().workspaceMember.findMany({ where: { userId, status: "ACTIVE" }, select: { workspaceId: true } }),
-    getDb().channelMember.findMany({ where: { userId, channel: { workspace: { members: { some: { userId, status: "ACTIVE" } } } } }, select: { channelId: true } }),
-  ]);
-  return { workspaceIds: workspaces.map((w) => w.workspaceId), channelIds: channels.map((c) => c.channelId) };
+export function listChannelIdsForUser(userId: string): Promise<{ workspaceIds: string[]; channelIds: string[] }> {
+  return repo.listRoomIdsForUser(userId);
 }

@@ -63,6 +63,12 @@ export function ensureDbReady(): Promise<void> {
   return s.ready;
 }
 
+/** Resolves when the database answers a trivial query (health checks). */
+export async function pingDb(): Promise<void> {
+  await ensureDbReady();
+  await getDb().$queryRaw`SELECT 1`;
+}
+
 /** Closes the client and the embedded database (tests, CLI, graceful shutdown). */
 export async function closeDb(): Promise<void> {
   const s = holder.__parleyDb;

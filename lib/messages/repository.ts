@@ -70,6 +70,39 @@ export async function nextSeq(tx: TTx, channelId: string, touchLastMessage: bool
   return Number(rows[0].lastSeq);
 }
 
+/** Runs `fn` in one database transaction. */
+export function transaction<T>(fn: (tx: TTx) => Promise<T>): Promise<T> {
+  return getDb().$transaction(fn);
+}
+
+export function insertMessage(tx: TTx, data: { channelId: string; seq: number; senderId: string; clientMsgId: string | null; body: string; threadRootId: string | null }) {
+  return tx.message.create({ data, select: messageScalarSelect });
+}
+
+/** Applies a change unless the message was deleted meanwhile; false when it was. */
+export async function updateMessageIfNotDeleted(tx: TTx, id: string, data: Prisma.MessageUpdateManyMutationInput): Promise<boolean> {
+  const res = await tx.message.updateMany({ where: { id, deletedAt: null }, data });
+  return res.count === 1;
+}
+
+export function incrementReplyCount(tx: TTx, id: string) {
+  return tx.message.update({ where: { id }, data: { replyCount: { increment: 1 } }, select: { id: true } });
+}
+
+export function deleteReactions(tx: TTx, messageId: string) {
+  return tx.reaction.deleteMany({ where: { messageId } });
+}
+
+/** The message as the transaction sees it. */
+export function findMessageInTx(tx: TTx, id: string) {
+  return tx.message.findUniqueOrThrow({ where: { id }, select: messageSelect });
+}
+
+/** Moves a member's read position forward only (senders have read their own message). */
+export function advanceReadPosition(tx: TTx, channelId: string, userId: string, seq: number) {
+  return tx.channelMember.updateMany({ where: { channelId, userId, lastReadSeq: { lt: seq } }, data: { lastReadSeq: seq } });
+}
+
 export function insertEvent(tx: TTx, data: { channelId: string; seq: number; type: string; messageId: string }) {
   return tx.channelEvent.create({ data, select: { seq: true } });
 }

@@ -4,7 +4,7 @@
  * commit. A retry with the same clientMsgId returns the stored message.
  */
 import { assertCanPost, getChannelAccess } from "@/lib/channels/access";
-import { getDb, type Prisma } from "@/lib/db";
+import type { Prisma } from "@/lib/db";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import * as repo from "@/lib/messages/repository";
 import { ZDeleteMessage, ZEditMessage, ZHistoryQuery, ZSendMessage, ZSyncQuery, type THistoryPage, type TMessage } from "@/lib/messages/schema";
@@ -47,22 +47,19 @@ export async function sendMessage({ actor, input }: { actor: TActor; input: unkn
   let created: { message: repo.TMessageRow; rootUpdate?: repo.TMessageRow; rootSeq?: number };
   try {
     // Keep the locked section short: the channel row is locked from nextSeq until commit.
-    created = await getDb().$transaction(async (tx) => {
+    created = await repo.transaction(async (tx) => {
       const seq = await repo.nextSeq(tx, data.channelId, !data.threadRootId);
-      const row = await tx.message.create({
-        data: { channelId: data.channelId, seq, senderId: actor.userId, clientMsgId: data.clientMsgId ?? null, body: data.body, threadRootId: data.threadRootId ?? null },
-        select: repo.messageScalarSelect,
-      });
+      const row = await repo.insertMessage(tx, { channelId: data.channelId, seq, senderId: actor.userId, clientMsgId: data.clientMsgId ?? null, body: data.body, threadRootId: data.threadRootId ?? null });
       const message = { ...row, sender, reactions: [] };
       await repo.insertEvent(tx, { channelId: data.channelId, seq, type: "message.created", messageId: message.id });
       // Your own message is read by you.
-      await tx.channelMember.updateMany({ where: { channelId: data.channelId, userId: actor.userId, lastReadSeq: { lt: seq } }, data: { lastReadSeq: seq } });
+      await repo.advanceReadPosition(tx, data.channelId, actor.userId, seq);
       if (!data.threadRootId) return { message };
       // The root's reply count is a change everyone watching the channel must see, so it takes a seq too.
       const rootSeq = await repo.nextSeq(tx, data.channelId, false);
-      await tx.message.update({ where: { id: data.threadRootId }, data: { replyCount: { increment: 1 } } });
+      await repo.incrementReplyCount(tx, data.threadRootId);
       await repo.insertEvent(tx, { channelId: data.channelId, seq: rootSeq, type: "message.updated", messageId: data.threadRootId });
-      const rootUpdate = await tx.message.findUniqueOrThrow({ where: { id: data.threadRootId }, select: repo.messageSelect });
+      const rootUpdate = await repo.findMessageInTx(tx, data.threadRootId);
       return { message, rootUpdate, rootSeq };
     });
   } catch (err) {
@@ -99,13 +96,12 @@ async function changeMessage(
   type: Exclude<TChangeType, "message.created">,
   data: Prisma.MessageUpdateManyMutationInput,
 ): Promise<TMessage> {
-  const changed = await getDb().$transaction(async (tx) => {
+  const changed = await repo.transaction(async (tx) => {
     const seq = await repo.nextSeq(tx, row.channelId, false);
-    const res = await tx.message.updateMany({ where: { id: row.id, deletedAt: null }, data });
-    if (res.count !== 1) throw notFound("Message not found");
-    if (type === "message.deleted") await tx.reaction.deleteMany({ where: { messageId: row.id } });
+    if (!(await repo.updateMessageIfNotDeleted(tx, row.id, data))) throw notFound("Message not found");
+    if (type === "message.deleted") await repo.deleteReactions(tx, row.id);
     await repo.insertEvent(tx, { channelId: row.channelId, seq, type, messageId: row.id });
-    const message = await tx.message.findUniqueOrThrow({ where: { id: row.id }, select: repo.messageSelect });
+    const message = await repo.findMessageInTx(tx, row.id);
     return { message, seq };
   });
   const message = repo.toMessage(changed.message);

@@ -1,4 +1,5 @@
 import { getDb, type Prisma } from "@/lib/db";
+import type { MemberStatus, WorkspaceRole } from "@/lib/generated/prisma/enums";
 
 export const workspaceSelect = { id: true, name: true, slug: true, createdAt: true } satisfies Prisma.WorkspaceSelect;
 
@@ -62,10 +63,6 @@ export function findMember(workspaceId: string, userId: string) {
   return getDb().workspaceMember.findUnique({ where: { workspaceId_userId: { workspaceId, userId } }, select: memberSelect });
 }
 
-export function countActiveOwners(workspaceId: string) {
-  return getDb().workspaceMember.count({ where: { workspaceId, role: "OWNER", status: "ACTIVE" } });
-}
-
 export function findGeneralChannel(tx: TTx, workspaceId: string) {
   return tx.channel.findFirst({ where: { workspaceId, isGeneral: true }, select: { id: true } });
 }
@@ -79,4 +76,72 @@ export function findInviteByHash(tokenHash: string) {
     where: { tokenHash },
     select: { ...inviteSelect, workspace: { select: workspaceSelect } },
   });
+}
+
+/** Runs `fn` in one database transaction. */
+export function transaction<T>(fn: (tx: TTx) => Promise<T>): Promise<T> {
+  return getDb().$transaction(fn);
+}
+
+/** A workspace, its owner and its #general channel with the owner in it. */
+export async function insertWorkspaceWithOwner(tx: TTx, data: { name: string; slug: string; ownerId: string }) {
+  const w = await tx.workspace.create({ data: { name: data.name, slug: data.slug }, select: workspaceSelect });
+  await tx.workspaceMember.create({ data: { workspaceId: w.id, userId: data.ownerId, role: "OWNER" } });
+  await tx.channel.create({
+    data: {
+      workspaceId: w.id,
+      kind: "PUBLIC",
+      name: "general",
+      isGeneral: true,
+      description: "Company-wide announcements and conversation",
+      createdById: data.ownerId,
+      members: { create: { userId: data.ownerId } },
+    },
+  });
+  return w;
+}
+
+export function updateMemberRow(tx: TTx, workspaceId: string, userId: string, data: { role?: WorkspaceRole; status?: MemberStatus }) {
+  return tx.workspaceMember.update({ where: { workspaceId_userId: { workspaceId, userId } }, data, select: memberSelect });
+}
+
+export function insertMemberRow(tx: TTx, data: { workspaceId: string; userId: string; role: WorkspaceRole }) {
+  return tx.workspaceMember.create({ data });
+}
+
+/** Makes the user an active member with this role, whether or not they were one. */
+export async function upsertActiveMember(tx: TTx, data: { workspaceId: string; userId: string; role: WorkspaceRole }) {
+  await tx.workspaceMember.createMany({ data: [data], skipDuplicates: true });
+  await tx.workspaceMember.update({ where: { workspaceId_userId: { workspaceId: data.workspaceId, userId: data.userId } }, data: { role: data.role, status: "ACTIVE" } });
+}
+
+/** Puts the user in #general or takes them out; returns #general's id (undefined if none). */
+export async function setGeneralMembership(tx: TTx, workspaceId: string, userId: string, isIn: boolean): Promise<string | undefined> {
+  const general = await findGeneralChannel(tx, workspaceId);
+  if (!general) return undefined;
+  if (isIn) await tx.channelMember.createMany({ data: [{ channelId: general.id, userId }], skipDuplicates: true });
+  else await tx.channelMember.deleteMany({ where: { channelId: general.id, userId } });
+  return general.id;
+}
+
+export function findMemberByEmail(workspaceId: string, email: string) {
+  return getDb().workspaceMember.findFirst({ where: { workspaceId, user: { email } }, select: { status: true } });
+}
+
+export function insertInvite(data: { workspaceId: string; tokenHash: string; email: string | null; role: WorkspaceRole; createdById: string; expiresAt: Date }) {
+  return getDb().invite.create({ data, select: inviteSelect });
+}
+
+export function findInviteInWorkspace(id: string, workspaceId: string) {
+  return getDb().invite.findFirst({ where: { id, workspaceId }, select: inviteSelect });
+}
+
+export function markInviteRevoked(id: string) {
+  return getDb().invite.update({ where: { id }, data: { revokedAt: new Date() }, select: inviteSelect });
+}
+
+/** Marks a pending invite accepted; false when someone else claimed it first. */
+export async function claimInvite(tx: TTx, id: string, userId: string): Promise<boolean> {
+  const claimed = await tx.invite.updateMany({ where: { id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: new Date(), acceptedById: userId } });
+  return claimed.count === 1;
 }

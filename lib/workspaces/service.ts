@@ -1,12 +1,12 @@
 /** Workspaces, their members and roles, and invites. */
 import { createHash, randomBytes } from "node:crypto";
-import { getDb } from "@/lib/db";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 import { assertCan, can, roleRank } from "@/lib/permissions";
 import { consume } from "@/lib/rate-limit";
 import { publish } from "@/lib/realtime/bus";
 import type { TActor } from "@/lib/users/service";
+import { findUserById } from "@/lib/users/repository";
 import { endAllSessions } from "@/lib/users/service";
 import * as repo from "@/lib/workspaces/repository";
 import {
@@ -48,22 +48,7 @@ export async function createWorkspace({ actor, input }: { actor: TActor; input: 
   await consume("write", `ws|${actor.userId}`);
   if (await repo.findWorkspaceBySlug(data.slug)) throw new AppError("conflict", `The URL "${data.slug}" is already taken`, [{ path: "slug", message: "is already taken" }]);
   try {
-    const ws = await getDb().$transaction(async (tx) => {
-      const w = await tx.workspace.create({ data: { name: data.name, slug: data.slug }, select: repo.workspaceSelect });
-      await tx.workspaceMember.create({ data: { workspaceId: w.id, userId: actor.userId, role: "OWNER" } });
-      await tx.channel.create({
-        data: {
-          workspaceId: w.id,
-          kind: "PUBLIC",
-          name: "general",
-          isGeneral: true,
-          description: "Company-wide announcements and conversation",
-          createdById: actor.userId,
-          members: { create: { userId: actor.userId } },
-        },
-      });
-      return w;
-    });
+    const ws = await repo.transaction((tx) => repo.insertWorkspaceWithOwner(tx, { name: data.name, slug: data.slug, ownerId: actor.userId }));
     return { ...toWorkspace(ws), role: "OWNER" };
   } catch (err) {
     if ((err as { code?: string }).code === "P2002") throw new AppError("conflict", `The URL "${data.slug}" is already taken`, [{ path: "slug", message: "is already taken" }]);
@@ -106,19 +91,12 @@ export async function updateMember({ actor, slug, userId, input }: { actor: TAct
   const touchesAdmins = roleRank[target.role] >= roleRank.ADMIN || (data.role !== undefined && roleRank[data.role] >= roleRank.ADMIN);
   if (touchesAdmins) assertCan(role, "members.manage_admins", "Only owners can change owners and admins");
 
-  const updated = await getDb().$transaction(async (tx) => {
-    const m = await tx.workspaceMember.update({
-      where: { workspaceId_userId: { workspaceId: workspace.id, userId } },
-      data: { ...(data.role ? { role: data.role } : {}), ...(data.status ? { status: data.status } : {}) },
-      select: repo.memberSelect,
-    });
-    // Guests are not in #general; members are.
-    const general = await repo.findGeneralChannel(tx, workspace.id);
-    if (general && data.role && data.role !== target.role) {
-      if (data.role === "GUEST") await tx.channelMember.deleteMany({ where: { channelId: general.id, userId } });
-      else if (target.role === "GUEST") await tx.channelMember.createMany({ data: [{ channelId: general.id, userId }], skipDuplicates: true });
-    }
-    return { m, generalId: general?.id };
+  // Guests are not in #general; members are.
+  const crossesGuest = !!data.role && data.role !== target.role && (data.role === "GUEST" || target.role === "GUEST");
+  const updated = await repo.transaction(async (tx) => {
+    const m = await repo.updateMemberRow(tx, workspace.id, userId, { role: data.role, status: data.status });
+    const generalId = crossesGuest ? await repo.setGeneralMembership(tx, workspace.id, userId, data.role !== "GUEST") : undefined;
+    return { m, generalId };
   });
   if (data.status === "DEACTIVATED" && target.status === "ACTIVE") await endAllSessions(userId, "deactivated");
   if (updated.generalId && data.role && data.role !== target.role) {
@@ -156,14 +134,11 @@ export async function createInvite({ actor, slug, input }: { actor: TActor; slug
   if (data.role === "GUEST" || data.role === "ADMIN") assertCan(role, "members.manage", "Only admins can invite guests and admins");
   await consume("invite", actor.userId, "Too many invites; try again later");
   if (data.email) {
-    const existing = await getDb().workspaceMember.findFirst({ where: { workspaceId: workspace.id, user: { email: data.email } }, select: { status: true } });
+    const existing = await repo.findMemberByEmail(workspace.id, data.email);
     if (existing) throw new AppError("conflict", `${data.email} is already a member of this workspace`);
   }
   const token = randomBytes(24).toString("base64url");
-  const invite = await getDb().invite.create({
-    data: { workspaceId: workspace.id, tokenHash: hashToken(token), email: data.email ?? null, role: data.role, createdById: actor.userId, expiresAt: new Date(Date.now() + data.expiresInHours * 3600_000) },
-    select: repo.inviteSelect,
-  });
+  const invite = await repo.insertInvite({ workspaceId: workspace.id, tokenHash: hashToken(token), email: data.email ?? null, role: data.role, createdById: actor.userId, expiresAt: new Date(Date.now() + data.expiresInHours * 3600_000) });
   return { invite: toInvite(invite), token, path: `/invite/${token}` };
 }
 
@@ -178,11 +153,11 @@ export async function listInvites({ actor, slug }: { actor: TActor; slug: string
 /** Revokes a pending invite (its creator or an admin). */
 export async function revokeInvite({ actor, slug, inviteId }: { actor: TActor; slug: string; inviteId: string }): Promise<TInvite> {
   const { workspace, role } = await getWorkspaceAccess({ actor, slug });
-  const invite = await getDb().invite.findFirst({ where: { id: inviteId, workspaceId: workspace.id }, select: repo.inviteSelect });
+  const invite = await repo.findInviteInWorkspace(inviteId, workspace.id);
   if (!invite) throw notFound("Invite not found");
   if (invite.createdBy.id !== actor.userId) assertCan(role, "members.manage");
   if (inviteStatus(invite) !== "pending") throw new AppError("conflict", `This invite is already ${inviteStatus(invite)}`);
-  const updated = await getDb().invite.update({ where: { id: invite.id }, data: { revokedAt: new Date() }, select: repo.inviteSelect });
+  const updated = await repo.markInviteRevoked(invite.id);
   return toInvite(updated);
 }
 
@@ -214,18 +189,15 @@ export async function acceptInvite({ actor, token }: { actor: TActor; token: str
   if (status === "revoked") throw new AppError("gone", "This invite has been revoked");
   if (status === "expired") throw new AppError("gone", "This invite has expired");
   if (invite.email) {
-    const me = await getDb().user.findUnique({ where: { id: actor.userId }, select: { email: true } });
+    const me = await findUserById(actor.userId);
     if (me?.email !== invite.email) throw forbidden(`This invite is for ${invite.email}; sign in with that address to accept it`);
   }
-  const generalId = await getDb().$transaction(async (tx) => {
+  const generalId = await repo.transaction(async (tx) => {
     // Claim the invite first so two people racing for one link cannot both get in.
-    const claimed = await tx.invite.updateMany({ where: { id: invite.id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: new Date(), acceptedById: actor.userId } });
-    if (claimed.count !== 1) throw new AppError("gone", "This invite has already been used");
-    await tx.workspaceMember.create({ data: { workspaceId: invite.workspaceId, userId: actor.userId, role: invite.role } });
+    if (!(await repo.claimInvite(tx, invite.id, actor.userId))) throw new AppError("gone", "This invite has already been used");
+    await repo.insertMemberRow(tx, { workspaceId: invite.workspaceId, userId: actor.userId, role: invite.role });
     if (invite.role === "GUEST") return undefined;
-    const general = await repo.findGeneralChannel(tx, invite.workspaceId);
-    if (general) await tx.channelMember.create({ data: { channelId: general.id, userId: actor.userId } });
-    return general?.id;
+    return repo.setGeneralMembership(tx, invite.workspaceId, actor.userId, true);
   });
   publish({ kind: "workspace.memberAdded", workspaceId: invite.workspaceId, userId: actor.userId });
   publish({ kind: "workspace.updated", workspaceId: invite.workspaceId });
@@ -237,17 +209,10 @@ export async function acceptInvite({ actor, token }: { actor: TActor; token: str
 export async function addMemberDirect({ workspaceSlug, userId, role }: { workspaceSlug: string; userId: string; role: WorkspaceRole }): Promise<TMember> {
   const ws = await repo.findWorkspaceBySlug(workspaceSlug);
   if (!ws) throw notFound(`Workspace "${workspaceSlug}" not found`);
-  const generalId = await getDb().$transaction(async (tx) => {
-    await tx.workspaceMember.createMany({ data: [{ workspaceId: ws.id, userId, role }], skipDuplicates: true });
-    await tx.workspaceMember.update({ where: { workspaceId_userId: { workspaceId: ws.id, userId } }, data: { role, status: "ACTIVE" } });
-    const general = await repo.findGeneralChannel(tx, ws.id);
-    if (!general) return undefined;
-    if (role === "GUEST") {
-      await tx.channelMember.deleteMany({ where: { channelId: general.id, userId } });
-      return undefined;
-    }
-    await tx.channelMember.createMany({ data: [{ channelId: general.id, userId }], skipDuplicates: true });
-    return general.id;
+  const generalId = await repo.transaction(async (tx) => {
+    await repo.upsertActiveMember(tx, { workspaceId: ws.id, userId, role });
+    const id = await repo.setGeneralMembership(tx, ws.id, userId, role !== "GUEST");
+    return role === "GUEST" ? undefined : id;
   });
   publish({ kind: "workspace.memberAdded", workspaceId: ws.id, userId });
   publish({ kind: "workspace.updated", workspaceId: ws.id });

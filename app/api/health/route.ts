@@ -1,11 +1,10 @@
 // GET /api/health - 200 when the database answers, 503 otherwise
-import { ensureDbReady, getDb } from "@/lib/db";
+import { pingDb } from "@/lib/db";
 import { json } from "@/lib/http/handler";
 
 export async function GET(): Promise<Response> {
   try {
-    await ensureDbReady();
-    await getDb().$queryRaw`SELECT 1`;
+    await pingDb();
     return json({ status: "ok" });
   } catch {
     return json({ status: "unavailable" }, 503);

@@ -1,0 +1,150 @@
+/** Prisma access for conversations and their members. No business rules here. */
+import { getDb, type Prisma } from "@/lib/db";
+import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
+
+export const channelSelect = {
+  id: true,
+  workspaceId: true,
+  kind: true,
+  name: true,
+  topic: true,
+  description: true,
+  isGeneral: true,
+  archivedAt: true,
+  createdById: true,
+  createdAt: true,
+  lastSeq: true,
+  lastMessageAt: true,
+} satisfies Prisma.ChannelSelect;
+
+export type TChannelRow = Prisma.ChannelGetPayload<{ select: typeof channelSelect }>;
+
+const memberUserSelect = { name: true, email: true, avatarUrl: true, isBot: true } satisfies Prisma.UserSelect;
+
+/**
+ * The channel with the actor's role and membership, only if the actor may read it: active in the
+ * workspace, and a member of the conversation or it is public/announcement and they are not a guest.
+ * One query: it sits on the hot path of every message read and write.
+ */
+export async function findReadableChannelWithAccess(userId: string, channelId: string) {
+  const rows = await getDb().$queryRaw<(TChannelRow & { role: WorkspaceRole; cmId: string | null; lastReadSeq: number | null; isPoster: boolean | null })[]>`
+    SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", c."archivedAt",
+           c."createdById", c."createdAt", c."lastSeq", c."lastMessageAt",
+           wm.role::text AS role, cm.id AS "cmId", cm."lastReadSeq", cm."isPoster"
+    FROM "Channel" c
+    JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = ${userId} AND wm.status = 'ACTIVE'
+    LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = ${userId}
+    WHERE c.id = ${channelId}
+      AND (cm.id IS NOT NULL OR (c.kind IN ('PUBLIC', 'ANNOUNCEMENT') AND wm.role <> 'GUEST'))`;
+  const r = rows[0];
+  if (!r) return null;
+  const { role, cmId, lastReadSeq, isPoster, ...rest } = r;
+  return {
+    channel: { ...rest, lastSeq: Number(rest.lastSeq) } as TChannelRow,
+    role,
+    membership: cmId ? { lastReadSeq: Number(lastReadSeq), isPoster: !!isPoster } : null,
+  };
+}
+
+/** Unread counts (others' top-level, not-deleted messages above the read position) per channel. */
+export async function countUnread(userId: string, channelIds: string[]): Promise<Map<string, number>> {
+  if (channelIds.length === 0) return new Map();
+  const rows = await getDb().$queryRaw<{ channelId: string; unread: number }[]>`
+    SELECT cm."channelId", COUNT(m.id)::int AS unread
+    FROM "ChannelMember" cm
+    JOIN "Message" m ON m."channelId" = cm."channelId" AND m.seq > cm."lastReadSeq"
+      AND m."senderId" <> cm."userId" AND m."deletedAt" IS NULL AND m."threadRootId" IS NULL
+    WHERE cm."userId" = ${userId} AND cm."channelId" = ANY(${channelIds})
+    GROUP BY cm."channelId"`;
+  return new Map(rows.map((r) => [r.channelId, Number(r.unread)]));
+}
+
+/** The user's not-archived conversations in a workspace, with member counts and DM partners. */
+export function listMembershipsInWorkspace(userId: string, workspaceId: string) {
+  return getDb().channelMember.findMany({
+    where: { userId, channel: { workspaceId, archivedAt: null } },
+    select: {
+      lastReadSeq: true,
+      isPoster: true,
+      channel: { select: { ...channelSelect, _count: { select: { members: true } }, members: { where: { NOT: { userId } }, select: { user: { select: { id: true, name: true } } }, take: 8 } } },
+    },
+  });
+}
+
+/** Public and announcement channels of a workspace, with the user's membership. */
+export function listOpenChannels(workspaceId: string, userId: string) {
+  return getDb().channel.findMany({
+    where: { workspaceId, kind: { in: ["PUBLIC", "ANNOUNCEMENT"] } },
+    select: { ...channelSelect, _count: { select: { members: true } }, members: { where: { userId }, select: { lastReadSeq: true, isPoster: true } } },
+    orderBy: { name: "asc" },
+    take: 1000,
+  });
+}
+
+export function countMembers(channelId: string) {
+  return getDb().channelMember.count({ where: { channelId } });
+}
+
+/** The other people in a conversation (for DM titles). */
+export async function listOtherMembers(channelId: string, userId: string) {
+  const rows = await getDb().channelMember.findMany({ where: { channelId, NOT: { userId } }, select: { user: { select: { id: true, name: true } } } });
+  return rows.map((r) => r.user);
+}
+
+export function countActiveWorkspaceMembers(workspaceId: string, userIds: string[]) {
+  return getDb().workspaceMember.count({ where: { workspaceId, userId: { in: userIds }, status: "ACTIVE" } });
+}
+
+/** A channel of the workspace with this name, other than `exceptId`. */
+export function findChannelByName(workspaceId: string, name: string, exceptId?: string) {
+  return getDb().channel.findFirst({ where: { workspaceId, name, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
+}
+
+export function insertChannel(data: { workspaceId: string; kind: TChannelRow["kind"]; name?: string; dmKey?: string; topic?: string; description?: string; createdById: string; memberIds: string[] }) {
+  const { memberIds, ...channel } = data;
+  return getDb().channel.create({ data: { ...channel, members: { create: memberIds.map((userId) => ({ userId })) } }, select: channelSelect });
+}
+
+export function updateChannelRow(channelId: string, data: Prisma.ChannelUpdateInput) {
+  return getDb().channel.update({ where: { id: channelId }, data, select: { id: true } });
+}
+
+export function findDmByKey(workspaceId: string, dmKey: string) {
+  return getDb().channel.findFirst({ where: { workspaceId, dmKey }, select: { id: true } });
+}
+
+/** Adds members; already-present ones are left as they are (idempotent under double clicks). */
+export function insertMembers(channelId: string, members: { userId: string; lastReadSeq?: number; isPoster?: boolean }[]) {
+  return getDb().channelMember.createMany({ data: members.map((m) => ({ channelId, ...m })), skipDuplicates: true });
+}
+
+export function deleteMember(channelId: string, userId: string) {
+  return getDb().channelMember.deleteMany({ where: { channelId, userId } });
+}
+
+export function setPoster(channelId: string, userId: string, isPoster: boolean) {
+  return getDb().channelMember.updateMany({ where: { channelId, userId }, data: { isPoster } });
+}
+
+/** Moves the read position forward only; returns how many rows moved. */
+export function advanceReadPosition(channelId: string, userId: string, seq: number) {
+  return getDb().channelMember.updateMany({ where: { channelId, userId, lastReadSeq: { lt: seq } }, data: { lastReadSeq: seq } });
+}
+
+export async function listMembersWithUsers(channelId: string) {
+  return getDb().channelMember.findMany({
+    where: { channelId },
+    select: { userId: true, isPoster: true, joinedAt: true, user: { select: memberUserSelect } },
+    orderBy: { joinedAt: "asc" },
+    take: 5000,
+  });
+}
+
+/** Workspaces where the user is active, and the conversations they are in there (socket rooms). */
+export async function listRoomIdsForUser(userId: string) {
+  const [workspaces, channels] = await Promise.all([
+    getDb().workspaceMember.findMany({ where: { userId, status: "ACTIVE" }, select: { workspaceId: true } }),
+    getDb().channelMember.findMany({ where: { userId, channel: { workspace: { members: { some: { userId, status: "ACTIVE" } } } } }, select: { channelId: true } }),
+  ]);
+  return { workspaceIds: workspaces.map((w) => w.workspaceId), channelIds: channels.map((c) => c.channelId) };
+}
