@@ -40,7 +40,7 @@ export function computeCanEditTopic(channel: Pick<TChannelRow, "kind">, role: Wo
 /** Loads a channel the actor may read, with what they may do there; 404 when they may not see it. */
 export async function getChannelAccess(actor: TActor, channelId: string): Promise<TChannelAccess> {
   const found = await findReadableChannelWithAccess(actor.userId, channelId);
-  if (!found) throw notFound("Channel not found");
+  if (!found || (actor.workspaceId && found.channel.workspaceId !== actor.workspaceId)) throw notFound("Channel not found");
   const { channel, role, membership } = found;
   return {
     channel,

@@ -28,7 +28,7 @@ export function createTimeline(page: THistoryPage): TTimeline {
 
 /** Whether a message belongs in the channel's main list. */
 export function isVisible(message: TMessage): boolean {
-  return !message.deletedAt && !message.threadRootId;
+  return !message.deletedAt && (!message.threadRootId || message.broadcast);
 }
 
 /** Whether `incoming` is at least as new as `existing` (edits only move forward; a delete is final). */

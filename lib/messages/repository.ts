@@ -1,5 +1,6 @@
 import { getDb, type Prisma } from "@/lib/db";
-import type { TMessage, TReactionSummary } from "@/lib/messages/schema";
+import type { TMarkup, TMessage, TReactionSummary } from "@/lib/messages/schema";
+import { formatTs } from "@/lib/messages/ts";
 
 /** The message's own columns, without relations. */
 export const messageScalarSelect = {
@@ -11,13 +12,22 @@ export const messageScalarSelect = {
   subtype: true,
   threadRootId: true,
   replyCount: true,
+  ts: true,
+  broadcast: true,
+  markup: true,
+  blocks: true,
+  attachments: true,
+  overrideName: true,
+  overrideIcon: true,
+  pinnedAt: true,
+  pinnedById: true,
   editedAt: true,
   deletedAt: true,
   createdAt: true,
   senderId: true,
 } satisfies Prisma.MessageSelect;
 
-export const senderSelect = { id: true, name: true, avatarUrl: true, isBot: true } satisfies Prisma.UserSelect;
+export const senderSelect = { id: true, name: true, avatarUrl: true, isBot: true, bot: { select: { id: true } } } satisfies Prisma.UserSelect;
 
 export const messageSelect = {
   ...messageScalarSelect,
@@ -48,17 +58,38 @@ export function toMessage(m: TMessageRow): TMessage {
     id: m.id,
     channelId: m.channelId,
     seq: m.seq,
-    sender: m.sender,
+    ts: formatTs(m.ts),
+    sender: { id: m.sender.id, name: m.sender.name, avatarUrl: m.sender.avatarUrl, isBot: m.sender.isBot, botId: m.sender.bot?.id ?? null },
     clientMsgId: m.clientMsgId,
     body: m.deletedAt ? "" : m.body,
+    markup: m.markup as TMarkup,
+    blocks: m.deletedAt ? null : ((m.blocks as unknown[] | null) ?? null),
+    attachments: m.deletedAt ? null : ((m.attachments as unknown[] | null) ?? null),
+    overrideName: m.overrideName,
+    overrideIcon: m.overrideIcon,
     subtype: m.subtype,
     threadRootId: m.threadRootId,
     replyCount: m.replyCount,
+    broadcast: m.broadcast,
+    pinnedAt: m.pinnedAt?.toISOString() ?? null,
+    pinnedById: m.pinnedById,
     reactions: m.deletedAt ? [] : [...reactions.values()],
     editedAt: m.editedAt?.toISOString() ?? null,
     deletedAt: m.deletedAt?.toISOString() ?? null,
     createdAt: m.createdAt.toISOString(),
   };
+}
+
+/**
+ * For a new message: takes the channel's next seq and a `ts` (microseconds, now or just past the
+ * previous one, so ts is unique and increasing per channel) under the channel row lock.
+ */
+export async function nextMessageSeq(tx: TTx, channelId: string, touchLastMessage: boolean): Promise<{ seq: number; ts: bigint }> {
+  const rows = touchLastMessage
+    ? await tx.$queryRaw<{ lastSeq: number; lastTs: bigint }[]>`UPDATE "Channel" SET "lastSeq" = "lastSeq" + 1, "lastTs" = GREATEST("lastTs" + 1, (extract(epoch from clock_timestamp()) * 1000000)::bigint), "lastMessageAt" = now() WHERE id = ${channelId} RETURNING "lastSeq", "lastTs"`
+    : await tx.$queryRaw<{ lastSeq: number; lastTs: bigint }[]>`UPDATE "Channel" SET "lastSeq" = "lastSeq" + 1, "lastTs" = GREATEST("lastTs" + 1, (extract(epoch from clock_timestamp()) * 1000000)::bigint) WHERE id = ${channelId} RETURNING "lastSeq", "lastTs"`;
+  if (!rows[0]) throw new Error(`channel ${channelId} vanished`);
+  return { seq: Number(rows[0].lastSeq), ts: BigInt(rows[0].lastTs) };
 }
 
 /** Takes the channel's next seq under its row lock; the lock is held until the transaction ends. */
@@ -75,8 +106,25 @@ export function transaction<T>(fn: (tx: TTx) => Promise<T>): Promise<T> {
   return getDb().$transaction(fn);
 }
 
-export function insertMessage(tx: TTx, data: { channelId: string; seq: number; senderId: string; clientMsgId: string | null; body: string; threadRootId: string | null }) {
-  return tx.message.create({ data, select: messageScalarSelect });
+export type TMessageExtras = {
+  markup?: TMarkup;
+  blocks?: unknown[] | null;
+  attachments?: unknown[] | null;
+  overrideName?: string | null;
+  overrideIcon?: string | null;
+  subtype?: string | null;
+  broadcast?: boolean;
+};
+
+export function insertMessage(
+  tx: TTx,
+  data: { channelId: string; seq: number; ts: bigint; senderId: string; clientMsgId: string | null; body: string; threadRootId: string | null } & TMessageExtras,
+) {
+  const { blocks, attachments, ...rest } = data;
+  return tx.message.create({
+    data: { ...rest, blocks: (blocks ?? undefined) as Prisma.InputJsonValue | undefined, attachments: (attachments ?? undefined) as Prisma.InputJsonValue | undefined },
+    select: messageScalarSelect,
+  });
 }
 
 /** Applies a change unless the message was deleted meanwhile; false when it was. */
@@ -115,10 +163,10 @@ export function findMessageById(id: string) {
   return getDb().message.findUnique({ where: { id }, select: messageSelect });
 }
 
-/** One page of top-level history, newest first, by seq cursor (no OFFSET). */
+/** One page of channel history (top-level messages and broadcast replies), newest first, by seq cursor (no OFFSET). */
 export function listHistory(channelId: string, before: number | undefined, take: number) {
   return getDb().message.findMany({
-    where: { channelId, threadRootId: null, deletedAt: null, ...(before ? { seq: { lt: before } } : {}) },
+    where: { channelId, OR: [{ threadRootId: null }, { broadcast: true }], deletedAt: null, ...(before ? { seq: { lt: before } } : {}) },
     select: messageSelect,
     orderBy: { seq: "desc" },
     take,

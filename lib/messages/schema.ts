@@ -37,17 +37,34 @@ export const ZSyncQuery = z.object({
 
 export type TReactionSummary = { emoji: string; count: number; userIds: string[] };
 
+/** How `body` is written: Parley's Markdown, Slack's mrkdwn (Web API, webhooks), or plain text. */
+export type TMarkup = "md" | "mrkdwn" | "plain";
+
 export type TMessage = {
   id: string;
   channelId: string;
   seq: number;
-  sender: { id: string; name: string; avatarUrl: string | null; isBot: boolean };
+  /** Slack-style id of the message within its channel ("1764100000.000123"); increasing. */
+  ts: string;
+  /** `botId` is set when the sender is an app's bot user. */
+  sender: { id: string; name: string; avatarUrl: string | null; isBot: boolean; botId: string | null };
   clientMsgId: string | null;
-  /** Empty once deleted. */
+  /** Empty once deleted. Mentions use Slack's tokens: <@userId>, <#channelId>, <!here>, <url|label>. */
   body: string;
+  markup: TMarkup;
+  /** Slack Block Kit blocks and legacy attachments (bots and webhooks); null when none. */
+  blocks: unknown[] | null;
+  attachments: unknown[] | null;
+  /** Per-message name and icon (an https URL or an :emoji: name) chosen by a bot or webhook. */
+  overrideName: string | null;
+  overrideIcon: string | null;
   subtype: string | null;
   threadRootId: string | null;
   replyCount: number;
+  /** A thread reply also shown in the channel. */
+  broadcast: boolean;
+  pinnedAt: string | null;
+  pinnedById: string | null;
   reactions: TReactionSummary[];
   editedAt: string | null;
   deletedAt: string | null;

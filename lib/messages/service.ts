@@ -25,8 +25,10 @@ function replayExisting(existing: repo.TMessageRow, channelId: string): TMessage
 }
 
 /** Posts a message. Idempotent on (sender, clientMsgId); resolves only once it is committed. */
-export async function sendMessage({ actor, input }: { actor: TActor; input: unknown }): Promise<TMessage> {
+export async function sendMessage({ actor, input, extras = {} }: { actor: TActor; input: unknown; extras?: repo.TMessageExtras }): Promise<TMessage> {
   const data = ZSendMessage.parse(input);
+  // A broadcast reply also lands in the channel's history, so it moves the channel's last-message time.
+  const inChannel = !data.threadRootId || !!extras.broadcast;
   // Independent reads, in parallel (PostgreSQL runs them on separate pooled connections).
   const [existing, accessResult, sender] = await Promise.all([
     data.clientMsgId ? repo.findMessageBySenderClientId(actor.userId, data.clientMsgId) : null,
@@ -48,8 +50,18 @@ export async function sendMessage({ actor, input }: { actor: TActor; input: unkn
   try {
     // Keep the locked section short: the channel row is locked from nextSeq until commit.
     created = await repo.transaction(async (tx) => {
-      const seq = await repo.nextSeq(tx, data.channelId, !data.threadRootId);
-      const row = await repo.insertMessage(tx, { channelId: data.channelId, seq, senderId: actor.userId, clientMsgId: data.clientMsgId ?? null, body: data.body, threadRootId: data.threadRootId ?? null });
+      const { seq, ts } = await repo.nextMessageSeq(tx, data.channelId, inChannel);
+      const row = await repo.insertMessage(tx, {
+        ...extras,
+        broadcast: !!data.threadRootId && !!extras.broadcast,
+        channelId: data.channelId,
+        seq,
+        ts,
+        senderId: actor.userId,
+        clientMsgId: data.clientMsgId ?? null,
+        body: data.body,
+        threadRootId: data.threadRootId ?? null,
+      });
       const message = { ...row, sender, reactions: [] };
       await repo.insertEvent(tx, { channelId: data.channelId, seq, type: "message.created", messageId: message.id });
       // Your own message is read by you.

@@ -6,7 +6,11 @@ import { publish } from "@/lib/realtime/bus";
 import * as repo from "@/lib/users/repository";
 import { ZChangePassword, ZSignIn, ZSignUp, ZUpdateProfile, type TPublicUser } from "@/lib/users/schema";
 
-export type TActor = { userId: string };
+/**
+ * Who is acting. `workspaceId` is set for Web API tokens, which belong to one workspace: everything
+ * outside it is not found for them, even where the person could see it.
+ */
+export type TActor = { userId: string; workspaceId?: string; tokenId?: string };
 
 /** Creates an account. Duplicate email → 409. */
 export async function signUp(input: unknown, opts: { ip?: string } = {}): Promise<TPublicUser> {
