@@ -24,7 +24,7 @@ function installLocalStorage(): Map<string, string> {
 }
 
 function storedMessage(input: { channelId: string; body: string; clientMsgId: string }, seq: number): TMessage {
-  return { id: `m${seq}`, seq, sender: { id: "u1", name: "Ada", avatarUrl: null, isBot: false, botId: null }, ts: "1700000000.000001", markup: "md", blocks: null, attachments: null, overrideName: null, overrideIcon: null, broadcast: false, pinnedAt: null, pinnedById: null, subtype: null, threadRootId: null, replyCount: 0, reactions: [], editedAt: null, deletedAt: null, createdAt: new Date().toISOString(), ...input };
+  return { id: `m${seq}`, seq, sender: { id: "u1", name: "Ada", avatarUrl: null, isBot: false, botId: null }, ts: "1700000000.000001", markup: "md", blocks: null, attachments: null, overrideName: null, overrideIcon: null, broadcast: false, pinnedAt: null, pinnedById: null, subtype: null, threadRootId: null, threadTs: null, replyCount: 0, reactions: [], editedAt: null, deletedAt: null, createdAt: new Date().toISOString(), ...input };
 }
 
 /** Lets queued promise callbacks run. */

@@ -21,7 +21,7 @@ function makeMessage(seq: number, patch: Partial<TMessage> = {}): TMessage {
     pinnedById: null,
     body: `message ${seq}`,
     subtype: null,
-    threadRootId: null,
+    threadRootId: null, threadTs: null,
     replyCount: 0,
     reactions: [],
     editedAt: null,

@@ -32,6 +32,7 @@ export const senderSelect = { id: true, name: true, avatarUrl: true, isBot: true
 export const messageSelect = {
   ...messageScalarSelect,
   sender: { select: senderSelect },
+  threadRoot: { select: { ts: true } },
   reactions: { select: { emoji: true, userId: true }, orderBy: { createdAt: "asc" } },
 } satisfies Prisma.MessageSelect;
 
@@ -69,6 +70,7 @@ export function toMessage(m: TMessageRow): TMessage {
     overrideIcon: m.overrideIcon,
     subtype: m.subtype,
     threadRootId: m.threadRootId,
+    threadTs: m.threadRoot ? formatTs(m.threadRoot.ts) : null,
     replyCount: m.replyCount,
     broadcast: m.broadcast,
     pinnedAt: m.pinnedAt?.toISOString() ?? null,

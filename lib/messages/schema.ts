@@ -60,6 +60,8 @@ export type TMessage = {
   overrideIcon: string | null;
   subtype: string | null;
   threadRootId: string | null;
+  /** The thread root's ts, for replies (Slack's thread_ts). */
+  threadTs: string | null;
   replyCount: number;
   /** A thread reply also shown in the channel. */
   broadcast: boolean;

@@ -41,10 +41,12 @@ export async function sendMessage({ actor, input, extras = {} }: { actor: TActor
   const access = accessResult.a;
   assertCanPost(access);
   await consume("messageSend", actor.userId, "You are sending messages too fast; slow down");
+  let threadRoot: { ts: bigint } | null = null;
   if (data.threadRootId) {
     const root = await repo.findMessageById(data.threadRootId);
     if (!root || root.channelId !== data.channelId || root.deletedAt) throw notFound("Thread not found");
     if (root.threadRootId) throw new AppError("validation_failed", "Reply to the thread's first message, not to a reply");
+    threadRoot = { ts: root.ts };
   }
   let created: { message: repo.TMessageRow; rootUpdate?: repo.TMessageRow; rootSeq?: number };
   try {
@@ -62,7 +64,7 @@ export async function sendMessage({ actor, input, extras = {} }: { actor: TActor
         body: data.body,
         threadRootId: data.threadRootId ?? null,
       });
-      const message = { ...row, sender, reactions: [] };
+      const message = { ...row, sender, threadRoot, reactions: [] };
       await repo.insertEvent(tx, { channelId: data.channelId, seq, type: "message.created", messageId: message.id });
       // Your own message is read by you.
       await repo.advanceReadPosition(tx, data.channelId, actor.userId, seq);
