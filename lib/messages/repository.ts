@@ -190,3 +190,51 @@ export function findMessagesByIds(ids: string[]) {
 }
 
 export type { TMessageRow, TTx };
+
+// Reactions, pins and threads (lib/messages/reactions.ts, pins.ts, threads.ts).
+
+/** Whether this person already reacted with this emoji. */
+export async function hasReaction(tx: TTx, messageId: string, userId: string, emoji: string): Promise<boolean> {
+  return !!(await tx.reaction.findUnique({ where: { messageId_userId_emoji: { messageId, userId, emoji } }, select: { id: true } }));
+}
+
+/** The distinct emoji on a message and how many of its reactions are this person's. */
+export async function countReactions(tx: TTx, messageId: string, userId: string): Promise<{ emoji: string[]; mine: number }> {
+  const [distinct, mine] = await Promise.all([
+    tx.reaction.findMany({ where: { messageId }, select: { emoji: true }, distinct: ["emoji"] }),
+    tx.reaction.count({ where: { messageId, userId } }),
+  ]);
+  return { emoji: distinct.map((r) => r.emoji), mine };
+}
+
+export function insertReaction(tx: TTx, data: { messageId: string; userId: string; emoji: string }) {
+  return tx.reaction.create({ data, select: { id: true } });
+}
+
+/** Removes one reaction; false when there was none. */
+export async function deleteReaction(tx: TTx, data: { messageId: string; userId: string; emoji: string }): Promise<boolean> {
+  return (await tx.reaction.deleteMany({ where: data })).count === 1;
+}
+
+/** The message's pin as the transaction sees it. */
+export function findPinInTx(tx: TTx, id: string) {
+  return tx.message.findUniqueOrThrow({ where: { id }, select: { pinnedAt: true } });
+}
+
+export function countPins(tx: TTx, channelId: string): Promise<number> {
+  return tx.message.count({ where: { channelId, pinnedAt: { not: null }, deletedAt: null } });
+}
+
+export function setPin(tx: TTx, id: string, pin: { pinnedAt: Date; pinnedById: string } | null) {
+  return tx.message.update({ where: { id }, data: pin ?? { pinnedAt: null, pinnedById: null }, select: { id: true } });
+}
+
+/** Pinned, not-deleted messages of a channel, most recently pinned first. */
+export function listPinned(channelId: string, take: number) {
+  return getDb().message.findMany({ where: { channelId, pinnedAt: { not: null }, deletedAt: null }, select: messageSelect, orderBy: [{ pinnedAt: "desc" }, { seq: "desc" }], take });
+}
+
+/** A thread's replies after seq `after`, oldest first, by seq cursor (no OFFSET; index threadRootId+seq). */
+export function listReplies(rootId: string, after: number, take: number) {
+  return getDb().message.findMany({ where: { threadRootId: rootId, deletedAt: null, seq: { gt: after } }, select: messageSelect, orderBy: { seq: "asc" }, take });
+}

@@ -16,6 +16,8 @@ export const ZSendMessage = z.object({
   body: ZMessageBody,
   clientMsgId: ZClientMsgId.optional(),
   threadRootId: ZId.optional(),
+  /** A thread reply also shown in the channel (Slack's reply_broadcast); ignored without threadRootId. */
+  broadcast: z.boolean().optional(),
 });
 export type TSendMessage = z.infer<typeof ZSendMessage>;
 
@@ -74,3 +76,27 @@ export type TMessage = {
 };
 
 export type THistoryPage = { messages: TMessage[]; head: number; hasMore: boolean };
+
+/** Slack's limits: distinct emoji on one message, reactions by one person on one message, pins in a channel. */
+export const MAX_EMOJI_PER_MESSAGE = 50;
+export const MAX_REACTIONS_PER_USER = 23;
+export const MAX_PINS_PER_CHANNEL = 100;
+export const REPLIES_PAGE_SIZE = 50;
+
+/** `emoji`: a short name ("thumbsup", ":+1:", "smile::skin-tone-2") or the emoji itself ("👍"). */
+export const ZReactionInput = z.object({ messageId: ZId, emoji: z.string().trim().min(1, "emoji is required").max(200) });
+export const ZPinInput = z.object({ messageId: ZId });
+export const ZListPins = z.object({ channelId: ZId });
+export const ZRepliesQuery = z.object({
+  /** The thread's root (a reply's id also finds its thread). */
+  messageId: ZId,
+  /** Replies with seq above this (the last one you have); omitted → from the first reply. */
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(REPLIES_PAGE_SIZE),
+});
+
+/**
+ * A thread: its root and one page of replies (oldest first). `head` is the channel's change seq read
+ * before the page, so a client that then applies live changes after `head` misses none.
+ */
+export type TThreadPage = { root: TMessage; replies: TMessage[]; head: number; hasMore: boolean };

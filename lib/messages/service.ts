@@ -28,7 +28,8 @@ function replayExisting(existing: repo.TMessageRow, channelId: string): TMessage
 export async function sendMessage({ actor, input, extras = {} }: { actor: TActor; input: unknown; extras?: repo.TMessageExtras }): Promise<TMessage> {
   const data = ZSendMessage.parse(input);
   // A broadcast reply also lands in the channel's history, so it moves the channel's last-message time.
-  const inChannel = !data.threadRootId || !!extras.broadcast;
+  const broadcast = !!data.threadRootId && !!(extras.broadcast || data.broadcast);
+  const inChannel = !data.threadRootId || broadcast;
   // Independent reads, in parallel (PostgreSQL runs them on separate pooled connections).
   const [existing, accessResult, sender] = await Promise.all([
     data.clientMsgId ? repo.findMessageBySenderClientId(actor.userId, data.clientMsgId) : null,
@@ -55,7 +56,7 @@ export async function sendMessage({ actor, input, extras = {} }: { actor: TActor
       const { seq, ts } = await repo.nextMessageSeq(tx, data.channelId, inChannel);
       const row = await repo.insertMessage(tx, {
         ...extras,
-        broadcast: !!data.threadRootId && !!extras.broadcast,
+        broadcast,
         channelId: data.channelId,
         seq,
         ts,
@@ -103,16 +104,20 @@ async function getWritableMessage(actor: TActor, messageId: string) {
  * Records a change to an existing message: takes the channel's next seq (locking the channel row),
  * applies `data` only if the message is still not deleted — so a delete that committed meanwhile
  * wins over an edit, and two deletes cannot both succeed — logs the event and publishes it.
+ * Reactions and pins (lib/messages/reactions.ts, pins.ts) are changes of this kind too.
  */
-async function changeMessage(
-  row: repo.TMessageRow,
+export async function changeMessage(
+  row: Pick<repo.TMessageRow, "id" | "channelId">,
   workspaceId: string,
   type: Exclude<TChangeType, "message.created">,
   data: Prisma.MessageUpdateManyMutationInput,
+  /** More writes of the same change (a reaction, a pin), run under the channel lock after the guarded update; throw to refuse. */
+  within?: (tx: repo.TTx) => Promise<void>,
 ): Promise<TMessage> {
   const changed = await repo.transaction(async (tx) => {
     const seq = await repo.nextSeq(tx, row.channelId, false);
     if (!(await repo.updateMessageIfNotDeleted(tx, row.id, data))) throw notFound("Message not found");
+    if (within) await within(tx);
     if (type === "message.deleted") await repo.deleteReactions(tx, row.id);
     await repo.insertEvent(tx, { channelId: row.channelId, seq, type, messageId: row.id });
     const message = await repo.findMessageInTx(tx, row.id);
