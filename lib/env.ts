@@ -18,7 +18,11 @@ const ZEnv = z.object({
   NEXTAUTH_URL: z.string().optional(),
   /** Public origins allowed to open sockets and send cookie-authenticated writes (comma-separated). */
   PARLEY_ALLOWED_ORIGINS: z.string().optional(),
+  /** The address people reach Parley at (webhook URLs, permalinks); defaults to NEXTAUTH_URL, then http://localhost:PORT. */
+  PARLEY_PUBLIC_URL: z.string().optional(),
   PARLEY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Outgoing requests (events, slash commands, unfurls) may reach these private hosts, IPs or CIDRs (comma-separated). */
+  PARLEY_OUTBOUND_ALLOWLIST: z.string().default(""),
 });
 
 export type TEnv = z.infer<typeof ZEnv> & { dataDir: string };
@@ -55,4 +59,10 @@ export function exportAuthEnv(port: number): void {
   process.env.NEXT_TELEMETRY_DISABLED ??= "1";
   process.env.NEXTAUTH_SECRET = getOrCreateSecret("sessionSecret");
   if (!env.NEXTAUTH_URL) process.env.NEXTAUTH_URL = `http://localhost:${port}`;
+}
+
+/** Base URL for links Parley hands out (webhook URLs, permalinks), without a trailing slash. */
+export function publicBaseUrl(): string {
+  const url = env.PARLEY_PUBLIC_URL || process.env.NEXTAUTH_URL || `http://localhost:${env.PORT || 3000}`;
+  return url.replace(/\/+$/, "");
 }

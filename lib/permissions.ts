@@ -26,6 +26,10 @@ const table = {
   "dms.open": ["OWNER", "ADMIN", "MEMBER", "GUEST"],
   "messages.post_announcement": ["OWNER", "ADMIN"],
   "messages.delete_any": ["OWNER", "ADMIN"],
+  /** Bots, their tokens and event URLs, incoming webhooks, slash commands, the audit log. */
+  "integrations.manage": ["OWNER", "ADMIN"],
+  /** Personal API tokens act with exactly the person's own rights. */
+  "tokens.create_personal": ["OWNER", "ADMIN", "MEMBER", "GUEST"],
 } as const satisfies Record<string, readonly TRole[]>;
 
 export type TPermission = keyof typeof table;

@@ -40,6 +40,13 @@ export interface ServerToClientEvents {
   "workspaces.updated": (e: { workspaceId: string }) => void;
   /** Your session was ended (deactivated, password changed, signed out everywhere). */
   "session.ended": (e: { reason: string }) => void;
+  /**
+   * Live events may have been lost between servers (a node lost Redis, or restarted): catch up the
+   * listed conversations — every one you show when `channelIds` is absent — after your last seq.
+   */
+  "channels.resync": (e: { channelIds?: string[] }) => void;
+  /** Who is typing in a conversation now (expires by itself; sent when it changes). */
+  "typing.updated": (e: { channelId: string; userIds: string[] }) => void;
 }
 
 export interface ClientToServerEvents {
@@ -49,6 +56,10 @@ export interface ClientToServerEvents {
   /** Changes after `after` in one conversation, from the database. */
   "channels.sync": (input: unknown, ack: TAck<TSyncResult>) => void;
   "channels.read": (input: unknown, ack: TAck<{ lastReadSeq: number }>) => void;
+  /** Which of these users are online (connected to any node). */
+  "presence.query": (input: unknown, ack: TAck<{ online: string[] }>) => void;
+  /** I am typing in this conversation (repeat every few seconds while typing; expires by itself). */
+  "typing.start": (input: unknown, ack: TAck<{ channelId: string }>) => void;
 }
 
 export type SocketData = { userId: string; sessionVersion: number };
