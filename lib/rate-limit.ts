@@ -1,9 +1,12 @@
 /**
- * Named rate limits (rate-limiter-flexible: well-kept, and the same API later moves to Redis for a
- * cluster). `consume` throws a 429 AppError with Retry-After when a key is over its budget.
+ * Named rate limits (rate-limiter-flexible). Single node: in memory. Cluster (REDIS_URL set): the
+ * budget is shared by every node through Redis, with an in-memory insurance limiter so that a Redis
+ * outage never blocks a send — each node then limits on its own until Redis answers again.
+ * `consume` throws a 429 AppError with Retry-After when a key is over its budget.
  */
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError } from "@/lib/errors";
+import { getRedis } from "@/lib/redis";
 
 const limits = {
   /** Failed sign-ins per email+IP. */
@@ -18,22 +21,47 @@ const limits = {
 
 export type TLimitName = keyof typeof limits;
 
-const holder = globalThis as unknown as { __parleyLimiters?: Map<TLimitName, RateLimiterMemory> };
+/** After a Redis failure, skip Redis for this long (a black-holed connection costs a timeout per call). */
+const REDIS_BACKOFF_MS = 5000;
 
-function getLimiter(name: TLimitName): RateLimiterMemory {
+type TLimiterPair = { shared?: RateLimiterAbstract; local: RateLimiterMemory };
+
+const holder = globalThis as unknown as { __parleyLimiters?: Map<TLimitName, TLimiterPair>; __parleyLimitRedisDownUntil?: number };
+
+function getLimiters(name: TLimitName): TLimiterPair {
   holder.__parleyLimiters ??= new Map();
-  let limiter = holder.__parleyLimiters.get(name);
-  if (!limiter) {
-    limiter = new RateLimiterMemory({ keyPrefix: name, ...limits[name] });
-    holder.__parleyLimiters.set(name, limiter);
+  let pair = holder.__parleyLimiters.get(name);
+  if (!pair) {
+    const local = new RateLimiterMemory({ keyPrefix: name, ...limits[name] });
+    const redis = getRedis();
+    const shared = redis ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `parley:rl:${name}`, rejectIfRedisNotReady: true, ...limits[name] }) : undefined;
+    pair = { shared, local };
+    holder.__parleyLimiters.set(name, pair);
   }
-  return limiter;
+  return pair;
+}
+
+/**
+ * Runs `op` on the shared limiter, or on the local (insurance) one when there is none or Redis
+ * failed recently. A RateLimiterRes rejection (over budget) passes through; any other error means
+ * Redis is unavailable, and the local limiter answers instead.
+ */
+async function withLimiter<T>(name: TLimitName, op: (limiter: RateLimiterAbstract) => Promise<T>): Promise<T> {
+  const { shared, local } = getLimiters(name);
+  if (!shared || Date.now() < (holder.__parleyLimitRedisDownUntil ?? 0)) return op(local);
+  try {
+    return await op(shared);
+  } catch (err) {
+    if (err instanceof RateLimiterRes) throw err;
+    holder.__parleyLimitRedisDownUntil = Date.now() + REDIS_BACKOFF_MS;
+    return op(local);
+  }
 }
 
 /** Spends one point of `name` for `key`; throws 429 when exhausted. */
 export async function consume(name: TLimitName, key: string, message = "Too many requests; slow down"): Promise<void> {
   try {
-    await getLimiter(name).consume(key);
+    await withLimiter(name, (limiter) => limiter.consume(key));
   } catch (err) {
     if (err instanceof RateLimiterRes) {
       throw new AppError("rate_limited", message, undefined, Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
@@ -44,12 +72,14 @@ export async function consume(name: TLimitName, key: string, message = "Too many
 
 /** Whether `key` has points left, without spending one. */
 export async function isLimited(name: TLimitName, key: string): Promise<{ limited: boolean; retryAfterSeconds: number }> {
-  const res = await getLimiter(name).get(key);
+  const res = await withLimiter(name, (limiter) => limiter.get(key));
   if (!res) return { limited: false, retryAfterSeconds: 0 };
   return { limited: res.remainingPoints <= 0, retryAfterSeconds: Math.max(1, Math.ceil(res.msBeforeNext / 1000)) };
 }
 
-/** Forgets a key (e.g. failed logins after a success). */
+/** Forgets a key (e.g. failed logins after a success), in Redis and locally. */
 export async function reset(name: TLimitName, key: string): Promise<void> {
-  await getLimiter(name).delete(key);
+  const { shared, local } = getLimiters(name);
+  await local.delete(key);
+  if (shared) await withLimiter(name, (limiter) => limiter.delete(key)).catch(() => undefined);
 }

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { closeDb, ensureDbReady } from "@/lib/db";
 import { env, exportAuthEnv } from "@/lib/env";
+import { closeRedis } from "@/lib/redis";
 import { startAdminBridge } from "@/server/admin-bridge";
 import { attachRealtime } from "@/server/realtime";
 
@@ -31,7 +32,7 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
       void handle(req, res);
     });
   }
-  const realtime = attachRealtime(httpServer);
+  const realtime = await attachRealtime(httpServer);
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
@@ -49,7 +50,10 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await nextApp?.close?.();
-      if (opts.closeDbOnStop !== false) await closeDb();
+      if (opts.closeDbOnStop !== false) {
+        await closeDb();
+        await closeRedis();
+      }
     },
   };
 }

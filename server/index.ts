@@ -7,7 +7,7 @@ import { startParley } from "@/server/app";
 async function main(): Promise<void> {
   const dev = env.NODE_ENV !== "production";
   const node = await startParley({ port: env.PORT, dev });
-  console.log(`Parley listening on http://127.0.0.1:${node.port} (${dev ? "development" : "production"}, ${env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"})`);
+  console.log(`Parley listening on http://127.0.0.1:${node.port} (${dev ? "development" : "production"}, ${env.DATABASE_URL ? "PostgreSQL" : "embedded PGlite"}${env.REDIS_URL ? ", cluster mode through Redis" : ""})`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -3,16 +3,25 @@
  * rooms the database says it belongs to (user, workspaces, channels), answers the client events in
  * lib/realtime/contract.ts through the services, and turns committed domain events into emits.
  * The only place that emits socket events.
+ *
+ * Cluster (REDIS_URL set, docs/scaling.md): domain events travel between nodes on a Redis stream
+ * (server/cluster-bus.ts) and every node delivers them to its own sockets only. Delivery never waits
+ * on Redis, and in a cluster a channel's live events go only to sockets whose user the database says
+ * may read it at delivery time, because room membership on one node can lag a change made on another.
  */
 import type { Server as HttpServer } from "node:http";
+import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
 import { getActorFromCookie } from "@/lib/auth/session";
-import { listChannelIdsForUser, markRead } from "@/lib/channels/service";
+import { getChannelAccess, listChannelIdsForUser, listLiveReaders, markRead } from "@/lib/channels/service";
 import { env } from "@/lib/env";
-import { toErrorResponse } from "@/lib/errors";
+import { notFound, toErrorResponse } from "@/lib/errors";
 import { deleteMessage, editMessage, getChangesSince, sendMessage } from "@/lib/messages/service";
 import { subscribe, type TDomainEvent } from "@/lib/realtime/bus";
 import { rooms, SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type TAck } from "@/lib/realtime/contract";
+import { getPresenceStore, PRESENCE_TTL_MS, ZPresenceQuery, ZTypingStart } from "@/lib/realtime/presence";
+import { createRedisClient, isRedisConfigured } from "@/lib/redis";
+import { startClusterBus, type TClusterBus, type TClusterMessage } from "@/server/cluster-bus";
 
 type TIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type TSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -41,56 +50,220 @@ function answer<T>(socket: TSocket, fn: (input: unknown) => Promise<T>) {
   };
 }
 
-function registerHandlers(socket: TSocket): void {
+/** A socket whose client stops reading is cut off once this many packets wait for it (it reconnects and catches up). */
+const MAX_BUFFERED_PACKETS = 2000;
+const SLOW_CONSUMER_CHECK_MS = 1000;
+/** Presence heartbeats for local sockets; well inside PRESENCE_TTL_MS so a live node never looks gone. */
+const PRESENCE_REFRESH_MS = PRESENCE_TTL_MS / 3;
+
+type TChannelEmit = { channelId: string; emit: (room: string) => void };
+
+/**
+ * Delivers everything this node must emit, to its own sockets only (`io.local`): domain events from
+ * its own services and, in a cluster, from the other nodes.
+ */
+class LocalDelivery {
+  private readonly queue: TChannelEmit[] = [];
+  private draining = false;
+  private resyncRunning: Promise<void> | null = null;
+  private resyncAgain = false;
+
+  constructor(
+    private readonly io: TIo,
+    /** Check readers against the database before each channel emit (cluster). */
+    private readonly checkReaders: boolean,
+  ) {}
+
+  private localRoomSize(room: string): number {
+    return this.io.of("/").adapter.rooms.get(room)?.size ?? 0;
+  }
+
+  /** Emits something that belongs to a conversation to the local sockets allowed to read it. */
+  toChannel(channelId: string, emit: (room: string) => void): void {
+    if (!this.checkReaders) {
+      emit(rooms.channel(channelId));
+      return;
+    }
+    this.queue.push({ channelId, emit });
+    if (!this.draining) void this.drain();
+  }
+
+  /**
+   * One readers query per batch of queued emits (in order), then emit. A socket in the room whose
+   * user may no longer read the conversation is taken out of the room first. If the database cannot
+   * answer, nothing is sent but a resync hint: clients catch up through the permission-checked path.
+   */
+  private async drain(): Promise<void> {
+    this.draining = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0);
+        const channelIds = [...new Set(batch.map((b) => b.channelId))].filter((id) => this.localRoomSize(rooms.channel(id)) > 0);
+        if (channelIds.length === 0) continue;
+        let readers: Map<string, Set<string>>;
+        try {
+          readers = await listLiveReaders(channelIds);
+        } catch (err) {
+          console.warn("[parley] could not check readers; sending a resync hint instead:", (err as Error).message);
+          this.io.local.to(channelIds.map(rooms.channel)).emit("channels.resync", { channelIds });
+          continue;
+        }
+        for (const item of batch) {
+          const room = rooms.channel(item.channelId);
+          const members = this.io.of("/").adapter.rooms.get(room);
+          if (!members?.size) continue;
+          const allowed = readers.get(item.channelId);
+          for (const socketId of [...members]) {
+            const socket = this.io.of("/").sockets.get(socketId);
+            if (socket && !allowed?.has(socket.data.userId)) socket.leave(room);
+          }
+          item.emit(room);
+        }
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Routes one committed domain event to the local sockets. */
+  route(e: TDomainEvent): void {
+    const local = this.io.local;
+    switch (e.kind) {
+      case "channel.event": {
+        const name = e.event.type === "message.created" ? "messages.created" : e.event.type === "message.updated" ? "messages.updated" : "messages.deleted";
+        this.toChannel(e.event.channelId, (room) => local.to(room).emit(name, e.event));
+        return;
+      }
+      case "channel.updated":
+        this.toChannel(e.channelId, (room) => local.to(room).emit("channels.updated", { workspaceId: e.workspaceId, channelId: e.channelId }));
+        return;
+      case "channel.memberAdded": {
+        const userRooms = e.userIds.map(rooms.user);
+        local.in(userRooms).socketsJoin(rooms.channel(e.channelId));
+        local.to(userRooms).emit("channels.joined", { workspaceId: e.workspaceId, channelId: e.channelId });
+        return;
+      }
+      case "channel.memberRemoved": {
+        const userRooms = e.userIds.map(rooms.user);
+        local.in(userRooms).socketsLeave(rooms.channel(e.channelId));
+        local.to(userRooms).emit("channels.removed", { workspaceId: e.workspaceId, channelId: e.channelId });
+        return;
+      }
+      case "channel.read":
+        local.to(rooms.user(e.userId)).emit("channels.read", { workspaceId: e.workspaceId, channelId: e.channelId, lastReadSeq: e.lastReadSeq });
+        return;
+      case "workspace.memberAdded":
+        local.in(rooms.user(e.userId)).socketsJoin(rooms.workspace(e.workspaceId));
+        local.to(rooms.user(e.userId)).emit("workspaces.updated", { workspaceId: e.workspaceId });
+        return;
+      case "workspace.updated":
+        local.to(rooms.workspace(e.workspaceId)).emit("workspaces.updated", { workspaceId: e.workspaceId });
+        return;
+      case "message.ephemeral":
+        local.to(rooms.user(e.userId)).emit("messages.ephemeral", e.message);
+        return;
+      case "user.sessionsEnded":
+        local.to(rooms.user(e.userId)).emit("session.ended", { reason: e.reason });
+        local.in(rooms.user(e.userId)).disconnectSockets(true);
+        return;
+    }
+  }
+
+  /** Routes a message from another node. */
+  routeRemote(m: TClusterMessage): void {
+    if (m.t === "event") this.route(m.e);
+    else if (m.t === "typing") this.toChannel(m.channelId, (room) => this.io.local.to(room).emit("typing.updated", { channelId: m.channelId, userIds: m.userIds }));
+    else void this.resyncAll();
+  }
+
+  /**
+   * Live events (membership changes included) may have been missed: re-read every local socket's
+   * rooms from the database, then tell it to catch up. Runs once at a time; a request during a run
+   * schedules one more.
+   */
+  resyncAll(): Promise<void> {
+    if (this.resyncRunning) {
+      this.resyncAgain = true;
+      return this.resyncRunning;
+    }
+    this.resyncRunning = (async () => {
+      do {
+        this.resyncAgain = false;
+        const sockets = [...this.io.of("/").sockets.values()];
+        // A few at a time: a node may hold thousands of sockets.
+        for (let i = 0; i < sockets.length; i += 25) {
+          await Promise.all(sockets.slice(i, i + 25).map((socket) => refreshRooms(socket).catch(() => undefined)));
+        }
+        for (const socket of sockets) if (socket.connected) socket.emit("channels.resync", {});
+      } while (this.resyncAgain);
+    })().finally(() => (this.resyncRunning = null));
+    return this.resyncRunning;
+  }
+}
+
+/** The rooms the database says this socket belongs to; joins what is missing and leaves the rest. */
+async function refreshRooms(socket: TSocket): Promise<void> {
+  const userId = socket.data.userId;
+  const { workspaceIds, channelIds } = await listChannelIdsForUser(userId);
+  const wanted = new Set([rooms.user(userId), ...workspaceIds.map(rooms.workspace), ...channelIds.map(rooms.channel)]);
+  for (const room of socket.rooms) if (room !== socket.id && !wanted.has(room)) socket.leave(room);
+  socket.join([...wanted]);
+}
+
+function registerHandlers(socket: TSocket, delivery: LocalDelivery, bus: TClusterBus | undefined): void {
   const actor = { userId: socket.data.userId };
+  const presence = getPresenceStore();
   socket.on("messages.create", answer(socket, (input) => sendMessage({ actor, input })));
   socket.on("messages.update", answer(socket, (input) => editMessage({ actor, input })));
   socket.on("messages.delete", answer(socket, (input) => deleteMessage({ actor, input })));
   socket.on("channels.sync", answer(socket, (input) => getChangesSince({ actor, input })));
   socket.on("channels.read", answer(socket, (input) => markRead({ actor, input })));
+  socket.on(
+    "presence.query",
+    answer(socket, async (input) => ({ online: await presence.listOnline(ZPresenceQuery.parse(input).userIds) })),
+  );
+  socket.on(
+    "typing.start",
+    answer(socket, async (input) => {
+      const { channelId } = ZTypingStart.parse(input);
+      const access = await getChannelAccess(actor, channelId);
+      if (!access.membership) throw notFound("Channel not found");
+      await presence.setTyping(channelId, actor.userId);
+      const userIds = await presence.listTyping(channelId);
+      delivery.toChannel(channelId, (room) => socket.nsp.local.to(room).emit("typing.updated", { channelId, userIds }));
+      bus?.publish({ t: "typing", channelId, userIds });
+      return { channelId };
+    }),
+  );
+  // Presence is best effort: a Redis outage must not refuse or drop a connection.
+  void presence.heartbeat(actor.userId, socket.id).catch(() => undefined);
+  socket.on("disconnect", () => void presence.setOffline(actor.userId, socket.id).catch(() => undefined));
 }
 
-function route(io: TIo, e: TDomainEvent): void {
-  switch (e.kind) {
-    case "channel.event": {
-      const name = e.event.type === "message.created" ? "messages.created" : e.event.type === "message.updated" ? "messages.updated" : "messages.deleted";
-      io.to(rooms.channel(e.event.channelId)).emit(name, e.event);
-      return;
+/**
+ * Engine.IO buffers without limit for a client that stops reading. Cut such a socket off instead: it
+ * reconnects when it reads again and catches up from its last seq, so nothing is lost.
+ */
+function dropSlowConsumers(io: TIo): void {
+  for (const socket of io.of("/").sockets.values()) {
+    // Engine.IO internals: its write buffer and the websocket under the transport.
+    const conn = socket.conn as unknown as { writeBuffer?: unknown[]; close(discard?: boolean): void; transport?: { socket?: { terminate?: () => void } } };
+    if ((conn.writeBuffer?.length ?? 0) > MAX_BUFFERED_PACKETS) {
+      console.warn(`[parley] dropping a socket that stopped reading (${conn.writeBuffer!.length} packets waiting)`);
+      // A polite close would wait for the buffer to drain, which never happens: drop it now.
+      conn.transport?.socket?.terminate?.();
+      conn.close(true);
     }
-    case "channel.updated":
-      io.to(rooms.channel(e.channelId)).emit("channels.updated", { workspaceId: e.workspaceId, channelId: e.channelId });
-      return;
-    case "channel.memberAdded": {
-      const userRooms = e.userIds.map(rooms.user);
-      io.in(userRooms).socketsJoin(rooms.channel(e.channelId));
-      io.to(userRooms).emit("channels.joined", { workspaceId: e.workspaceId, channelId: e.channelId });
-      return;
-    }
-    case "channel.memberRemoved": {
-      const userRooms = e.userIds.map(rooms.user);
-      io.in(userRooms).socketsLeave(rooms.channel(e.channelId));
-      io.to(userRooms).emit("channels.removed", { workspaceId: e.workspaceId, channelId: e.channelId });
-      return;
-    }
-    case "channel.read":
-      io.to(rooms.user(e.userId)).emit("channels.read", { workspaceId: e.workspaceId, channelId: e.channelId, lastReadSeq: e.lastReadSeq });
-      return;
-    case "workspace.memberAdded":
-      io.in(rooms.user(e.userId)).socketsJoin(rooms.workspace(e.workspaceId));
-      io.to(rooms.user(e.userId)).emit("workspaces.updated", { workspaceId: e.workspaceId });
-      return;
-    case "workspace.updated":
-      io.to(rooms.workspace(e.workspaceId)).emit("workspaces.updated", { workspaceId: e.workspaceId });
-      return;
-    case "user.sessionsEnded":
-      io.to(rooms.user(e.userId)).emit("session.ended", { reason: e.reason });
-      io.in(rooms.user(e.userId)).disconnectSockets(true);
-      return;
   }
 }
 
-/** Attaches Socket.IO to the HTTP server and wires it to the domain event bus. */
-export function attachRealtime(httpServer: HttpServer): { io: TIo; close: () => Promise<void> } {
+/** Attaches Socket.IO to the HTTP server and wires it to the domain event bus (and, in a cluster, to Redis). */
+export async function attachRealtime(httpServer: HttpServer): Promise<{ io: TIo; close: () => Promise<void> }> {
+  const cluster = isRedisConfigured();
+  // The streams adapter makes io-level operations (fetchSockets, serverSideEmit, any io.to() emit)
+  // span the cluster and survives Redis disconnects. Domain events do not go through it: see the
+  // module comment and docs/scaling.md.
+  const adapterClient = cluster ? createRedisClient("socket.io-adapter", { enableOfflineQueue: true, commandTimeout: undefined, maxRetriesPerRequest: null }) : undefined;
   const io: TIo = new Server(httpServer, {
     path: SOCKET_PATH,
     serveClient: false,
@@ -98,7 +271,11 @@ export function attachRealtime(httpServer: HttpServer): { io: TIo; close: () => 
     destroyUpgrade: false,
     maxHttpBufferSize: 1e6,
     allowRequest: (req, callback) => callback(null, isOriginAllowed(req.headers.origin, req.headers.host)),
+    ...(adapterClient ? { adapter: createAdapter(adapterClient, { streamName: "parley:socket.io" }) } : {}),
   });
+
+  const delivery = new LocalDelivery(io, cluster);
+  const bus = cluster ? await startClusterBus({ onMessage: (m) => delivery.routeRemote(m), onReaderRecovered: () => void delivery.resyncAll() }, { announce: true }) : undefined;
 
   io.use(async (socket, next) => {
     try {
@@ -117,23 +294,37 @@ export function attachRealtime(httpServer: HttpServer): { io: TIo; close: () => 
     }
   });
 
-  io.on("connection", (socket) => registerHandlers(socket));
+  io.on("connection", (socket) => registerHandlers(socket, delivery, bus));
 
   const unsubscribe = subscribe((e) => {
     try {
-      route(io, e);
+      delivery.route(e);
     } catch (err) {
       console.error("[parley] realtime fan-out failed:", err);
     }
+    // After local delivery, never before: other nodes must not hold up our own clients.
+    bus?.publish({ t: "event", e });
   });
+
+  const slowConsumerTimer = setInterval(() => dropSlowConsumers(io), SLOW_CONSUMER_CHECK_MS);
+  slowConsumerTimer.unref();
+  const presenceTimer = setInterval(() => {
+    const presence = getPresenceStore();
+    for (const socket of io.of("/").sockets.values()) void presence.heartbeat(socket.data.userId, socket.id).catch(() => undefined);
+  }, PRESENCE_REFRESH_MS);
+  presenceTimer.unref();
 
   return {
     io,
     close: async () => {
       unsubscribe();
+      clearInterval(slowConsumerTimer);
+      clearInterval(presenceTimer);
       // Closing the transports (not disconnectSockets) lets clients see a dropped connection and
       // reconnect to whichever node comes up, as they would after a crash.
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await bus?.close();
+      adapterClient?.disconnect();
     },
   };
 }

@@ -46,14 +46,14 @@ export async function findReadableChannelWithAccess(userId: string, channelId: s
   };
 }
 
-/** Unread counts (others' top-level, not-deleted messages above the read position) per channel. */
+/** Unread counts (others' not-deleted messages above the read position, thread replies only when also sent to the channel) per channel. */
 export async function countUnread(userId: string, channelIds: string[]): Promise<Map<string, number>> {
   if (channelIds.length === 0) return new Map();
   const rows = await getDb().$queryRaw<{ channelId: string; unread: number }[]>`
     SELECT cm."channelId", COUNT(m.id)::int AS unread
     FROM "ChannelMember" cm
     JOIN "Message" m ON m."channelId" = cm."channelId" AND m.seq > cm."lastReadSeq"
-      AND m."senderId" <> cm."userId" AND m."deletedAt" IS NULL AND m."threadRootId" IS NULL
+      AND m."senderId" <> cm."userId" AND m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)
     WHERE cm."userId" = ${userId} AND cm."channelId" = ANY(${channelIds})
     GROUP BY cm."channelId"`;
   return new Map(rows.map((r) => [r.channelId, Number(r.unread)]));
@@ -147,4 +147,22 @@ export async function listRoomIdsForUser(userId: string) {
     getDb().channelMember.findMany({ where: { userId, channel: { workspace: { members: { some: { userId, status: "ACTIVE" } } } } }, select: { channelId: true } }),
   ]);
   return { workspaceIds: workspaces.map((w) => w.workspaceId), channelIds: channels.map((c) => c.channelId) };
+}
+
+/**
+ * For each conversation, the members who are active in its workspace: who may receive its live
+ * events right now (checked at delivery time in a cluster, where room membership can lag).
+ */
+export async function listActiveMemberIds(channelIds: string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>(channelIds.map((id) => [id, new Set<string>()]));
+  if (channelIds.length === 0) return out;
+  const members = await getDb().channelMember.findMany({ where: { channelId: { in: channelIds } }, select: { channelId: true, userId: true, channel: { select: { workspaceId: true } } } });
+  if (members.length === 0) return out;
+  const active = await getDb().workspaceMember.findMany({
+    where: { workspaceId: { in: [...new Set(members.map((m) => m.channel.workspaceId))] }, userId: { in: [...new Set(members.map((m) => m.userId))] }, status: "ACTIVE" },
+    select: { workspaceId: true, userId: true },
+  });
+  const isActive = new Set(active.map((a) => `${a.workspaceId}:${a.userId}`));
+  for (const m of members) if (isActive.has(`${m.channel.workspaceId}:${m.userId}`)) out.get(m.channelId)!.add(m.userId);
+  return out;
 }

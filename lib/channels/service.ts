@@ -277,3 +277,8 @@ export async function markRead({ actor, input }: { actor: TActor; input: unknown
 export function listChannelIdsForUser(userId: string): Promise<{ workspaceIds: string[]; channelIds: string[] }> {
   return repo.listRoomIdsForUser(userId);
 }
+
+/** Per conversation, the users allowed to receive its live events now (cluster delivery check). */
+export function listLiveReaders(channelIds: string[]): Promise<Map<string, Set<string>>> {
+  return repo.listActiveMemberIds(channelIds);
+}
