@@ -91,6 +91,8 @@ function subscribeToSocket(options: {
     void queryClient.invalidateQueries({ queryKey: queryKeys.allWorkspaceDetails });
   };
   const onConnect = () => channelSync.resyncAfterReconnect(getOpenChannelId());
+  // Live events may have been lost between servers: catch up as after a reconnect.
+  const onResync = ({ channelIds }: { channelIds?: string[] }) => channelSync.resync(channelIds, getOpenChannelId());
   const onConnectError = (err: Error) => {
     if (err.message === "unauthorized") onSignedOutSuspected();
     // A handshake refused by the server (busy, or a session that turns out to be fine) is not
@@ -111,6 +113,7 @@ function subscribeToSocket(options: {
   socket.on("workspaces.updated", onWorkspaceUpdated);
   socket.on("session.ended", onSignedOutSuspected);
   socket.on("connect", onConnect);
+  socket.on("channels.resync", onResync);
   socket.on("connect_error", onConnectError);
   return () => {
     clearTimeout(handshakeRetry);
@@ -124,6 +127,7 @@ function subscribeToSocket(options: {
     socket.off("workspaces.updated", onWorkspaceUpdated);
     socket.off("session.ended", onSignedOutSuspected);
     socket.off("connect", onConnect);
+    socket.off("channels.resync", onResync);
     socket.off("connect_error", onConnectError);
   };
 }

@@ -102,6 +102,17 @@ export class ChannelSync {
   }
 
   /**
+   * The server's `channels.resync` hint (live events may have been lost between servers): catch up
+   * the listed conversations that are cached, or, without a list, do what a reconnect does.
+   */
+  resync(channelIds: string[] | undefined, openChannelId: string | null): void {
+    if (!channelIds) return this.resyncAfterReconnect(openChannelId);
+    for (const channelId of channelIds) {
+      if (this.getTimeline(channelId)) void this.catchUp(channelId).catch(() => undefined);
+    }
+  }
+
+  /**
    * After a reconnect: catch up the open channel and drop the other cached timelines, whose live
    * changes may have been missed while disconnected; they reload when opened.
    */
