@@ -1,0 +1,112 @@
+/** Pins (lib/messages/pins.ts): members pin, a pin is a seq'd message.updated change, Slack's refusals and the 100-pin limit. */
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { getChannel, updateChannel } from "@/lib/channels/service";
+import { ensureDbReady } from "@/lib/db";
+import { refusalReason } from "@/lib/messages/refusals";
+import { listPins, pinMessage, unpinMessage } from "@/lib/messages/pins";
+import { deleteMessage, getChangesSince, sendMessage } from "@/lib/messages/service";
+import { MAX_PINS_PER_CHANNEL, type TMessage } from "@/lib/messages/schema";
+import { reset } from "@/lib/rate-limit";
+import { createChannel, createMember, createWorkspace, expectAppError, resetSendLimit, seedMessages, type TTestUser, type TTestWorkspace } from "./factories";
+
+let ws: TTestWorkspace;
+let alice: TTestUser;
+let bob: TTestUser;
+let carol: TTestUser;
+
+beforeAll(async () => {
+  await ensureDbReady();
+  ws = await createWorkspace();
+  [alice, bob, carol] = await Promise.all([createMember(ws, "MEMBER", "Alice"), createMember(ws, "MEMBER", "Bob"), createMember(ws, "MEMBER", "Carol")]);
+});
+
+beforeEach(async () => {
+  await Promise.all([alice, bob, carol].map(async (u) => Promise.all([resetSendLimit(u), reset("write", u.id)])));
+});
+
+async function newMessage(kind: "PUBLIC" | "PRIVATE" = "PUBLIC", body = "pin me 置顶"): Promise<TMessage> {
+  const channel = await createChannel(ws, alice, { kind, memberIds: [bob.id] });
+  return sendMessage({ actor: alice.actor, input: { channelId: channel.id, body } });
+}
+
+const pin = (u: TTestUser, messageId: string) => pinMessage({ actor: u.actor, input: { messageId } });
+const unpin = (u: TTestUser, messageId: string) => unpinMessage({ actor: u.actor, input: { messageId } });
+
+async function expectRefusal(call: Promise<unknown>, code: Parameters<typeof expectAppError>[1], reason: string) {
+  expect(refusalReason(await expectAppError(call, code))).toBe(reason);
+}
+
+describe("pins", () => {
+  it("pins and unpins as seq'd message.updated changes; the list follows", async () => {
+    const m = await newMessage();
+    const head = (await getChannel({ actor: alice.actor, channelId: m.channelId })).lastSeq;
+    const pinned = await pin(bob, m.id);
+    expect(pinned.pinnedById).toBe(bob.id);
+    expect(pinned.pinnedAt).not.toBeNull();
+    expect((await listPins({ actor: carol.actor, input: { channelId: m.channelId } })).map((x) => x.id)).toEqual([m.id]);
+    await expectRefusal(pin(alice, m.id), "conflict", "already_pinned");
+    const unpinned = await unpin(alice, m.id);
+    expect(unpinned.pinnedAt).toBeNull();
+    expect(unpinned.pinnedById).toBeNull();
+    await expectRefusal(unpin(alice, m.id), "conflict", "no_pin");
+    expect(await listPins({ actor: alice.actor, input: { channelId: m.channelId } })).toEqual([]);
+    const changes = await getChangesSince({ actor: bob.actor, input: { channelId: m.channelId, after: head } });
+    // Catch-up replays both changes with the message as it is now (unpinned).
+    expect(changes.events.map((e) => [e.seq, e.type, e.message.pinnedAt])).toEqual([
+      [head + 1, "message.updated", null],
+      [head + 2, "message.updated", null],
+    ]);
+  });
+
+  it("lists the most recently pinned first", async () => {
+    const first = await newMessage();
+    const second = await sendMessage({ actor: bob.actor, input: { channelId: first.channelId, body: "second" } });
+    await pin(alice, second.id);
+    await pin(alice, first.id);
+    expect((await listPins({ actor: bob.actor, input: { channelId: first.channelId } })).map((x) => x.body)).toEqual([first.body, second.body]);
+  });
+
+  it("only members pin; archived channels refuse; private channels hide the message", async () => {
+    const open = await newMessage("PUBLIC");
+    await expectRefusal(pin(carol, open.id), "forbidden", "not_in_channel");
+    // Reading the list needs only read access.
+    expect(await listPins({ actor: carol.actor, input: { channelId: open.channelId } })).toEqual([]);
+    const secret = await newMessage("PRIVATE");
+    await expectRefusal(pin(carol, secret.id), "not_found", "message_not_found");
+    await expectAppError(listPins({ actor: carol.actor, input: { channelId: secret.channelId } }), "not_found");
+    await pin(bob, open.id);
+    await updateChannel({ actor: alice.actor, channelId: open.channelId, input: { archived: true } });
+    await expectRefusal(unpin(bob, open.id), "forbidden", "is_archived");
+    await expectRefusal(pin(alice, open.id), "forbidden", "is_archived");
+  });
+
+  it("two people pinning at once: one pin, one already_pinned", async () => {
+    const m = await newMessage();
+    const outcomes = await Promise.allSettled([pin(alice, m.id), pin(bob, m.id)]);
+    expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
+    expect(refusalReason((outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult).reason)).toBe("already_pinned");
+  });
+
+  it("a deleted message leaves the list and cannot be pinned", async () => {
+    const m = await newMessage();
+    await pin(alice, m.id);
+    await deleteMessage({ actor: alice.actor, input: { messageId: m.id } });
+    expect(await listPins({ actor: alice.actor, input: { channelId: m.channelId } })).toEqual([]);
+    await expectRefusal(pin(bob, m.id), "not_found", "message_not_found");
+  });
+
+  it(`at most ${MAX_PINS_PER_CHANNEL} pins per channel (too_many_pins)`, { timeout: 120_000 }, async () => {
+    const first = await newMessage();
+    const more = await seedMessages(alice, first.channelId, MAX_PINS_PER_CHANNEL, "pinnable");
+    const all = [first, ...more];
+    for (let i = 0; i < MAX_PINS_PER_CHANNEL; i++) {
+      if (i % 100 === 0) await reset("write", alice.id);
+      await pin(alice, all[i]!.id);
+    }
+    await reset("write", alice.id);
+    await expectRefusal(pin(alice, all[MAX_PINS_PER_CHANNEL]!.id), "conflict", "too_many_pins");
+    expect(await listPins({ actor: bob.actor, input: { channelId: first.channelId } })).toHaveLength(MAX_PINS_PER_CHANNEL);
+    await unpin(alice, all[0]!.id);
+    expect((await pin(alice, all[MAX_PINS_PER_CHANNEL]!.id)).pinnedAt).not.toBeNull();
+  });
+});
