@@ -16,6 +16,8 @@ import { getActorFromCookie } from "@/lib/auth/session";
 import { getChannelAccess, listChannelIdsForUser, listLiveReaders, markRead } from "@/lib/channels/service";
 import { env } from "@/lib/env";
 import { notFound, toErrorResponse } from "@/lib/errors";
+import { pinMessage, unpinMessage } from "@/lib/messages/pins";
+import { addReaction, removeReaction } from "@/lib/messages/reactions";
 import { deleteMessage, editMessage, getChangesSince, sendMessage } from "@/lib/messages/service";
 import { subscribe, type TDomainEvent } from "@/lib/realtime/bus";
 import { rooms, SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type TAck } from "@/lib/realtime/contract";
@@ -218,6 +220,10 @@ function registerHandlers(socket: TSocket, delivery: LocalDelivery, bus: TCluste
   socket.on("messages.delete", answer(socket, (input) => deleteMessage({ actor, input })));
   socket.on("channels.sync", answer(socket, (input) => getChangesSince({ actor, input })));
   socket.on("channels.read", answer(socket, (input) => markRead({ actor, input })));
+  socket.on("reactions.add", answer(socket, (input) => addReaction({ actor, input })));
+  socket.on("reactions.remove", answer(socket, (input) => removeReaction({ actor, input })));
+  socket.on("pins.add", answer(socket, (input) => pinMessage({ actor, input })));
+  socket.on("pins.remove", answer(socket, (input) => unpinMessage({ actor, input })));
   socket.on(
     "presence.query",
     answer(socket, async (input) => ({ online: await presence.listOnline(ZPresenceQuery.parse(input).userIds) })),

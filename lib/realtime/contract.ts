@@ -56,6 +56,12 @@ export interface ClientToServerEvents {
   /** Changes after `after` in one conversation, from the database. */
   "channels.sync": (input: unknown, ack: TAck<TSyncResult>) => void;
   "channels.read": (input: unknown, ack: TAck<{ lastReadSeq: number }>) => void;
+  /** `{ messageId, emoji }`: add / remove my reaction (a message.updated change). */
+  "reactions.add": (input: unknown, ack: TAck<TMessage>) => void;
+  "reactions.remove": (input: unknown, ack: TAck<TMessage>) => void;
+  /** `{ messageId }`: pin / unpin a message in its channel (members; a message.updated change). */
+  "pins.add": (input: unknown, ack: TAck<TMessage>) => void;
+  "pins.remove": (input: unknown, ack: TAck<TMessage>) => void;
   /** Which of these users are online (connected to any node). */
   "presence.query": (input: unknown, ack: TAck<{ online: string[] }>) => void;
   /** I am typing in this conversation (repeat every few seconds while typing; expires by itself). */
