@@ -4,6 +4,7 @@
  * Next's route bundles (separate module copies in one process) share one bus.
  */
 import { EventEmitter } from "node:events";
+import type { TEphemeralMessage } from "@/lib/messages/ephemeral";
 import type { TChannelEvent } from "@/lib/realtime/contract";
 
 export type TDomainEvent =
@@ -14,7 +15,11 @@ export type TDomainEvent =
   | { kind: "channel.read"; workspaceId: string; channelId: string; userId: string; lastReadSeq: number }
   | { kind: "workspace.updated"; workspaceId: string }
   | { kind: "workspace.memberAdded"; workspaceId: string; userId: string }
-  | { kind: "user.sessionsEnded"; userId: string; reason: string };
+  | { kind: "user.sessionsEnded"; userId: string; reason: string }
+  /** Shown to one person only, never stored (lib/messages/ephemeral.ts). */
+  | { kind: "message.ephemeral"; userId: string; message: TEphemeralMessage }
+  /** A reminder was created: the scheduler rechecks its next wake-up (no socket emit). */
+  | { kind: "reminder.scheduled"; dueAt: string };
 
 const holder = globalThis as unknown as { __parleyBus?: EventEmitter };
 

@@ -3,6 +3,7 @@
  * drift. Documented for other clients in docs/realtime.md.
  */
 import type { TErrorBody } from "@/lib/errors";
+import type { TEphemeralMessage } from "@/lib/messages/ephemeral";
 import type { TMessage } from "@/lib/messages/schema";
 
 /** Socket.IO path; kept apart from Next's own dev websocket. */
@@ -28,6 +29,8 @@ export interface ServerToClientEvents {
   "messages.created": (e: TChannelEvent) => void;
   "messages.updated": (e: TChannelEvent) => void;
   "messages.deleted": (e: TChannelEvent) => void;
+  /** A message only you see (slash command replies, chat.postEphemeral); never stored, no seq. */
+  "messages.ephemeral": (e: TEphemeralMessage) => void;
   /** Invalidate: channel name/topic/archive or its member list changed. */
   "channels.updated": (e: { workspaceId: string; channelId: string }) => void;
   /** You were added to a channel (you now receive its events). */
