@@ -2,7 +2,7 @@
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import { assertCan } from "@/lib/permissions";
 import { consume } from "@/lib/rate-limit";
-import { publish } from "@/lib/realtime/bus";
+import { publish, type TChannelChange } from "@/lib/realtime/bus";
 import { assertCanPost, computeCanEditTopic, computeCanManage, computeCanPost, getChannelAccess, type TChannelRow } from "@/lib/channels/access";
 import * as repo from "@/lib/channels/repository";
 import {
@@ -126,7 +126,7 @@ export async function createChannel({ actor, slug, input }: { actor: TActor; slu
     throw err;
   }
   publish({ kind: "channel.memberAdded", workspaceId: workspace.id, channelId: channel.id, userIds: memberIds });
-  if (channel.kind !== "PRIVATE") publish({ kind: "channel.updated", workspaceId: workspace.id, channelId: channel.id });
+  if (channel.kind !== "PRIVATE") publish({ kind: "channel.updated", workspaceId: workspace.id, channelId: channel.id, changes: ["created"], actorId: actor.userId });
   return getChannel({ actor, channelId: channel.id });
 }
 
@@ -158,7 +158,8 @@ export async function updateChannel({ actor, channelId, input }: { actor: TActor
     if ((err as { code?: string }).code === "P2002") throw conflictName(data.name!);
     throw err;
   }
-  publish({ kind: "channel.updated", workspaceId: channel.workspaceId, channelId });
+  const changes: TChannelChange[] = [...(renames ? (["renamed"] as const) : []), ...(archives ? [data.archived ? ("archived" as const) : ("unarchived" as const)] : [])];
+  publish({ kind: "channel.updated", workspaceId: channel.workspaceId, channelId, changes, actorId: actor.userId });
   return getChannel({ actor, channelId });
 }
 

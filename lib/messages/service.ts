@@ -14,9 +14,11 @@ import { publish } from "@/lib/realtime/bus";
 import type { TChangeType, TSyncResult } from "@/lib/realtime/contract";
 import type { TActor } from "@/lib/users/service";
 
+type TReactionChange = { userId: string; emoji: string; added: boolean };
+
 /** `seq` is the change's own number; `message.seq` stays the message's creation seq (its place in history). */
-function publishChange(workspaceId: string, seq: number, type: TChangeType, message: TMessage): void {
-  publish({ kind: "channel.event", event: { channelId: message.channelId, workspaceId, seq, type, message } });
+function publishChange(workspaceId: string, seq: number, type: TChangeType, message: TMessage, reaction?: TReactionChange): void {
+  publish({ kind: "channel.event", event: { channelId: message.channelId, workspaceId, seq, type, message }, ...(reaction ? { reaction } : {}) });
 }
 
 function replayExisting(existing: repo.TMessageRow, channelId: string): TMessage {
@@ -113,6 +115,8 @@ export async function changeMessage(
   data: Prisma.MessageUpdateManyMutationInput,
   /** More writes of the same change (a reaction, a pin), run under the channel lock after the guarded update; throw to refuse. */
   within?: (tx: repo.TTx) => Promise<void>,
+  /** The reaction this change adds or removes, for the Events API (reaction_added/removed). */
+  reaction?: TReactionChange,
 ): Promise<TMessage> {
   const changed = await repo.transaction(async (tx) => {
     const seq = await repo.nextSeq(tx, row.channelId, false);
@@ -124,7 +128,7 @@ export async function changeMessage(
     return { message, seq };
   });
   const message = repo.toMessage(changed.message);
-  publishChange(workspaceId, changed.seq, type, message);
+  publishChange(workspaceId, changed.seq, type, message, reaction);
   return message;
 }
 

@@ -7,9 +7,13 @@ import { EventEmitter } from "node:events";
 import type { TEphemeralMessage } from "@/lib/messages/ephemeral";
 import type { TChannelEvent } from "@/lib/realtime/contract";
 
+export type TChannelChange = "created" | "renamed" | "archived" | "unarchived";
+
 export type TDomainEvent =
-  | { kind: "channel.event"; event: TChannelEvent }
-  | { kind: "channel.updated"; workspaceId: string; channelId: string }
+  /** `reaction`: set when the change is a reaction added or removed (the Events API's reaction_added/removed). */
+  | { kind: "channel.event"; event: TChannelEvent; reaction?: { userId: string; emoji: string; added: boolean } }
+  /** `changes`/`actorId`: what happened, when known (the Events API's channel_created, channel_rename, …). */
+  | { kind: "channel.updated"; workspaceId: string; channelId: string; changes?: TChannelChange[]; actorId?: string }
   | { kind: "channel.memberAdded"; workspaceId: string; channelId: string; userIds: string[] }
   | { kind: "channel.memberRemoved"; workspaceId: string; channelId: string; userIds: string[] }
   | { kind: "channel.read"; workspaceId: string; channelId: string; userId: string; lastReadSeq: number }
