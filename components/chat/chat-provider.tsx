@@ -12,6 +12,7 @@ import { Outbox, OutboxSender } from "@/lib/client/outbox";
 import { queryKeys } from "@/lib/client/query-keys";
 import { closeSocket, getSocket } from "@/lib/client/realtime";
 import { recordNewMessage, recordRead } from "@/lib/client/sidebar-cache";
+import { followThreadsAndPins } from "@/lib/client/thread-cache";
 import type { TMe, TWorkspaceRole } from "@/lib/client/types";
 import type { TChannelEvent } from "@/lib/realtime/contract";
 
@@ -72,10 +73,12 @@ function subscribeToSocket(options: {
 
   const onChange = (event: TChannelEvent) => {
     channelSync.applyLiveChange(event);
-    if (event.type !== "message.created" || event.message.threadRootId) return;
+    if (event.type !== "message.created") return;
     const isMine = event.message.sender.id === me.id;
     // Delivered, even if the ack got lost: stop showing (and retrying) the pending copy.
     if (isMine && event.message.clientMsgId) outbox.remove(event.message.clientMsgId);
+    // Replies only in a thread are not new in the channel.
+    if (event.message.threadRootId && !event.message.broadcast) return;
     const isBeingRead = event.channelId === getOpenChannelId() && document.visibilityState === "visible";
     recordNewMessage(queryClient, event.message, { workspaceId: event.workspaceId, isUnread: !isMine && !isBeingRead });
   };
@@ -159,6 +162,7 @@ export function ChatProvider({ slug, me, role, children }: { slug: string; me: T
       onSignedOutSuspected: () => void leaveIfSignedOut(goToLogin),
     });
     const stopSender = new OutboxSender(outbox, (message) => channelSync.applyAcknowledged(message)).start();
+    const stopFollowing = followThreadsAndPins(queryClient, channelSync);
     // Periodic head check: converges even if a live event was silently lost.
     const headCheck = setInterval(() => {
       const channelId = openChannelRef.current;
@@ -167,6 +171,7 @@ export function ChatProvider({ slug, me, role, children }: { slug: string; me: T
     return () => {
       unsubscribe();
       stopSender();
+      stopFollowing();
       clearInterval(headCheck);
     };
   }, [queryClient, channelSync, outbox, me, router]);

@@ -30,8 +30,22 @@ export class ChannelSync {
   private readonly running = new Map<string, Promise<void>>();
   private readonly needsAnotherPass = new Set<string>();
   private readonly loadingOlder = new Map<string, Promise<void>>();
+  private readonly changeListeners = new Set<(message: TMessage, seq: number) => void>();
 
   constructor(private readonly queryClient: QueryClient) {}
+
+  /**
+   * Hears every message state this sync sees — live, by catch-up, or from an ack (with the message's
+   * own seq) — for caches kept beside the timelines (open threads, pins). Returns the stop function.
+   */
+  onChange(listener: (message: TMessage, seq: number) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private notifyChange(message: TMessage, seq: number): void {
+    for (const listener of this.changeListeners) listener(message, seq);
+  }
 
   private getTimeline(channelId: string): TTimeline | undefined {
     return this.queryClient.getQueryData<TTimeline>(queryKeys.timeline(channelId));
@@ -43,6 +57,7 @@ export class ChannelSync {
 
   /** Applies a live change to the channel's cached timeline, if any; a gap starts a catch-up. */
   applyLiveChange(event: TChannelEvent): void {
+    this.notifyChange(event.message, event.seq);
     const timeline = this.getTimeline(event.channelId);
     if (!timeline) return; // Not loaded: it will be read fresh when opened.
     const { timeline: next, outcome } = applyChange(timeline, event);
@@ -52,6 +67,7 @@ export class ChannelSync {
 
   /** Puts a message we got from an ack (send, edit, delete) into the timeline without moving `last`. */
   applyAcknowledged(message: TMessage): void {
+    this.notifyChange(message, message.seq);
     this.setTimeline(message.channelId, (t) => upsertMessage(t, message));
   }
 
@@ -82,6 +98,7 @@ export class ChannelSync {
       const result = await fetchChangesAfter(channelId, before.last);
       // Re-read: live changes may have been applied while we waited; applyChange skips those.
       const coveredUpTo = result.hasMore ? result.through : result.head;
+      for (const event of result.events) this.notifyChange(event.message, event.seq);
       this.setTimeline(channelId, (t) => applyCatchUp(t, result.events, coveredUpTo));
       if (!result.hasMore || result.events.length === 0) return;
     }

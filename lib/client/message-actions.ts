@@ -30,3 +30,21 @@ export async function markChannelRead(channelId: string, seq: number): Promise<n
 export async function joinChannel(channelId: string): Promise<TChannelView> {
   return (await api<{ channel: TChannelView }>(`/api/channels/${encodeURIComponent(channelId)}/join`, { method: "POST" })).channel;
 }
+
+/** Adds my reaction (a short name such as "thumbsup", or the emoji itself). */
+export async function addReaction(messageId: string, emoji: string): Promise<TMessage> {
+  if (getSocket().connected) return request("reactions.add", { messageId, emoji });
+  return (await api<{ message: TMessage }>(`/api/messages/${encodeURIComponent(messageId)}/reactions`, { body: { emoji } })).message;
+}
+
+/** Removes my reaction. */
+export async function removeReaction(messageId: string, emoji: string): Promise<TMessage> {
+  if (getSocket().connected) return request("reactions.remove", { messageId, emoji });
+  return (await api<{ message: TMessage }>(`/api/messages/${encodeURIComponent(messageId)}/reactions?emoji=${encodeURIComponent(emoji)}`, { method: "DELETE" })).message;
+}
+
+/** Pins or unpins a message in its channel. */
+export async function setPinned(messageId: string, isPinned: boolean): Promise<TMessage> {
+  if (getSocket().connected) return request(isPinned ? "pins.add" : "pins.remove", { messageId });
+  return (await api<{ message: TMessage }>(`/api/messages/${encodeURIComponent(messageId)}/pin`, { method: isPinned ? "POST" : "DELETE" })).message;
+}

@@ -67,6 +67,17 @@ describe("outbox", () => {
     stop();
   });
 
+  it("sends a thread reply with its root and broadcast flag, surviving a reload", async () => {
+    new Outbox("u1").add("c1", "回复", { threadRootId: "root1", broadcast: true });
+    const outbox = new Outbox("u1");
+    expect(outbox.list()[0]).toMatchObject({ body: "回复", threadRootId: "root1", broadcast: true });
+    requestMock.mockImplementation(async (_event: string, input: { channelId: string; body: string; clientMsgId: string }) => storedMessage(input, 1));
+    const stop = new OutboxSender(outbox, () => undefined).start();
+    await vi.waitFor(() => expect(outbox.list()).toEqual([]));
+    expect(requestMock.mock.calls[0]![1]).toMatchObject({ channelId: "c1", body: "回复", threadRootId: "root1", broadcast: true });
+    stop();
+  });
+
   it("fails a message the server refuses for good, and goes on with the next", async () => {
     const outbox = new Outbox("u1");
     requestMock.mockRejectedValueOnce(new RealtimeError("forbidden", "You cannot post here")).mockImplementation(async (_e: string, input: { channelId: string; body: string; clientMsgId: string }) => storedMessage(input, 9));

@@ -16,6 +16,9 @@ export type TOutboxEntry = {
   status: "pending" | "failed";
   /** Why the server refused it, for failed entries. */
   error?: string;
+  /** A thread reply: its root, and whether it is also sent to the channel. */
+  threadRootId?: string;
+  broadcast?: boolean;
 };
 
 const SEND_TIMEOUT_MS = 10_000;
@@ -58,9 +61,9 @@ export class Outbox {
     return () => this.listeners.delete(listener);
   };
 
-  /** Queues a new message and returns it. */
-  add(channelId: string, body: string): TOutboxEntry {
-    const entry: TOutboxEntry = { clientMsgId: createClientMsgId(), channelId, body, createdAt: new Date().toISOString(), status: "pending" };
+  /** Queues a new message (a thread reply when `thread` is given) and returns it. */
+  add(channelId: string, body: string, thread?: { threadRootId: string; broadcast?: boolean }): TOutboxEntry {
+    const entry: TOutboxEntry = { clientMsgId: createClientMsgId(), channelId, body, createdAt: new Date().toISOString(), status: "pending", ...(thread ? { threadRootId: thread.threadRootId, broadcast: !!thread.broadcast } : {}) };
     this.write([...this.entries, entry]);
     return entry;
   }
@@ -156,7 +159,8 @@ export class OutboxSender {
         const next = this.outbox.list().find((e) => e.status === "pending");
         if (!next || !getSocket().connected) return;
         try {
-          const message = await request("messages.create", { channelId: next.channelId, body: next.body, clientMsgId: next.clientMsgId }, SEND_TIMEOUT_MS);
+          const thread = next.threadRootId ? { threadRootId: next.threadRootId, broadcast: !!next.broadcast } : {};
+          const message = await request("messages.create", { channelId: next.channelId, body: next.body, clientMsgId: next.clientMsgId, ...thread }, SEND_TIMEOUT_MS);
           this.failureCount = 0;
           this.onDelivered(message);
           this.outbox.remove(next.clientMsgId);

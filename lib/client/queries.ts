@@ -5,7 +5,9 @@ import type { TChannelView } from "@/lib/channels/schema";
 import { api, ApiError } from "@/lib/client/api";
 import { loadTimeline } from "@/lib/client/channel-sync";
 import { queryKeys } from "@/lib/client/query-keys";
+import { loadThread } from "@/lib/client/thread-cache";
 import type { TMe } from "@/lib/client/types";
+import type { TMessage } from "@/lib/messages/schema";
 
 /** Retrying cannot fix "signed out", "forbidden" or "not found"; other failures get two more tries. */
 export function shouldRetryQuery(failureCount: number, error: unknown): boolean {
@@ -44,6 +46,32 @@ export function useTimeline(channelId: string) {
     gcTime: 10 * 60_000,
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
+    retry: shouldRetryQuery,
+  });
+}
+
+/**
+ * An open thread: the root and its replies, loaded once; afterwards the channel's changes keep it
+ * current (ThreadCacheSync in components/chat/thread-panel.tsx).
+ */
+export function useThread(rootId: string) {
+  return useQuery({
+    queryKey: queryKeys.thread(rootId),
+    queryFn: ({ signal }) => loadThread(rootId, signal),
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 60_000,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+    retry: shouldRetryQuery,
+  });
+}
+
+/** A conversation's pinned messages, most recently pinned first. */
+export function usePins(channelId: string, options: { enabled?: boolean } = {}) {
+  return useQuery({
+    queryKey: queryKeys.pins(channelId),
+    queryFn: async ({ signal }) => (await api<{ messages: TMessage[] }>(`/api/channels/${encodeURIComponent(channelId)}/pins`, { signal })).messages,
+    enabled: options.enabled ?? true,
     retry: shouldRetryQuery,
   });
 }

@@ -17,4 +17,9 @@ export const queryKeys = {
   /** A conversation's timeline (lib/client/timeline.ts). */
   timeline: (channelId: string) => ["timeline", channelId] as const,
   allTimelines: ["timeline"] as const,
+  /** An open thread (lib/client/thread.ts), by its root's id. */
+  thread: (rootId: string) => ["thread", rootId] as const,
+  allThreads: ["thread"] as const,
+  /** A conversation's pinned messages; nested under the conversation's prefix. */
+  pins: (channelId: string) => ["channel", channelId, "pins"] as const,
 };

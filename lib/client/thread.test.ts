@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { appendRepliesPage, applyThreadChange, createThread } from "@/lib/client/thread";
+import type { TMessage } from "@/lib/messages/schema";
+
+function msg(id: string, seq: number, patch: Partial<TMessage> = {}): TMessage {
+  return { id, channelId: "c1", seq, ts: "1700000000.000001", sender: { id: "u1", name: "Ada", avatarUrl: null, isBot: false, botId: null }, clientMsgId: null, body: `body ${id}`, markup: "md", blocks: null, attachments: null, overrideName: null, overrideIcon: null, subtype: null, threadRootId: id === "root" ? null : "root", threadTs: null, replyCount: 0, broadcast: false, pinnedAt: null, pinnedById: null, reactions: [], editedAt: null, deletedAt: null, createdAt: new Date(0).toISOString(), ...patch };
+}
+
+const page = { root: msg("root", 1, { replyCount: 2 }), replies: [msg("r1", 3), msg("r2", 5)], head: 6, hasMore: false };
+
+describe("thread cache", () => {
+  it("applies new replies, edits, reactions and deletes once, in seq order whatever the arrival order", () => {
+    let t = createThread(page);
+    t = applyThreadChange(t, msg("r3", 8), 8);
+    t = applyThreadChange(t, msg("r1", 3, { reactions: [{ emoji: "+1", count: 1, userIds: ["u2"] }] }), 10);
+    // An older change arriving late (a repeat, or catch-up after live) is ignored.
+    t = applyThreadChange(t, msg("r1", 3), 9);
+    t = applyThreadChange(t, msg("r3", 8), 8);
+    t = applyThreadChange(t, msg("r2", 5, { deletedAt: new Date().toISOString(), body: "" }), 11);
+    t = applyThreadChange(t, msg("root", 1, { replyCount: 3 }), 9);
+    expect(t.replies.map((r) => r.id)).toEqual(["r1", "r3"]);
+    expect(t.replies[0]!.reactions).toHaveLength(1);
+    expect(t.root.replyCount).toBe(3);
+    // Changes at or before the page's head are already in it.
+    expect(applyThreadChange(t, msg("r4", 4), 4)).toBe(t);
+  });
+
+  it("ignores other threads and the channel's own messages", () => {
+    const t = createThread(page);
+    expect(applyThreadChange(t, msg("x", 9, { threadRootId: "other" }), 9)).toBe(t);
+    expect(applyThreadChange(t, msg("y", 9, { threadRootId: null }), 9)).toBe(t);
+  });
+
+  it("leaves replies beyond a partly loaded thread to the next page", () => {
+    let t = createThread({ ...page, hasMore: true });
+    t = applyThreadChange(t, msg("r9", 9), 9);
+    expect(t.replies.map((r) => r.id)).toEqual(["r1", "r2"]);
+    t = appendRepliesPage(t, { root: page.root, replies: [msg("r2", 5), msg("r9", 9)], head: 9, hasMore: false });
+    expect(t.replies.map((r) => r.id)).toEqual(["r1", "r2", "r9"]);
+    expect(t.hasMore).toBe(false);
+  });
+});
