@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { closeDb, ensureDbReady } from "@/lib/db";
 import { env, exportAuthEnv } from "@/lib/env";
 import { closeRedis } from "@/lib/redis";
+import { startReminderScheduler } from "@/lib/reminders/scheduler";
 import { startAdminBridge } from "@/server/admin-bridge";
 import { attachRealtime } from "@/server/realtime";
 
@@ -41,10 +42,13 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
   const port = (httpServer.address() as AddressInfo).port;
   if (opts.port === 0) exportAuthEnv(port);
   const bridge = await startAdminBridge();
+  // Reminders (`/remind`): sleeps until the next one is due; every node runs one (claims never collide).
+  const reminders = startReminderScheduler();
 
   return {
     port,
     close: async () => {
+      reminders.stop();
       await bridge.close();
       await realtime.close();
       httpServer.closeAllConnections();

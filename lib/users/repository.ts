@@ -3,7 +3,7 @@ import { getDb, type Prisma } from "@/lib/db";
 export const publicUserSelect = { id: true, name: true, email: true, avatarUrl: true, isBot: true } satisfies Prisma.UserSelect;
 
 export function findUserByEmailWithHash(email: string) {
-  return getDb().user.findUnique({ where: { email }, select: { id: true, name: true, email: true, passwordHash: true, sessionVersion: true } });
+  return getDb().user.findUnique({ where: { email }, select: { id: true, name: true, email: true, passwordHash: true, sessionVersion: true, isBot: true } });
 }
 
 export function findUserWithHash(id: string) {

@@ -39,7 +39,8 @@ export async function verifyCredentials(input: unknown, opts: { ip?: string } = 
   const limit = await isLimited("loginFailure", key);
   if (limit.limited) throw new AppError("rate_limited", "Too many failed sign-in attempts; try again later", undefined, limit.retryAfterSeconds);
   const user = await repo.findUserByEmailWithHash(email);
-  const ok = user ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstDummy(password), false);
+  // Bot users (apps, Parley's own bot) never sign in, whatever their stored hash.
+  const ok = user && !user.isBot ? await verifyPassword(user.passwordHash, password) : (await verifyAgainstDummy(password), false);
   if (!user || !ok) {
     await consume("loginFailure", key, "Too many failed sign-in attempts; try again later").catch(() => undefined);
     throw new AppError("unauthorized", "Incorrect email or password");
