@@ -17,6 +17,8 @@ const limits = {
   messageSend: { points: 60, duration: 10 },
   invite: { points: 50, duration: 60 * 60 },
   write: { points: 120, duration: 60 },
+  /** Web API calls per token and method (about Slack's tier 4: 100+ per minute). */
+  webApi: { points: 100, duration: 60 },
 } as const;
 
 export type TLimitName = keyof typeof limits;

@@ -141,3 +141,14 @@ export function listAudit(workspaceId: string, take: number, before?: Date) {
     take,
   });
 }
+
+/** The longest-standing active owner: operator actions from the CLI are recorded in their name. */
+export async function findFirstOwnerId(workspaceId: string): Promise<string | null> {
+  const row = await getDb().workspaceMember.findFirst({ where: { workspaceId, role: "OWNER", status: "ACTIVE" }, orderBy: { joinedAt: "asc" }, select: { userId: true } });
+  return row?.userId ?? null;
+}
+
+export async function isActiveMember(workspaceId: string, userId: string): Promise<boolean> {
+  const m = await getDb().workspaceMember.findUnique({ where: { workspaceId_userId: { workspaceId, userId } }, select: { status: true } });
+  return m?.status === "ACTIVE";
+}

@@ -1,4 +1,5 @@
-import { getDb, type Prisma } from "@/lib/db";
+import { getDb } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { TMarkup, TMessage, TReactionSummary } from "@/lib/messages/schema";
 import { formatTs } from "@/lib/messages/ts";
 
@@ -106,6 +107,11 @@ export async function nextSeq(tx: TTx, channelId: string, touchLastMessage: bool
 /** Runs `fn` in one database transaction. */
 export function transaction<T>(fn: (tx: TTx) => Promise<T>): Promise<T> {
   return getDb().$transaction(fn);
+}
+
+/** A JSON column value: the array, or SQL NULL to clear it. */
+export function jsonOrNull(value: unknown[] | null | undefined): Prisma.InputJsonValue | typeof Prisma.DbNull {
+  return value?.length ? (value as Prisma.InputJsonValue) : Prisma.DbNull;
 }
 
 export type TMessageExtras = {

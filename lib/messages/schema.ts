@@ -22,6 +22,11 @@ export const ZSendMessage = z.object({
 export type TSendMessage = z.infer<typeof ZSendMessage>;
 
 export const ZEditMessage = z.object({ messageId: ZId, body: ZMessageBody });
+
+/** With blocks or attachments the text may be empty (Slack uses it only as the notification fallback). */
+const ZOptionalBody = zText().refine((s) => countChars(s) <= MAX_MESSAGE_CHARS, `Message is too long (the limit is ${MAX_MESSAGE_CHARS.toLocaleString("en-US")} characters)`);
+export const ZSendRichMessage = ZSendMessage.extend({ body: ZOptionalBody });
+export const ZEditRichMessage = ZEditMessage.extend({ body: ZOptionalBody });
 export const ZDeleteMessage = z.object({ messageId: ZId });
 
 export const ZHistoryQuery = z.object({

@@ -7,7 +7,7 @@ import { assertCanPost, getChannelAccess } from "@/lib/channels/access";
 import type { Prisma } from "@/lib/db";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import * as repo from "@/lib/messages/repository";
-import { ZDeleteMessage, ZEditMessage, ZHistoryQuery, ZSendMessage, ZSyncQuery, type THistoryPage, type TMessage } from "@/lib/messages/schema";
+import { ZDeleteMessage, ZEditMessage, ZEditRichMessage, ZSendRichMessage, ZHistoryQuery, ZSendMessage, ZSyncQuery, type THistoryPage, type TMessage } from "@/lib/messages/schema";
 import { can } from "@/lib/permissions";
 import { consume } from "@/lib/rate-limit";
 import { publish } from "@/lib/realtime/bus";
@@ -26,9 +26,13 @@ function replayExisting(existing: repo.TMessageRow, channelId: string): TMessage
   return repo.toMessage(existing);
 }
 
+function hasRichContent(extras: Pick<repo.TMessageExtras, "blocks" | "attachments">): boolean {
+  return !!(extras.blocks?.length || extras.attachments?.length);
+}
+
 /** Posts a message. Idempotent on (sender, clientMsgId); resolves only once it is committed. */
 export async function sendMessage({ actor, input, extras = {} }: { actor: TActor; input: unknown; extras?: repo.TMessageExtras }): Promise<TMessage> {
-  const data = ZSendMessage.parse(input);
+  const data = (hasRichContent(extras) ? ZSendRichMessage : ZSendMessage).parse(input);
   // A broadcast reply also lands in the channel's history, so it moves the channel's last-message time.
   const broadcast = !!data.threadRootId && !!(extras.broadcast || data.broadcast);
   const inChannel = !data.threadRootId || broadcast;
@@ -132,14 +136,20 @@ export async function changeMessage(
   return message;
 }
 
-/** Edits your own message; marked "(edited)". */
-export async function editMessage({ actor, input }: { actor: TActor; input: unknown }): Promise<TMessage> {
-  const data = ZEditMessage.parse(input);
+/**
+ * Edits your own message; marked "(edited)". `extras` (Web API chat.update) replaces its blocks and
+ * attachments too: given as null they are removed.
+ */
+export async function editMessage({ actor, input, extras }: { actor: TActor; input: unknown; extras?: Pick<repo.TMessageExtras, "blocks" | "attachments" | "markup"> }): Promise<TMessage> {
+  const data = (extras && hasRichContent(extras) ? ZEditRichMessage : ZEditMessage).parse(input);
   const { row, access } = await getWritableMessage(actor, data.messageId);
   if (row.senderId !== actor.userId) throw forbidden("You can only edit your own messages");
   if (access.channel.archivedAt) throw forbidden("This channel is archived; it is read-only");
-  if (row.body === data.body) return repo.toMessage(row);
-  return changeMessage(row, access.channel.workspaceId, "message.updated", { body: data.body, editedAt: new Date() });
+  if (!extras && row.body === data.body) return repo.toMessage(row);
+  const rich = extras
+    ? { markup: extras.markup ?? row.markup, blocks: repo.jsonOrNull(extras.blocks), attachments: repo.jsonOrNull(extras.attachments) }
+    : {};
+  return changeMessage(row, access.channel.workspaceId, "message.updated", { body: data.body, editedAt: new Date(), ...rich });
 }
 
 /** Deletes a message (your own; admins any). Its content is erased, not hidden. */
