@@ -73,6 +73,11 @@ describe("reactions", () => {
     expect((await react(alice, m.id, ":White_Check_Mark:")).reactions.map((r) => r.emoji)).toContain("white_check_mark");
     expect((await react(alice, m.id, "wave::skin-tone-3")).reactions.map((r) => r.emoji)).toContain("wave::skin-tone-3");
     expect((await react(alice, m.id, "party-parrot_2")).reactions.map((r) => r.emoji)).toContain("party-parrot_2");
+    // The emoji itself is stored under Slack's name.
+    expect((await react(bob, m.id, "👍")).reactions.find((r) => r.emoji === "+1")!.userIds).toEqual([alice.id, bob.id]);
+    expect((await react(bob, m.id, "👍🏼")).reactions.map((r) => r.emoji)).toContain("+1::skin-tone-3");
+    expect((await react(bob, m.id, "❤️")).reactions.map((r) => r.emoji)).toContain("heart");
+    await expectRefusal(react(alice, m.id, "👍"), "conflict", "already_reacted");
     for (const bad of ["two words", "<script>", "a".repeat(101), "::", "表情"]) {
       await expectRefusal(react(alice, m.id, bad), "validation_failed", "invalid_name");
     }
