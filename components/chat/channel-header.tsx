@@ -2,6 +2,7 @@
 /** The bar above a conversation: its name (or the people in a DM), topic, member count and details. */
 import { ChannelGlyph, getChannelTitle, isDirectMessage } from "@/components/chat/channel-identity";
 import { InfoIcon, UsersIcon } from "@/components/chat/icons";
+import { PinnedMessagesButton } from "@/components/chat/pins";
 import { OpenNavButton } from "@/components/chat/workspace-shell";
 import type { TChannelView } from "@/lib/channels/schema";
 
@@ -22,6 +23,7 @@ export function ChannelHeader({ channel, myName, onOpenDetails }: { channel: TCh
         </p>
       )}
       <div className="ml-auto flex shrink-0 items-center gap-1">
+        <PinnedMessagesButton channel={channel} />
         {!isDirectMessage(channel) && (
           <button
             type="button"

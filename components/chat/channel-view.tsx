@@ -6,13 +6,15 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { LoadingRow } from "@/components/ui/spinner";
 import { useChat } from "@/components/chat/chat-provider";
 import { ChannelFooter } from "@/components/chat/channel-footer";
 import { getChannelTitle, isDirectMessage } from "@/components/chat/channel-identity";
 import { ChannelHeader } from "@/components/chat/channel-header";
+import { MessageExtrasProvider } from "@/components/chat/message-extras";
 import { MessageList } from "@/components/chat/message-list";
+import { ThreadPanel } from "@/components/chat/thread-panel";
 import { OpenNavButton } from "@/components/chat/workspace-shell";
 import { ChannelDetailsDialog } from "@/components/workspace/channel-details-dialog";
 import { useChannel } from "@/components/workspace/queries";
@@ -31,7 +33,8 @@ function usePendingMessages(channelId: string): readonly TOutboxEntry[] {
   const { outbox } = useChat();
   const all = useSyncExternalStore(outbox.subscribe, outbox.list, () => NO_ENTRIES);
   return useMemo(() => {
-    const mine = all.filter((e) => e.channelId === channelId);
+    // Thread replies show in their thread, and in the channel only when also sent there.
+    const mine = all.filter((e) => e.channelId === channelId && (!e.threadRootId || e.broadcast));
     return mine.length ? mine : NO_ENTRIES;
   }, [all, channelId]);
 }
@@ -107,7 +110,10 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const timelineQuery = useTimeline(channelId);
   const pending = usePendingMessages(channelId);
   const [isDetailsOpen, setDetailsOpen] = useState(false);
+  const [openThreadId, setOpenThreadId] = useState<string | null>(null);
+  const closeThread = useCallback(() => setOpenThreadId(null), []);
   const channel = channelQuery.data;
+  const extras = useMemo(() => (channel ? { channel, openThread: setOpenThreadId, isInThreadPanel: false } : null), [channel]);
   useMarkReadWhileVisible(channel, timelineQuery.data);
   useDocumentTitle(channel ? `${isDirectMessage(channel) ? "" : "#"}${getChannelTitle(channel, me.name)}` : null);
 
@@ -118,18 +124,23 @@ export function ChannelView({ channelId }: { channelId: string }) {
   }
 
   return (
-    <div className="flex min-h-0 flex-1 flex-col" data-testid="channel-view" data-channel-id={channel.id}>
-      <ChannelHeader channel={channel} myName={me.name} onOpenDetails={() => setDetailsOpen(true)} />
-      <div className="min-h-0 flex-1">
-        {timelineQuery.data ? (
-          <MessageList channel={channel} timeline={timelineQuery.data} pending={pending} />
-        ) : timelineQuery.isError ? (
-          <LoadFailed error={timelineQuery.error} onRetry={() => void timelineQuery.refetch()} />
-        ) : (
-          <LoadingRow label="Loading messages…" />
-        )}
+    <div className="relative flex min-h-0 flex-1" data-testid="channel-view" data-channel-id={channel.id}>
+      <div className="flex min-h-0 min-w-0 flex-1 flex-col">
+        <ChannelHeader channel={channel} myName={me.name} onOpenDetails={() => setDetailsOpen(true)} />
+        <div className="min-h-0 flex-1">
+          {timelineQuery.data ? (
+            <MessageExtrasProvider value={extras}>
+              <MessageList channel={channel} timeline={timelineQuery.data} pending={pending} />
+            </MessageExtrasProvider>
+          ) : timelineQuery.isError ? (
+            <LoadFailed error={timelineQuery.error} onRetry={() => void timelineQuery.refetch()} />
+          ) : (
+            <LoadingRow label="Loading messages…" />
+          )}
+        </div>
+        <ChannelFooter channel={channel} />
       </div>
-      <ChannelFooter channel={channel} />
+      {openThreadId && <ThreadPanel key={openThreadId} channel={channel} rootId={openThreadId} onClose={closeThread} onOpenThread={setOpenThreadId} />}
       <ChannelDetailsDialog channelId={channel.id} open={isDetailsOpen} onClose={() => setDetailsOpen(false)} />
     </div>
   );

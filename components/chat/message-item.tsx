@@ -11,6 +11,7 @@ import { formatDayLabel, formatFullDateTime, formatTime } from "@/components/cha
 import { PencilIcon, TrashIcon } from "@/components/chat/icons";
 import { MessageBody } from "@/components/chat/message-body";
 import { MessageEditor } from "@/components/chat/message-editor";
+import { MessageFooter, MessageHoverActions, PinnedLabel, useHasHoverActions } from "@/components/chat/message-extras";
 import { getRowAuthor, type TMessageRow } from "@/components/chat/message-rows";
 import type { TMessage } from "@/lib/messages/schema";
 
@@ -67,7 +68,8 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
   const stored = row.kind === "stored" ? row.message : null;
   const body = stored ? stored.body : row.kind === "pending" ? row.entry.body : "";
   const edited = stored?.editedAt ? <span className="message-edited ml-1 text-xs text-slate-400">(edited)</span> : undefined;
-  const hasActions = !!stored && !isEditing && (canEdit || canDelete);
+  const hasExtraActions = useHasHoverActions();
+  const hasActions = !!stored && !isEditing && (canEdit || canDelete || hasExtraActions);
 
   return (
     <div className={cn(!isContinuation && "pt-2")}>
@@ -79,7 +81,7 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
         data-pending={row.kind === "pending" ? "true" : undefined}
         data-failed={row.kind === "pending" && row.entry.status === "failed" ? "true" : undefined}
         aria-label={`${author.senderName}, ${formatTime(author.createdAt)}`}
-        className={cn("group relative flex gap-2 px-5 py-0.5 hover:bg-slate-50", isEditing && "bg-amber-50/60 hover:bg-amber-50/60")}
+        className={cn("group relative flex gap-2 px-5 py-0.5 hover:bg-slate-50", stored?.pinnedAt && "bg-amber-50/50", isEditing && "bg-amber-50/60 hover:bg-amber-50/60")}
       >
         <div className="w-9 shrink-0">
           {isContinuation ? (
@@ -92,6 +94,7 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
           )}
         </div>
         <div className={cn("min-w-0 flex-1", row.kind === "pending" && "opacity-60")}>
+          {stored && <PinnedLabel message={stored} />}
           {!isContinuation && (
             <header className="flex items-baseline gap-2">
               <span className="truncate font-bold text-slate-900">{author.senderName}</span>
@@ -103,9 +106,11 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
           )}
           {isEditing && stored ? <MessageEditor message={stored} onDone={props.onStopEdit} /> : <MessageBody body={body} trailing={edited} />}
           {row.kind === "pending" && <PendingStatus row={row} onRetry={props.onRetry} onDiscard={props.onDiscard} />}
+          {stored && !isEditing && <MessageFooter message={stored} />}
         </div>
         {hasActions && (
           <div className="absolute -top-3 right-4 z-10 hidden rounded-md border border-slate-200 bg-white p-0.5 shadow-sm group-focus-within:flex group-hover:flex">
+            <MessageHoverActions message={stored} />
             {canEdit && (
               <ActionButton label="Edit message" onClick={() => props.onStartEdit(stored.id)}>
                 <PencilIcon />
