@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { closeDb, ensureDbReady } from "@/lib/db";
 import { env, exportAuthEnv } from "@/lib/env";
+import { startEventsWorker } from "@/lib/events/dispatcher";
 import { closeRedis } from "@/lib/redis";
 import { startReminderScheduler } from "@/lib/reminders/scheduler";
 import { startAdminBridge } from "@/server/admin-bridge";
@@ -42,6 +43,8 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
   const port = (httpServer.address() as AddressInfo).port;
   if (opts.port === 0) exportAuthEnv(port);
   const bridge = await startAdminBridge();
+  // Events API: records deliveries for this node's changes and sends them (lib/events/dispatcher.ts).
+  const events = startEventsWorker();
   // Reminders (`/remind`): sleeps until the next one is due; every node runs one (claims never collide).
   const reminders = startReminderScheduler();
 
@@ -49,6 +52,7 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
     port,
     close: async () => {
       reminders.stop();
+      await events.stop();
       await bridge.close();
       await realtime.close();
       httpServer.closeAllConnections();
