@@ -7,7 +7,9 @@ import type { TChannelView } from "@/lib/channels/schema";
 
 export function SidebarItem({ slug, channel, myName, isActive }: { slug: string; channel: TChannelView; myName: string; isActive: boolean }) {
   const title = getChannelTitle(channel, myName);
-  const hasUnread = channel.unreadCount > 0 && !isActive;
+  // Muted conversations (`/mute`) never show a badge or bold; they stay dimmed.
+  const isMuted = !!channel.muted;
+  const hasUnread = channel.unreadCount > 0 && !isActive && !isMuted;
   return (
     <Link
       href={`/w/${encodeURIComponent(slug)}/c/${channel.id}`}
@@ -15,9 +17,10 @@ export function SidebarItem({ slug, channel, myName, isActive }: { slug: string;
       data-testid="sidebar-channel"
       data-channel-id={channel.id}
       data-unread={hasUnread ? "true" : undefined}
+      data-muted={isMuted ? "true" : undefined}
       className={cn(
         "group flex h-8 items-center gap-2 rounded-md px-2 text-[15px] focus-visible:outline-2 focus-visible:outline-white/60",
-        isActive ? "bg-[#1164a3] text-white" : hasUnread ? "font-bold text-white hover:bg-white/10" : "text-white/70 hover:bg-white/10",
+        isActive ? "bg-[#1164a3] text-white" : hasUnread ? "font-bold text-white hover:bg-white/10" : isMuted ? "text-white/40 hover:bg-white/10" : "text-white/70 hover:bg-white/10",
       )}
     >
       <ChannelGlyph channel={channel} className={cn("size-4", !isActive && !hasUnread && "opacity-70")} />

@@ -66,6 +66,7 @@ export function listMembershipsInWorkspace(userId: string, workspaceId: string) 
     select: {
       lastReadSeq: true,
       isPoster: true,
+      muted: true,
       channel: { select: { ...channelSelect, _count: { select: { members: true } }, members: { where: { NOT: { userId } }, select: { user: { select: { id: true, name: true } } }, take: 8 } } },
     },
   });

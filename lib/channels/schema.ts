@@ -65,6 +65,8 @@ export type TChannelView = TChannel & {
   isMember: boolean;
   lastReadSeq: number;
   unreadCount: number;
+  /** Muted (`/mute`): no unread badge; the sidebar dims it. Set in the sidebar list. */
+  muted?: boolean;
   memberCount: number;
   /** Other people in a DM / group DM, for its title. */
   dmMembers?: { id: string; name: string }[];

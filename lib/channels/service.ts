@@ -40,13 +40,14 @@ export async function listMyChannels({ actor, slug }: { actor: TActor; slug: str
   const rows = await repo.listMembershipsInWorkspace(actor.userId, workspace.id);
   const unread = await repo.countUnread(actor.userId, rows.map((r) => r.channel.id));
   return rows
-    .map(({ lastReadSeq, isPoster, channel }) => {
+    .map(({ lastReadSeq, isPoster, muted, channel }) => {
       const { _count, members, ...row } = channel;
       return {
         ...toChannel(row),
         isMember: true,
         lastReadSeq,
         unreadCount: unread.get(row.id) ?? 0,
+        muted,
         memberCount: _count.members,
         ...(isDm(row.kind) ? { dmMembers: members.map((m) => m.user) } : {}),
         canPost: computeCanPost(row, role, { isPoster }),
