@@ -1,19 +1,28 @@
 "use client";
 /**
- * A message's text as Markdown (bold, italic, ~strike~, code, fenced code with highlighting, links,
- * lists, quotes, tables). Raw HTML is never interpreted: without rehype-raw, react-markdown turns it
- * into plain text, and its default urlTransform drops `javascript:` / `data:` URLs. A single newline
- * is a line break, as people expect from a chat box.
+ * A message's text, by its markup: Parley's Markdown (bold, italic, ~strike~, code, fenced code with
+ * highlighting, links, lists, quotes, tables), Slack's mrkdwn (bots, webhooks; parsed by
+ * lib/slack/mrkdwn.ts into the same syntax tree) or plain text. All three show Slack's tokens
+ * (<@id> mentions, <#id> channels, <!here>, <url|label>) and :emoji: short names.
+ * Raw HTML is never interpreted: without rehype-raw, react-markdown turns it into plain text; links
+ * keep only http(s) and mailto URLs. A single newline is a line break, as people expect from a chat box.
  */
 import "highlight.js/styles/github.css";
 import "@/components/chat/message-body.css";
 import { memo } from "react";
-import Markdown, { type Components, type Options } from "react-markdown";
+import Markdown, { defaultUrlTransform, type Components, type Options } from "react-markdown";
 import rehypeHighlight from "rehype-highlight";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
+import { SlackTokenSpan } from "@/components/chat/slack/tokens";
+import type { TMarkup } from "@/lib/messages/schema";
+import { remarkMrkdwn, remarkSlackTokens, safeLinkUrl } from "@/lib/slack/mrkdwn";
 
-const remarkPlugins: Options["remarkPlugins"] = [[remarkGfm, { singleTilde: true }], remarkBreaks];
+const remarkPlugins: Record<TMarkup, Options["remarkPlugins"]> = {
+  md: [[remarkGfm, { singleTilde: true }], remarkBreaks, remarkSlackTokens],
+  mrkdwn: [remarkMrkdwn],
+  plain: [[remarkMrkdwn, { formatting: false }]],
+};
 const rehypePlugins: Options["rehypePlugins"] = [[rehypeHighlight, { plainText: ["text", "txt", "plain"] }]];
 
 const components: Components = {
@@ -32,7 +41,14 @@ const components: Components = {
     ) : (
       <>{alt}</>
     ),
+  span: SlackTokenSpan,
 };
+
+/** Only http(s) and mailto links (react-markdown's default also lets relative, irc: and xmpp: through). */
+export function urlTransform(url: string): string {
+  const safe = defaultUrlTransform(url);
+  return safe && safeLinkUrl(safe) ? safe : "";
+}
 
 /**
  * Anything Markdown (or GFM autolinking) could act on: emphasis, code, links, HTML, entities, escapes,
@@ -40,22 +56,30 @@ const components: Components = {
  */
 export const MARKDOWN_SYNTAX = /[*_~`[\]<>#|!\\&=@:]|www\.|^\s*[-+]|^\s*\d+[.)](?:\s|$)|^ {4}|^\t|\n\s*\n/m;
 
+/** The same for mrkdwn and plain markup: emphasis, code, tokens, entities, emoji, URLs, quotes, lists, blank lines. */
+export const MRKDWN_SYNTAX = /[*_~`<>&:]|^\s*(?:[•◦▪‣-]|\d{1,9}[.)])\s|\n\s*\n/m;
+
 /** Most chat messages are plain text: render those directly, as Markdown would, without parsing. */
 export function PlainText({ text }: { text: string }) {
   const lines = text.trim().split("\n");
   return <p>{lines.flatMap((line, i) => (i === 0 ? [line] : [<br key={i} />, `\n${line}`]))}</p>;
 }
 
-export const MessageBody = memo(function MessageBody({ body, trailing }: { body: string; trailing?: React.ReactNode }) {
+/** Message text without the message-body wrapper (also used inside Block Kit sections and attachments). */
+export const FormattedText = memo(function FormattedText({ text, markup = "md" }: { text: string; markup?: TMarkup }) {
+  const syntax = markup === "md" ? MARKDOWN_SYNTAX : MRKDWN_SYNTAX;
+  if (!syntax.test(text)) return <PlainText text={text} />;
+  return (
+    <Markdown remarkPlugins={remarkPlugins[markup]} rehypePlugins={rehypePlugins} components={components} urlTransform={urlTransform}>
+      {text}
+    </Markdown>
+  );
+});
+
+export const MessageBody = memo(function MessageBody({ body, markup = "md", trailing }: { body: string; markup?: TMarkup; trailing?: React.ReactNode }) {
   return (
     <div className="message-body text-[15px] text-slate-800">
-      {MARKDOWN_SYNTAX.test(body) ? (
-        <Markdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-          {body}
-        </Markdown>
-      ) : (
-        <PlainText text={body} />
-      )}
+      <FormattedText text={body} markup={markup} />
       {trailing}
     </div>
   );

@@ -5,14 +5,13 @@
  * discard an unsent message).
  */
 import { memo } from "react";
-import { Avatar } from "@/components/ui/avatar";
 import { cn } from "@/components/ui/cn";
 import { formatDayLabel, formatFullDateTime, formatTime } from "@/components/chat/format-time";
 import { PencilIcon, TrashIcon } from "@/components/chat/icons";
-import { MessageBody } from "@/components/chat/message-body";
 import { MessageEditor } from "@/components/chat/message-editor";
 import { MessageFooter, MessageHoverActions, PinnedLabel, useHasHoverActions } from "@/components/chat/message-extras";
 import { getRowAuthor, type TMessageRow } from "@/components/chat/message-rows";
+import { MessageContent, SenderAvatar } from "@/components/chat/slack/message-content";
 import type { TMessage } from "@/lib/messages/schema";
 
 export type TMessageItemProps = {
@@ -90,7 +89,7 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
               {formatTime(author.createdAt)}
             </time>
           ) : (
-            <Avatar name={author.senderName} seed={author.senderId} className="mt-0.5" />
+            <SenderAvatar message={stored} name={author.senderName} seed={author.senderId} className="mt-0.5" />
           )}
         </div>
         <div className={cn("min-w-0 flex-1", row.kind === "pending" && "opacity-60")}>
@@ -104,7 +103,7 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
               </time>
             </header>
           )}
-          {isEditing && stored ? <MessageEditor message={stored} onDone={props.onStopEdit} /> : <MessageBody body={body} trailing={edited} />}
+          {isEditing && stored ? <MessageEditor message={stored} onDone={props.onStopEdit} /> : <MessageContent message={stored} body={body} trailing={edited} />}
           {row.kind === "pending" && <PendingStatus row={row} onRetry={props.onRetry} onDiscard={props.onDiscard} />}
           {stored && !isEditing && <MessageFooter message={stored} />}
         </div>

@@ -20,10 +20,11 @@ export function buildRows(messages: readonly TMessage[], pending: readonly TOutb
   return rows;
 }
 
-/** Who sent a row and when, whichever kind it is. */
+/** Who sent a row and when, whichever kind it is. A bot or webhook may name itself per message (overrideName). */
 export function getRowAuthor(row: TMessageRow, me: { id: string; name: string }): { senderId: string; senderName: string; isBot: boolean; createdAt: string } {
   if (row.kind === "pending") return { senderId: me.id, senderName: me.name, isBot: false, createdAt: row.entry.createdAt };
-  return { senderId: row.message.sender.id, senderName: row.message.sender.name, isBot: row.message.sender.isBot, createdAt: row.message.createdAt };
+  const { message } = row;
+  return { senderId: message.sender.id, senderName: message.overrideName?.trim() || message.sender.name, isBot: message.sender.isBot, createdAt: message.createdAt };
 }
 
 /** Whether two instants fall on different days where the reader is. */
@@ -36,7 +37,8 @@ export function isContinuation(previous: TMessageRow | undefined, row: TMessageR
   if (!previous) return false;
   const a = getRowAuthor(previous, me);
   const b = getRowAuthor(row, me);
-  if (a.senderId !== b.senderId || isDifferentDay(a.createdAt, b.createdAt)) return false;
+  // One webhook may post as several names: each name gets its own header, as in Slack.
+  if (a.senderId !== b.senderId || a.senderName !== b.senderName || isDifferentDay(a.createdAt, b.createdAt)) return false;
   const gap = new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime();
   return gap >= 0 && gap < GROUP_WINDOW_MS;
 }

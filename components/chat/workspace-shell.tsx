@@ -11,6 +11,7 @@ import { cn } from "@/components/ui/cn";
 import { ChatProvider } from "@/components/chat/chat-provider";
 import { MenuIcon } from "@/components/chat/icons";
 import { Sidebar } from "@/components/chat/sidebar";
+import { SlackDirectoryProvider } from "@/components/chat/slack/directory";
 import { rememberLastWorkspace } from "@/components/workspace/last-workspace";
 import { isUnauthorized, redirectToLogin, useWorkspace } from "@/components/workspace/queries";
 import { ApiError } from "@/lib/client/api";
@@ -70,15 +71,17 @@ export function WorkspaceShell({ slug, children }: { slug: string; children: Rea
 
   return (
     <ChatProvider slug={slug} me={me.data} role={workspace.data?.role}>
-      <ShellNavContext.Provider value={{ openNav: () => setNavOpen(true) }}>
-        <div className="flex h-dvh overflow-hidden">
-          <div aria-hidden="true" onClick={() => setNavOpen(false)} className={cn("fixed inset-0 z-30 bg-slate-900/50 md:hidden", isNavOpen ? "block" : "hidden")} />
-          <aside className={cn("fixed inset-y-0 left-0 z-40 w-72 transition-transform duration-200 md:static md:w-64 md:translate-x-0", isNavOpen ? "translate-x-0" : "-translate-x-full")}>
-            <Sidebar slug={slug} />
-          </aside>
-          <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto">{children}</main>
-        </div>
-      </ShellNavContext.Provider>
+      <SlackDirectoryProvider slug={slug} meId={me.data.id}>
+        <ShellNavContext.Provider value={{ openNav: () => setNavOpen(true) }}>
+          <div className="flex h-dvh overflow-hidden">
+            <div aria-hidden="true" onClick={() => setNavOpen(false)} className={cn("fixed inset-0 z-30 bg-slate-900/50 md:hidden", isNavOpen ? "block" : "hidden")} />
+            <aside className={cn("fixed inset-y-0 left-0 z-40 w-72 transition-transform duration-200 md:static md:w-64 md:translate-x-0", isNavOpen ? "translate-x-0" : "-translate-x-full")}>
+              <Sidebar slug={slug} />
+            </aside>
+            <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto">{children}</main>
+          </div>
+        </ShellNavContext.Provider>
+      </SlackDirectoryProvider>
     </ChatProvider>
   );
 }
