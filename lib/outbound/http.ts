@@ -51,11 +51,18 @@ export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 const MAX_REDIRECTS = 3;
 
-let configured: TAllowlist = parseAllowlist(env.PARLEY_OUTBOUND_ALLOWLIST);
+// On globalThis, like the bus: the tsx-run server and Next's route bundles load separate copies of
+// this module and must apply the same allow-list.
+const holder = globalThis as unknown as { __parleyOutboundAllowlist?: TAllowlist };
+
+function configuredAllowlist(): TAllowlist {
+  holder.__parleyOutboundAllowlist ??= parseAllowlist(env.PARLEY_OUTBOUND_ALLOWLIST);
+  return holder.__parleyOutboundAllowlist;
+}
 
 /** Replaces the allow-list read from PARLEY_OUTBOUND_ALLOWLIST (tests, or a config reload). */
 export function configureOutbound(opts: { allowlist: string }): void {
-  configured = parseAllowlist(opts.allowlist);
+  holder.__parleyOutboundAllowlist = parseAllowlist(opts.allowlist);
 }
 
 /** A URL fit for logs and admin messages: scheme, host, port and path; never the query or credentials. */
@@ -70,8 +77,12 @@ export function redactUrl(url: string | URL): string {
 
 type TResolved = { address: string; family: 4 | 6 };
 
-/** Resolves `host` and checks every address it resolves to; throws blocked_address if any is refused. */
-async function resolveChecked(host: string, allowlist: TAllowlist): Promise<TResolved> {
+/**
+ * Resolves `host` and checks every address it resolves to; throws blocked_address if any is refused.
+ * Returns the checked addresses (normalised: ::ffff:127.0.0.1 becomes 127.0.0.1), the only ones the
+ * socket may then connect to.
+ */
+async function resolveChecked(host: string, allowlist: TAllowlist): Promise<TResolved[]> {
   const literal = parseIp(host);
   let addresses: TResolved[];
   if (literal) {
@@ -94,10 +105,10 @@ async function resolveChecked(host: string, allowlist: TAllowlist): Promise<TRes
       throw new OutboundError("blocked_address", `${shown} is a ${describeRange(range)} address; an admin can allow it with PARLEY_OUTBOUND_ALLOWLIST`);
     }
   }
-  const first = addresses[0];
-  const ip = parseIp(first.address)!;
-  // Connect to the normalised form: ::ffff:127.0.0.1 becomes 127.0.0.1, which is what was checked.
-  return { address: ip.toString(), family: ip.kind() === "ipv4" ? 4 : 6 };
+  return addresses.map((a) => {
+    const ip = parseIp(a.address)!;
+    return { address: ip.toString(), family: ip.kind() === "ipv4" ? 4 : 6 };
+  });
 }
 
 function describeRange(range: string): string {
@@ -139,13 +150,13 @@ function flattenHeaders(h: IncomingHttpHeaders): Record<string, string> {
 }
 
 /** One request to an already-checked address; no redirects. */
-function requestOnce(u: URL, pinned: TResolved, init: TSafeInit, maxBytes: number, signal: AbortSignal): Promise<TSafeResponse> {
+function requestOnce(u: URL, pinned: TResolved[], init: TSafeInit, maxBytes: number, signal: AbortSignal): Promise<TSafeResponse> {
   return new Promise((resolve, reject) => {
     // The socket connects to the address checked above whatever DNS says now (rebinding-proof);
     // the Host header and TLS name stay the URL's host.
     const lookup: LookupFunction = (_host, opts, cb) => {
-      if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: TResolved[]) => void)(null, [pinned]);
-      else cb(null, pinned.address, pinned.family);
+      if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: TResolved[]) => void)(null, pinned);
+      else cb(null, pinned[0]!.address, pinned[0]!.family);
     };
     const body = init.body === undefined ? undefined : typeof init.body === "string" ? Buffer.from(init.body, "utf8") : init.body;
     const headers: Record<string, string> = { "user-agent": "Parley (+events; Slack-compatible)", ...(init.headers ?? {}) };
@@ -204,7 +215,7 @@ export async function safeFetch(url: string | URL, init: TSafeInit = {}, opts: T
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxRedirects = Math.min(opts.maxRedirects ?? 0, MAX_REDIRECTS);
-  const allowlist = opts.allowlist ?? configured;
+  const allowlist = opts.allowlist ?? configuredAllowlist();
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
