@@ -197,6 +197,40 @@ describe("admin CLI while the server holds the embedded database", { timeout: 18
   });
 });
 
+describe("bot platform through the admin CLI and the full server", { timeout: 180_000 }, () => {
+  it("create-bot, create-token and create-webhook print working credentials", async () => {
+    const email = `ops-${rid()}@example.test`;
+    await admin(["create-user", "--email", email, "--password", PASSWORD, "--name", "Ops"]);
+    const slug = `bots-${rid()}`;
+    await admin(["create-workspace", "--name", "Bots", "--slug", slug, "--owner", email]);
+
+    const bot = JSON.parse((await admin(["create-bot", "--workspace", slug, "--name", "Deploy 机器人"])).stdout);
+    expect(bot).toMatchObject({ token: expect.stringMatching(/^xoxb-/), userId: expect.any(String) });
+    const authTest = await fetch(`${server.url}/api/auth.test`, { method: "POST", headers: { authorization: `Bearer ${bot.token}` } });
+    expect(await authTest.json()).toMatchObject({ ok: true, user_id: bot.userId, bot_id: bot.botId });
+
+    const token = JSON.parse((await admin(["create-token", "--workspace", slug, "--email", email])).stdout);
+    expect(token.token).toMatch(/^xoxp-/);
+    const form = await fetch(`${server.url}/api/chat.postMessage`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token.token}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ channel: "#general", text: "hello from a script 你好" }).toString(),
+    });
+    expect(await form.json()).toMatchObject({ ok: true, message: { text: "hello from a script 你好", user: token.userId } });
+
+    const hook = JSON.parse((await admin(["create-webhook", "--workspace", slug, "--channel", "general"])).stdout);
+    expect(hook.url).toMatch(/\/hooks\/[^/]+\/[^/]+$/);
+    const hookUrl = hook.url.replace(/^https?:\/\/[^/]+/, server.url);
+    const posted = await fetch(hookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "alert!" }) });
+    expect([posted.status, await posted.text()]).toEqual([200, "ok"]);
+    const history = await fetch(`${server.url}/api/conversations.history?channel=general`, { headers: { authorization: `Bearer ${token.token}` } });
+    expect(((await history.json()) as { messages: { text: string }[] }).messages.map((m) => m.text)).toEqual(["alert!", "hello from a script 你好"]);
+
+    await expect(admin(["create-webhook", "--workspace", slug, "--channel", "nope"])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("No channel #nope") });
+    await expect(admin(["create-bot", "--workspace", "missing-ws", "--name", "x"])).rejects.toMatchObject({ code: 1 });
+  });
+});
+
 describe("restarts", { timeout: 240_000 }, () => {
   it("keeps sessions and data across a server restart", async () => {
     const kim = await newUser("kim");
