@@ -11,6 +11,7 @@ import { isValidSlackRequest } from "@slack/bolt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as channels from "@/lib/channels/service";
 import { configureEvents, getEventsConfig } from "@/lib/events/config";
+import { startEventsWorker } from "@/lib/events/dispatcher";
 import { getEventsStatus, reenableEvents, setEventsUrl } from "@/lib/events/service";
 import { signSlackRequest, verifySlackSignature } from "@/lib/events/signing";
 import { createBotIn } from "@/lib/integrations/bots";
@@ -246,6 +247,25 @@ describe("Events API delivery", () => {
     const status = await getEventsStatus({ actor: owner.actor, botId: bot.id });
     expect(status.recentDeliveries.filter((d) => d.state === "delivered")).toHaveLength(2);
     expect(status.recentDeliveries.every((d) => d.attempts === 1)).toBe(true);
+  });
+
+  it("two dispatchers (as on two nodes) never send one delivery twice", async () => {
+    // About duplicates, not speed: a generous timeout keeps a busy test machine from failing attempts.
+    configureEvents({ deliveryTimeoutMs: 15_000 });
+    const { bot } = await newBot(["message.channels"]);
+    const second = startEventsWorker();
+    try {
+      const count = 30;
+      for (let i = 0; i < count; i++) await messages.sendMessage({ actor: owner.actor, input: { channelId, body: `burst ${i}` } });
+      await waitFor(() => receiver.callbacks().length >= count, `${count} callbacks`, 60_000);
+      await settle();
+      const got = receiver.callbacks().filter((r) => r.json.api_app_id === bot.id);
+      expect(got).toHaveLength(count);
+      expect(new Set(got.map((r) => r.json.event_id)).size).toBe(count);
+      expect(new Set(got.map((r) => r.json.event.text))).toEqual(new Set(Array.from({ length: count }, (_, i) => `burst ${i}`)));
+    } finally {
+      await second.stop();
+    }
   });
 
   it("sends nothing for conversations the bot is not in, even when it is mentioned there", async () => {

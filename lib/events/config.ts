@@ -1,6 +1,6 @@
 /**
  * Events API delivery settings, kept on globalThis so the server's dispatcher and Next's route bundles
- * (separate module copies in one process) see the same values and the same wake-up hook.
+ * (separate module copies in one process) see the same values, wake-ups and bus subscription.
  */
 export type TEventsConfig = {
   /** Waits before each retry; attempts = 1 + its length. Slack: at once, then 1 min, then 5 min. */
@@ -29,10 +29,11 @@ const DEFAULTS: TEventsConfig = {
   concurrency: 8,
 };
 
-const holder = globalThis as unknown as { __parleyEvents?: { config: TEventsConfig; wake?: () => void } };
+type TState = { config: TEventsConfig; wakes: Set<() => void>; recorder?: { refs: number; unsubscribe: () => void } };
+const holder = globalThis as unknown as { __parleyEvents?: TState };
 
-function state() {
-  holder.__parleyEvents ??= { config: { ...DEFAULTS } };
+function state(): TState {
+  holder.__parleyEvents ??= { config: { ...DEFAULTS }, wakes: new Set() };
   return holder.__parleyEvents;
 }
 
@@ -53,12 +54,33 @@ export function resetEventsConfig(): void {
   state().config = { ...DEFAULTS };
 }
 
-/** Registers the running dispatcher's wake-up (one per process). */
-export function setDispatcherWake(wake: (() => void) | undefined): void {
-  state().wake = wake;
+/** Registers a running dispatcher's wake-up; returns its removal. */
+export function addDispatcherWake(wake: () => void): () => void {
+  state().wakes.add(wake);
+  return () => state().wakes.delete(wake);
 }
 
-/** Tells this node's dispatcher that new rows are due now. */
+/** Tells this process's dispatchers that new rows are due now. */
 export function wakeDispatcher(): void {
-  state().wake?.();
+  for (const wake of state().wakes) wake();
+}
+
+/**
+ * Holds the one bus subscription that records deliveries in this process, however many nodes run in
+ * it (tests start several): two would write every event twice. `subscribe` runs for the first holder;
+ * the returned release unsubscribes after the last.
+ */
+export function acquireRecorder(subscribe: () => () => void): () => void {
+  const s = state();
+  if (!s.recorder) s.recorder = { refs: 0, unsubscribe: subscribe() };
+  s.recorder.refs++;
+  let released = false;
+  return () => {
+    if (released || !s.recorder) return;
+    released = true;
+    if (--s.recorder.refs === 0) {
+      s.recorder.unsubscribe();
+      s.recorder = undefined;
+    }
+  };
 }

@@ -11,7 +11,7 @@
  * `X-Slack-No-Retry: 1`. After `disableAfterFailures` failed attempts in a row the bot's endpoint is
  * disabled with the reason until an admin re-enables it (lib/events/service.ts reenableEvents).
  */
-import { getEventsConfig, setDispatcherWake } from "@/lib/events/config";
+import { acquireRecorder, addDispatcherWake, getEventsConfig } from "@/lib/events/config";
 import { recordDomainEvent } from "@/lib/events/outbox";
 import * as repo from "@/lib/events/repository";
 import { signSlackRequest } from "@/lib/events/signing";
@@ -152,12 +152,13 @@ export function startEventsWorker(): TEventsWorker {
   };
 
   const wake = () => void track(pump());
-  setDispatcherWake(wake);
-  const unsubscribe = subscribe((e) => {
-    if (stopped) return;
-    if (e.kind !== "channel.event" && e.kind !== "channel.memberAdded" && e.kind !== "channel.memberRemoved" && e.kind !== "channel.updated") return;
-    void track(recordDomainEvent(e).catch((err) => logError("recording an event", err)));
-  });
+  const removeWake = addDispatcherWake(wake);
+  const releaseRecorder = acquireRecorder(() =>
+    subscribe((e) => {
+      if (e.kind !== "channel.event" && e.kind !== "channel.memberAdded" && e.kind !== "channel.memberRemoved" && e.kind !== "channel.updated") return;
+      void track(recordDomainEvent(e).catch((err) => logError("recording an event", err)));
+    }),
+  );
   let timer: ReturnType<typeof setTimeout> | undefined;
   const poll = () => {
     timer = setTimeout(() => {
@@ -178,9 +179,9 @@ export function startEventsWorker(): TEventsWorker {
     idle,
     stop: async () => {
       stopped = true;
-      unsubscribe();
+      releaseRecorder();
+      removeWake();
       clearTimeout(timer);
-      setDispatcherWake(undefined);
       await idle();
     },
   };

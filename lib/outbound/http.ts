@@ -220,8 +220,12 @@ export async function safeFetch(url: string | URL, init: TSafeInit = {}, opts: T
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
-      reject(new OutboundError("timeout", `no answer within ${timeoutMs} ms`));
+      // Timers run before pending I/O after the event loop was busy (a long database call, say): let
+      // an answer that already arrived be read first, so our own stall is not blamed on the server.
+      setImmediate(() => {
+        controller.abort();
+        reject(new OutboundError("timeout", `no answer within ${timeoutMs} ms`));
+      });
     }, timeoutMs);
   });
   const run = async (): Promise<TSafeResponse> => {
