@@ -15,6 +15,7 @@ import { startEventsWorker } from "@/lib/events/dispatcher";
 import { getEventsStatus, reenableEvents, setEventsUrl } from "@/lib/events/service";
 import { signSlackRequest, verifySlackSignature } from "@/lib/events/signing";
 import { createBotIn } from "@/lib/integrations/bots";
+import { pinMessage } from "@/lib/messages/pins";
 import { addReaction } from "@/lib/messages/reactions";
 import * as messages from "@/lib/messages/service";
 import { configureOutbound } from "@/lib/outbound/http";
@@ -289,6 +290,21 @@ describe("Events API delivery", () => {
     await settle();
     expect(receiver.callbacks()).toHaveLength(1);
     expect(receiver.callbacks("message")[0]!.json.event).toMatchObject({ user: bot.userId, bot_id: bot.id });
+  });
+
+  it("delivers edits as message_changed and deletes as message_deleted, but not reactions or pins", async () => {
+    const { bot } = await newBot(["message.channels"]);
+    const m = await messages.sendMessage({ actor: owner.actor, input: { channelId, body: "first draft" } });
+    await addReaction({ actor: owner.actor, input: { messageId: m.id, emoji: "eyes" } });
+    await pinMessage({ actor: owner.actor, input: { messageId: m.id } });
+    await messages.editMessage({ actor: owner.actor, input: { messageId: m.id, body: "final 最终" } });
+    await messages.deleteMessage({ actor: owner.actor, input: { messageId: m.id } });
+    await waitFor(() => receiver.callbacks().length >= 3, "three message events");
+    await settle();
+    const events = receiver.callbacks().filter((r) => r.json.api_app_id === bot.id).map((r) => r.json.event);
+    expect(events.map((e) => e.subtype ?? "new")).toEqual(["new", "message_changed", "message_deleted"]);
+    expect(events[1]).toMatchObject({ type: "message", hidden: true, channel: channelId, channel_type: "channel", message: { ts: m.ts, text: "final 最终", user: owner.id, edited: { user: owner.id } } });
+    expect(events[2]).toMatchObject({ type: "message", hidden: true, channel: channelId, deleted_ts: m.ts });
   });
 
   it("delivers reaction_added, member_joined_channel (once) and channel_created", async () => {

@@ -1,8 +1,9 @@
 /**
  * Turns committed domain changes into Events API deliveries (EventDelivery rows), with Slack's rules
  * for who gets what:
- * - message.channels / .groups / .im / .mpim: messages in conversations the bot is a member of, by the
- *   conversation's kind — the bot's own messages included (with bot_id; Bolt's ignoreSelf drops them);
+ * - message.channels / .groups / .im / .mpim: messages posted, edited (message_changed) or deleted
+ *   (message_deleted) in conversations the bot is a member of, by the conversation's kind — the bot's
+ *   own messages included (with bot_id; Bolt's ignoreSelf drops them);
  * - app_mention: a message whose text mentions the bot (<@botUserId>) in a conversation it is in;
  * - reaction_added / reaction_removed: on messages in conversations the bot is in;
  * - member_joined_channel / member_left_channel: channels (not DMs) the bot is in;
@@ -82,9 +83,9 @@ function mentions(m: TMessage, userId: string): boolean {
 }
 
 async function fromChannelEvent(e: Extract<TDomainEvent, { kind: "channel.event" }>): Promise<TPending[]> {
-  const { event: change, reaction } = e;
+  const { event: change, reaction, edited } = e;
   const m = change.message;
-  if (change.type === "message.updated" && !reaction) return []; // edits, pins, thread counters: not delivered (yet)
+  if (change.type === "message.updated" && !reaction && !edited) return []; // pins, thread counters: Slack sends no event
   const bots = await repo.findLiveBotsInChannel(change.workspaceId, change.channelId);
   if (!bots.length) return [];
   const channel = await repo.findChannelForEvents(change.channelId);
@@ -108,6 +109,16 @@ async function fromChannelEvent(e: Extract<TDomainEvent, { kind: "channel.event"
           bot,
           type: subscription,
           event: { type: "message", subtype: "message_deleted", hidden: true, channel: m.channelId, ts, deleted_ts: m.ts, event_ts: ts, channel_type: eventChannelType(channel.kind) },
+          channelId: m.channelId,
+        });
+      }
+    } else if (edited) {
+      if (wants(bot, subscription)) {
+        const ts = nowTs();
+        out.push({
+          bot,
+          type: subscription,
+          event: { type: "message", subtype: "message_changed", hidden: true, channel: m.channelId, ts, event_ts: ts, channel_type: eventChannelType(channel.kind), message: toSlackMessage(m, { teamId: change.workspaceId }) },
           channelId: m.channelId,
         });
       }

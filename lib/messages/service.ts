@@ -17,8 +17,8 @@ import type { TActor } from "@/lib/users/service";
 type TReactionChange = { userId: string; emoji: string; added: boolean };
 
 /** `seq` is the change's own number; `message.seq` stays the message's creation seq (its place in history). */
-function publishChange(workspaceId: string, seq: number, type: TChangeType, message: TMessage, reaction?: TReactionChange): void {
-  publish({ kind: "channel.event", event: { channelId: message.channelId, workspaceId, seq, type, message }, ...(reaction ? { reaction } : {}) });
+function publishChange(workspaceId: string, seq: number, type: TChangeType, message: TMessage, reaction?: TReactionChange, edited = false): void {
+  publish({ kind: "channel.event", event: { channelId: message.channelId, workspaceId, seq, type, message }, ...(reaction ? { reaction } : {}), ...(edited ? { edited } : {}) });
 }
 
 function replayExisting(existing: repo.TMessageRow, channelId: string): TMessage {
@@ -132,7 +132,8 @@ export async function changeMessage(
     return { message, seq };
   });
   const message = repo.toMessage(changed.message);
-  publishChange(workspaceId, changed.seq, type, message, reaction);
+  // An edit (new text) rather than a reaction, pin or reply count: the Events API's message_changed.
+  publishChange(workspaceId, changed.seq, type, message, reaction, type === "message.updated" && !!data.editedAt);
   return message;
 }
 

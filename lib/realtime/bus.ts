@@ -10,8 +10,11 @@ import type { TChannelEvent } from "@/lib/realtime/contract";
 export type TChannelChange = "created" | "renamed" | "archived" | "unarchived";
 
 export type TDomainEvent =
-  /** `reaction`: set when the change is a reaction added or removed (the Events API's reaction_added/removed). */
-  | { kind: "channel.event"; event: TChannelEvent; reaction?: { userId: string; emoji: string; added: boolean } }
+  /**
+   * `reaction`: set when the change is a reaction added or removed (the Events API's reaction_added/removed);
+   * `edited`: the message's text was edited (the Events API's message_changed).
+   */
+  | { kind: "channel.event"; event: TChannelEvent; reaction?: { userId: string; emoji: string; added: boolean }; edited?: boolean }
   /** `changes`/`actorId`: what happened, when known (the Events API's channel_created, channel_rename, …). */
   | { kind: "channel.updated"; workspaceId: string; channelId: string; changes?: TChannelChange[]; actorId?: string }
   | { kind: "channel.memberAdded"; workspaceId: string; channelId: string; userIds: string[] }
