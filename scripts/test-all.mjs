@@ -3,9 +3,11 @@
 //   1. Chromium for Playwright (installs Debian's package when root and missing)
 //   2. unit/API/socket tests on embedded PGlite
 //   3. the same on PostgreSQL, when PARLEY_TEST_PG_URL is set, or in CI when PostgreSQL answers
+//   3b. the cluster reliability harness (short), when PostgreSQL (as in 3) and Redis answer
 //   4. Playwright journeys; in CI (or with E2E_PROD=1) against the production build
 // Ends with a summary and a last line `N passed, N failed` (counting steps); exit 0 only if all passed.
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -43,6 +45,18 @@ function runCommand(cmd, args, env) {
   });
 }
 
+/** Whether an executable of this name is on PATH. */
+function hasCommand(name) {
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Returns `env` without the given keys. */
 function without(env, ...keys) {
   const copy = { ...env };
@@ -75,6 +89,20 @@ async function planSteps() {
     args: ["run", "--passWithNoTests"],
     env: { ...without(baseEnv, "DATABASE_URL"), PARLEY_TEST_PG_URL: pgUrl ?? "" },
     skip: pgUrl ? "" : pgSkipReason,
+  });
+
+  // The cluster's reliability harness (tests/reliability, short version): two nodes with
+  // PostgreSQL and Redis. It runs its own redis-server so it can restart it.
+  let reliabilitySkip = "";
+  if (!pgUrl) reliabilitySkip = pgSkipReason || "needs PostgreSQL";
+  else if (!(await isPortOpen("127.0.0.1", 6379))) reliabilitySkip = "Redis does not answer on 127.0.0.1:6379";
+  else if (!hasCommand("redis-server")) reliabilitySkip = "no redis-server binary on PATH";
+  steps.push({
+    name: "reliability (2-node cluster, short)",
+    cmd: bin("tsx"),
+    args: ["tests/reliability/run.ts"],
+    env: { ...without(baseEnv, "DATABASE_URL", "REDIS_URL"), PARLEY_TEST_PG_URL: pgUrl ?? "" },
+    skip: reliabilitySkip,
   });
 
   const isProd = isCI || process.env.E2E_PROD === "1";

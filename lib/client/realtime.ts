@@ -43,7 +43,9 @@ function setConnectionState(next: TConnectionState): void {
 /** The tab's socket, created on first use; it reconnects by itself after drops. */
 export function getSocket(): TParleySocket {
   if (socket) return socket;
-  socket = io({ path: SOCKET_PATH, withCredentials: true, reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+  // WebSocket first: behind a load balancer without sticky sessions, the long-polling handshake's
+  // requests could reach different nodes (docs/scaling.md). Polling only when websockets fail.
+  socket = io({ path: SOCKET_PATH, withCredentials: true, transports: ["websocket", "polling"], tryAllTransports: true, reconnectionDelay: 500, reconnectionDelayMax: 5000 });
   socket.on("connect", () => {
     hasEverConnected = true;
     setConnectionState("connected");

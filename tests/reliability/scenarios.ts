@@ -4,7 +4,7 @@
  * CI size; `long` the figures in docs/reliability.md.
  */
 import type { RecordingClient } from "@/tests/reliability/client";
-import { sleep, type Harness, type TUser } from "@/tests/reliability/harness";
+import { msgId, sleep, type Harness, type TUser } from "@/tests/reliability/harness";
 
 export type TSize = "short" | "long";
 export type TResult = { figures: Record<string, string | number> };
@@ -42,6 +42,29 @@ async function finish(h: Harness, clients: RecordingClient[], figures: Record<st
 }
 
 export const scenarios: TScenario[] = [
+  {
+    name: "rate limits shared across nodes",
+    async run(h) {
+      // Someone no other scenario sends as, with one connection on each node (the balancer alternates).
+      const person = h.users.at(-1)!;
+      const channelId = await h.channel([person]);
+      const clients = [await h.client(person, [channelId]), await h.client(person, [channelId])];
+      const tries = 80;
+      const results = await Promise.all(
+        Array.from({ length: tries }, async (_, i) => {
+          const clientMsgId = msgId();
+          const res = await clients[i % 2]!.request<{ id: string }>("messages.create", { channelId, body: `burst ${i}`, clientMsgId });
+          if (res.ok) h.acked.set(clientMsgId, res.data.id);
+          return res.ok ? "ok" : res.error.code;
+        }),
+      );
+      const accepted = results.filter((r) => r === "ok").length;
+      const limited = results.filter((r) => r === "rate_limited").length;
+      // 60 per 10 s per person (lib/rate-limit.ts): one budget for the cluster, not one per node.
+      if (accepted > 60 || accepted + limited !== tries) throw new Error(`accepted ${accepted}, rate-limited ${limited} of ${tries}`);
+      return finish(h, clients, { accepted, rateLimited: limited });
+    },
+  },
   {
     name: "node hard-killed and restarted mid-stream",
     async run(h, size) {
