@@ -64,6 +64,11 @@ export function WorkspaceSettings({ slug }: { slug: string }) {
           <RoleBadge role={workspace.role} />
         </div>
         {!isAdmin && <p className="mt-1 text-[15px] text-slate-600">Only owners and admins can change roles or deactivate people.</p>}
+        {can(workspace.role, "integrations.manage") && (
+          <Link href={`/w/${encodeURIComponent(workspace.slug)}/settings/integrations`} className="mt-3 inline-flex items-center gap-1 text-[15px] font-semibold text-[#1264a3] hover:underline">
+            Integrations: bots, webhooks, audit log <span aria-hidden="true">→</span>
+          </Link>
+        )}
       </header>
       <SettingsSection id="settings-members" title="Members" description={isAdmin ? "Change roles, or deactivate people who should no longer have access." : "Everyone in this workspace."}>
         <MembersTable slug={workspace.slug} myRole={workspace.role} myUserId={me?.id} />
