@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import * as channels from "@/lib/channels/service";
 import { configureEvents, getEventsConfig } from "@/lib/events/config";
 import { startEventsWorker } from "@/lib/events/dispatcher";
+import * as eventsRepo from "@/lib/events/repository";
 import { getEventsStatus, reenableEvents, setEventsUrl } from "@/lib/events/service";
 import { signSlackRequest, verifySlackSignature } from "@/lib/events/signing";
 import { createBotIn } from "@/lib/integrations/bots";
@@ -368,6 +369,20 @@ describe("Events API delivery", () => {
     expect(receiver.callbacks()).toHaveLength(1);
     s = await getEventsStatus({ actor: owner.actor, botId: bot.id });
     expect(s.recentDeliveries[0]).toMatchObject({ state: "failed", attempts: 1 });
+  });
+
+  it("forgets finished deliveries after the retention time, never pending ones", async () => {
+    const { bot } = await newBot(["message.channels"]);
+    await messages.sendMessage({ actor: owner.actor, input: { channelId, body: "to be forgotten" } });
+    await waitFor(() => receiver.callbacks().length >= 1, "a delivery");
+    await waitForStatus(bot.id, (st) => st.recentDeliveries.length === 1 && st.recentDeliveries[0]!.state === "delivered");
+    receiver.respond = (r, res) => (r.json.type === "event_callback" ? res.writeHead(500).end() : Receiver.ok(r, res));
+    configureEvents({ retryDelaysMs: [60_000] });
+    await messages.sendMessage({ actor: owner.actor, input: { channelId, body: "still pending" } });
+    await waitForStatus(bot.id, (st) => st.recentDeliveries.some((d) => d.state === "pending" && d.attempts === 1));
+    await eventsRepo.pruneFinishedDeliveries(new Date(Date.now() + 1000));
+    const s = await getEventsStatus({ actor: owner.actor, botId: bot.id });
+    expect(s.recentDeliveries.map((d) => d.state)).toEqual(["pending"]);
   });
 
   it("disables an endpoint that keeps failing, says why, and delivers again once re-enabled", async () => {

@@ -17,6 +17,8 @@ export type TEventsConfig = {
   leaseMs: number;
   /** Deliveries in flight at once per node. */
   concurrency: number;
+  /** Finished deliveries (delivered or given up) are deleted after this long. */
+  keepFinishedMs: number;
 };
 
 const DEFAULTS: TEventsConfig = {
@@ -27,6 +29,7 @@ const DEFAULTS: TEventsConfig = {
   pollMs: 1_000,
   leaseMs: 30_000,
   concurrency: 8,
+  keepFinishedMs: 7 * 24 * 3600_000,
 };
 
 type TState = { config: TEventsConfig; wakes: Set<() => void>; recorder?: { refs: number; unsubscribe: () => void } };

@@ -23,6 +23,7 @@ import { subscribe } from "@/lib/realtime/bus";
 type TRetryReason = "http_timeout" | "http_error" | "connection_failed" | "too_many_redirects" | "unknown_error";
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
+const PRUNE_EVERY_MS = 3600_000;
 
 export type TEventsWorker = {
   /** Looks for due deliveries now. */
@@ -169,6 +170,11 @@ export function startEventsWorker(): TEventsWorker {
   };
   poll();
   wake();
+  // The outbox keeps a week of history for the integrations page, then forgets it.
+  const prune = () => void track(repo.pruneFinishedDeliveries(new Date(Date.now() - getEventsConfig().keepFinishedMs)).catch((err) => logError("pruning deliveries", err)));
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+  pruneTimer.unref?.();
+  prune();
 
   const idle = async () => {
     while (tracked.size) await Promise.allSettled([...tracked]);
@@ -182,6 +188,7 @@ export function startEventsWorker(): TEventsWorker {
       releaseRecorder();
       removeWake();
       clearTimeout(timer);
+      clearInterval(pruneTimer);
       await idle();
     },
   };

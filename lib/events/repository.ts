@@ -151,3 +151,9 @@ export async function findNextDueAt(): Promise<Date | null> {
   });
   return row?.nextAttemptAt ?? null;
 }
+
+/** Deletes finished deliveries (delivered or given up) older than `before`; returns how many. */
+export async function pruneFinishedDeliveries(before: Date): Promise<number> {
+  const res = await getDb().eventDelivery.deleteMany({ where: { OR: [{ deliveredAt: { lt: before } }, { failedAt: { lt: before } }] } });
+  return res.count;
+}
