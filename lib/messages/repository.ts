@@ -244,3 +244,68 @@ export function listPinned(channelId: string, take: number) {
 export function listReplies(rootId: string, after: number, take: number) {
   return getDb().message.findMany({ where: { threadRootId: rootId, deletedAt: null, seq: { gt: after } }, select: messageSelect, orderBy: { seq: "asc" }, take });
 }
+
+// ---- Group commit (lib/messages/group-commit.ts): one query per batch instead of one per message ----
+
+/** For each (channel, sender) pair: the facts posting depends on, when the sender is an active member of the channel. */
+export function findPostingRights(pairs: { channelId: string; userId: string }[]) {
+  return getDb().$queryRaw<{ channelId: string; userId: string; workspaceId: string; kind: string; archivedAt: Date | null; role: string; isPoster: boolean }[]>`
+    SELECT v.cid AS "channelId", v.uid AS "userId", c."workspaceId", c.kind::text AS kind, c."archivedAt", wm.role::text AS role, cm."isPoster"
+    FROM unnest(${pairs.map((p) => p.channelId)}::text[], ${pairs.map((p) => p.userId)}::text[]) AS v(cid, uid)
+    JOIN "Channel" c ON c.id = v.cid
+    JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = v.uid AND wm.status = 'ACTIVE'
+    JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = v.uid`;
+}
+
+export function findSenders(userIds: string[]) {
+  return getDb().user.findMany({ where: { id: { in: userIds } }, select: senderSelect });
+}
+
+/** Stored messages for these (sender, clientMsgId) keys, for idempotent retries. */
+export function findMessagesByClientIds(keys: { senderId: string; clientMsgId: string }[]) {
+  return getDb().message.findMany({ where: { OR: keys.map((k) => ({ senderId: k.senderId, clientMsgId: k.clientMsgId })) }, select: messageSelect });
+}
+
+/**
+ * Takes `count` consecutive seqs and ts values per channel, locking the channel rows in id order
+ * (so concurrent batches on several nodes cannot deadlock). Returns the first of each range.
+ */
+export async function reserveSeqs(tx: TTx, counts: Map<string, number>): Promise<Map<string, { firstSeq: number; firstTs: bigint }>> {
+  const ids = [...counts.keys()].sort();
+  await tx.$queryRaw`SELECT id FROM "Channel" WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
+  const rows = await tx.$queryRaw<{ id: string; lastSeq: number; lastTs: bigint; n: number }[]>`
+    UPDATE "Channel" c
+    SET "lastSeq" = c."lastSeq" + v.n,
+        "lastTs" = GREATEST(c."lastTs" + v.n, (extract(epoch from clock_timestamp()) * 1000000)::bigint + v.n - 1),
+        "lastMessageAt" = now()
+    FROM unnest(${ids}::text[], ${ids.map((id) => counts.get(id)!)}::int[]) AS v(id, n)
+    WHERE c.id = v.id
+    RETURNING c.id, c."lastSeq", c."lastTs", v.n`;
+  const out = new Map<string, { firstSeq: number; firstTs: bigint }>();
+  for (const r of rows) out.set(r.id, { firstSeq: Number(r.lastSeq) - Number(r.n) + 1, firstTs: BigInt(r.lastTs) - BigInt(r.n) + 1n });
+  if (out.size !== ids.length) throw new Error("a channel vanished while posting");
+  return out;
+}
+
+export function insertMessages(tx: TTx, rows: Parameters<typeof insertMessage>[1][]) {
+  return tx.message.createManyAndReturn({
+    data: rows.map(({ blocks, attachments, ...rest }) => ({
+      ...rest,
+      blocks: (blocks ?? undefined) as Prisma.InputJsonValue | undefined,
+      attachments: (attachments ?? undefined) as Prisma.InputJsonValue | undefined,
+    })),
+    select: messageScalarSelect,
+  });
+}
+
+export function insertEvents(tx: TTx, rows: { channelId: string; seq: number; type: string; messageId: string }[]) {
+  return tx.channelEvent.createMany({ data: rows });
+}
+
+/** Moves each sender's read position up to their newest message of the batch (never back). */
+export function advanceReadPositions(tx: TTx, rows: { channelId: string; userId: string; seq: number }[]) {
+  return tx.$executeRaw`
+    UPDATE "ChannelMember" cm SET "lastReadSeq" = v.seq
+    FROM unnest(${rows.map((r) => r.channelId)}::text[], ${rows.map((r) => r.userId)}::text[], ${rows.map((r) => r.seq)}::int[]) AS v(cid, uid, seq)
+    WHERE cm."channelId" = v.cid AND cm."userId" = v.uid AND cm."lastReadSeq" < v.seq`;
+}

@@ -7,7 +7,8 @@ import { assertCanPost, getChannelAccess } from "@/lib/channels/access";
 import type { Prisma } from "@/lib/db";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import * as repo from "@/lib/messages/repository";
-import { ZDeleteMessage, ZEditMessage, ZEditRichMessage, ZSendRichMessage, ZHistoryQuery, ZSendMessage, ZSyncQuery, type THistoryPage, type TMessage } from "@/lib/messages/schema";
+import { configureGroupCommit, postBatched } from "@/lib/messages/group-commit";
+import { ZDeleteMessage, ZEditMessage, ZEditRichMessage, ZSendRichMessage, ZHistoryQuery, ZSendMessage, ZSyncQuery, type THistoryPage, type TMessage, type TSendMessage } from "@/lib/messages/schema";
 import { can } from "@/lib/permissions";
 import { consume } from "@/lib/rate-limit";
 import { publish } from "@/lib/realtime/bus";
@@ -30,9 +31,28 @@ function hasRichContent(extras: Pick<repo.TMessageExtras, "blocks" | "attachment
   return !!(extras.blocks?.length || extras.attachments?.length);
 }
 
-/** Posts a message. Idempotent on (sender, clientMsgId); resolves only once it is committed. */
+const SEND_TOO_FAST = "You are sending messages too fast; slow down";
+
+/**
+ * Posts a message. Idempotent on (sender, clientMsgId); resolves only once it is committed.
+ * New top-level messages go through group commit (lib/messages/group-commit.ts); thread replies, and
+ * anything the batch leaves aside, take the one-by-one path below.
+ */
 export async function sendMessage({ actor, input, extras = {} }: { actor: TActor; input: unknown; extras?: repo.TMessageExtras }): Promise<TMessage> {
   const data = (hasRichContent(extras) ? ZSendRichMessage : ZSendMessage).parse(input);
+  if (data.threadRootId) return sendOne(actor, data, extras, false);
+  await consume("messageSend", actor.userId, SEND_TOO_FAST);
+  return postBatched({ actor, channelId: data.channelId, body: data.body, clientMsgId: data.clientMsgId ?? null, extras });
+}
+
+configureGroupCommit({
+  sendOne: (job) => sendOne(job.actor, { channelId: job.channelId, body: job.body, clientMsgId: job.clientMsgId ?? undefined }, job.extras, true),
+  published: ({ message, workspaceId }) => publishChange(workspaceId, message.seq, "message.created", message),
+  replay: replayExisting,
+});
+
+/** The one-by-one send: every check, then one transaction. `counted`: the flood limit was already charged. */
+async function sendOne(actor: TActor, data: TSendMessage, extras: repo.TMessageExtras, counted: boolean): Promise<TMessage> {
   // A broadcast reply also lands in the channel's history, so it moves the channel's last-message time.
   const broadcast = !!data.threadRootId && !!(extras.broadcast || data.broadcast);
   const inChannel = !data.threadRootId || broadcast;
@@ -47,7 +67,7 @@ export async function sendMessage({ actor, input, extras = {} }: { actor: TActor
   if (!accessResult.ok) throw accessResult.err;
   const access = accessResult.a;
   assertCanPost(access);
-  await consume("messageSend", actor.userId, "You are sending messages too fast; slow down");
+  if (!counted) await consume("messageSend", actor.userId, SEND_TOO_FAST);
   let threadRoot: { ts: bigint } | null = null;
   if (data.threadRootId) {
     const root = await repo.findMessageById(data.threadRootId);

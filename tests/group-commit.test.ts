@@ -1,0 +1,95 @@
+/**
+ * Group commit: concurrent sends share transactions yet keep every promise of the one-by-one path —
+ * gap-free seqs, increasing ts, one message per clientMsgId, read positions, and each refusal exactly
+ * as the ordinary path gives it.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { updateChannel } from "@/lib/channels/service";
+import { ensureDbReady, getDb } from "@/lib/db";
+import { groupCommitStats } from "@/lib/messages/group-commit";
+import { sendMessage } from "@/lib/messages/service";
+import { createChannel, createMember, createUser, createWorkspace, expectAppError, resetSendLimit, uniq } from "@/tests/factories";
+
+beforeAll(async () => {
+  await ensureDbReady();
+});
+
+describe("group commit", () => {
+  it("writes concurrent sends in shared batches with gap-free seqs and increasing ts per channel", async () => {
+    const ws = await createWorkspace();
+    const people = [ws.owner, ...(await Promise.all([1, 2, 3, 4].map(() => createMember(ws))))];
+    const channels = await Promise.all([1, 2, 3].map(() => createChannel(ws, ws.owner, { memberIds: people.slice(1).map((p) => p.id) })));
+    const before = groupCommitStats();
+    const sends = [];
+    for (let i = 0; i < 60; i++) {
+      const who = people[i % people.length]!;
+      const ch = channels[i % channels.length]!;
+      sends.push(sendMessage({ actor: who.actor, input: { channelId: ch.id, body: `m${i} 消息`, clientMsgId: `gc-${uniq()}` } }));
+    }
+    const sent = await Promise.all(sends);
+    const after = groupCommitStats();
+    expect(after.messages - before.messages).toBe(60);
+    expect(after.batches - before.batches).toBeLessThan(60); // they really shared transactions
+
+    for (const ch of channels) {
+      const rows = await getDb().message.findMany({ where: { channelId: ch.id }, orderBy: { seq: "asc" }, select: { seq: true, ts: true, id: true } });
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      for (let i = 1; i < rows.length; i++) expect(rows[i]!.ts > rows[i - 1]!.ts).toBe(true);
+      const events = await getDb().channelEvent.findMany({ where: { channelId: ch.id }, orderBy: { seq: "asc" } });
+      expect(events.map((e) => [e.seq, e.messageId])).toEqual(rows.map((r) => [r.seq, r.id]));
+      const channel = await getDb().channel.findUniqueOrThrow({ where: { id: ch.id } });
+      expect(channel.lastSeq).toBe(20);
+      expect(channel.lastTs).toBe(rows.at(-1)!.ts);
+    }
+    // Each sender has read up to their own newest message in each channel.
+    for (const p of people) {
+      for (const ch of channels) {
+        const mine = sent.filter((m) => m.sender.id === p.id && m.channelId === ch.id);
+        if (!mine.length) continue;
+        const member = await getDb().channelMember.findUniqueOrThrow({ where: { channelId_userId: { channelId: ch.id, userId: p.id } } });
+        expect(member.lastReadSeq).toBeGreaterThanOrEqual(Math.max(...mine.map((m) => m.seq)));
+      }
+    }
+  });
+
+  it("stores one message for a clientMsgId sent twice in the same batch, and replays it afterwards", async () => {
+    const ws = await createWorkspace();
+    const id = `dup-${uniq()}`;
+    const [a, b] = await Promise.all([
+      sendMessage({ actor: ws.owner.actor, input: { channelId: ws.generalId, body: "once", clientMsgId: id } }),
+      sendMessage({ actor: ws.owner.actor, input: { channelId: ws.generalId, body: "once", clientMsgId: id } }),
+    ]);
+    expect(a.id).toBe(b.id);
+    const again = await sendMessage({ actor: ws.owner.actor, input: { channelId: ws.generalId, body: "once", clientMsgId: id } });
+    expect(again.id).toBe(a.id);
+    expect(await getDb().message.count({ where: { channelId: ws.generalId, clientMsgId: id } })).toBe(1);
+    const other = await createChannel(ws, ws.owner);
+    await expectAppError(sendMessage({ actor: ws.owner.actor, input: { channelId: other.id, body: "x", clientMsgId: id } }), "conflict");
+  });
+
+  it("refuses, inside a shared batch, exactly what the one-by-one path refuses", async () => {
+    const ws = await createWorkspace();
+    const member = await createMember(ws);
+    const guest = await createMember(ws, "GUEST");
+    const outsider = await createUser();
+    const priv = await createChannel(ws, ws.owner, { kind: "PRIVATE" });
+    const announce = await createChannel(ws, ws.owner, { kind: "ANNOUNCEMENT", memberIds: [member.id] });
+    const archived = await createChannel(ws, ws.owner, { memberIds: [member.id] });
+    await updateChannel({ actor: ws.owner.actor, channelId: archived.id, input: { archived: true } });
+    const otherWs = await createWorkspace(member);
+    await resetSendLimit(member);
+    const results = await Promise.allSettled([
+      sendMessage({ actor: member.actor, input: { channelId: ws.generalId, body: "ok 1" } }),
+      sendMessage({ actor: member.actor, input: { channelId: priv.id, body: "not a member" } }),
+      sendMessage({ actor: guest.actor, input: { channelId: ws.generalId, body: "guest not in general" } }),
+      sendMessage({ actor: outsider.actor, input: { channelId: ws.generalId, body: "outsider" } }),
+      sendMessage({ actor: member.actor, input: { channelId: announce.id, body: "not a poster" } }),
+      sendMessage({ actor: member.actor, input: { channelId: archived.id, body: "archived" } }),
+      sendMessage({ actor: { ...member.actor, workspaceId: otherWs.id }, input: { channelId: ws.generalId, body: "token of another workspace" } }),
+      sendMessage({ actor: ws.owner.actor, input: { channelId: announce.id, body: "ok 2" } }),
+    ]);
+    const codes = results.map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as { code: string }).code));
+    expect(codes).toEqual(["ok", "not_found", "not_found", "not_found", "forbidden", "forbidden", "not_found", "ok"]);
+    expect(await getDb().message.count({ where: { channelId: { in: [priv.id, archived.id] } } })).toBe(0);
+  });
+});
