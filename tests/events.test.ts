@@ -68,7 +68,7 @@ class Receiver {
   }
 }
 
-async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = check();
@@ -160,7 +160,7 @@ describe("Events API delivery", () => {
     owner = (await createWorkspace()).owner;
     ws = await createWorkspace(owner);
     channelId = (await createChannel(ws, owner, { name: "events-测试" })).id;
-  });
+  }, 180_000);
 
   afterAll(async () => {
     configureEvents(defaults);
@@ -268,7 +268,7 @@ describe("Events API delivery", () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 120_000);
 
   it("sends nothing for conversations the bot is not in, even when it is mentioned there", async () => {
     const { bot } = await newBot(["message.channels", "app_mention"], { joinChannel: null });
@@ -417,7 +417,7 @@ describe("Events API delivery", () => {
   });
 
   async function waitForStatus(botId: string, ok: (s: Awaited<ReturnType<typeof getEventsStatus>>) => boolean) {
-    const until = Date.now() + 15_000;
+    const until = Date.now() + 30_000;
     for (;;) {
       const s = await getEventsStatus({ actor: owner.actor, botId });
       if (ok(s)) return s;
