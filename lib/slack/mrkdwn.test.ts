@@ -150,3 +150,14 @@ describe("helpers", () => {
     expect(mrkdwnToPlainText("<@U9> <#C9> <#C8|general> <@U8|bob> <!here>")).toBe("<@U9> <#C9> #general @bob @here");
   });
 });
+
+describe("broadcasts that start a Markdown line", () => {
+  // CommonMark reads "<!" + letter at a line start as an HTML block; the line is parsed again.
+  it.each([
+    ["<!here> please **review**", '<p><span data-slack-token="broadcast" data-id="here">@here</span> please <strong>review</strong></p>'],
+    ["<!channel>\nnext *x*", '<p><span data-slack-token="broadcast" data-id="channel">@channel</span></p>\n<p>next <em>x</em></p>'],
+    ["- <!here> in a list", '<ul>\n<li><span data-slack-token="broadcast" data-id="here">@here</span> in a list</li>\n</ul>'],
+    ["> <!everyone> 注意", '<blockquote>\n<p><span data-slack-token="broadcast" data-id="everyone">@everyone</span> 注意</p>\n</blockquote>'],
+    ["<!DOCTYPE html> stays text", "&lt;!DOCTYPE html&gt; stays text"],
+  ])("%j", (text, html) => expect(markdown(text)).toBe(html));
+});

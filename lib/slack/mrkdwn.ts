@@ -319,6 +319,8 @@ export const remarkMrkdwn: Plugin<[TMrkdwnOptions?], string, Root> = function (o
 
 const TOKEN_OR_EMOJI = /<([@#!][^<>\n]*)>|:([a-z0-9_+-]+(?:::skin-tone-[2-6])?):/g;
 const BROADCAST_HTML = /^<(![^<>\n]*)>$/;
+/** A line starting with "<!here>" parses as an HTML block (CommonMark's "<!" + letter rule). */
+const BROADCAST_HTML_BLOCK = /^<![a-z][^<>\n]*>/;
 
 function splitText(node: Text): PhrasingContent[] {
   if (!node.value.includes("<") && !node.value.includes(":")) return [node];
@@ -343,16 +345,26 @@ function splitText(node: Text): PhrasingContent[] {
   return out;
 }
 
-type TParent = { children: RootContent[] };
+type TParent = { type: string; children: RootContent[] };
+const BLOCK_PARENTS = new Set(["root", "blockquote", "listItem", "footnoteDefinition"]);
+type TParse = (markdown: string) => Root;
 
-function transformChildren(parent: TParent, source: string): void {
+function transformChildren(parent: TParent, source: string, parse: TParse): void {
   const next: RootContent[] = [];
+  const isBlockParent = BLOCK_PARENTS.has(parent.type);
   for (const child of parent.children) {
     if (child.type === "text" && !child.data) {
       next.push(...splitText(child));
-    } else if (child.type === "html" && BROADCAST_HTML.test(child.value)) {
+    } else if (child.type === "html" && !isBlockParent && BROADCAST_HTML.test(child.value)) {
       // "<!here>" parses as an HTML declaration in Markdown.
       next.push(tokenToMdast(parseSlackToken(child.value.slice(1, -1))));
+    } else if (child.type === "html" && isBlockParent && BROADCAST_HTML_BLOCK.test(child.value)) {
+      // "<!here> please **review**": the whole line became raw HTML. Parse it again as Markdown
+      // with the "<" escaped (safe: an HTML block starts a line, so no code span is open there).
+      const text = `\\${child.value}`;
+      const reparsed = parse(text);
+      transformChildren(reparsed, text, parse);
+      next.push(...reparsed.children);
     } else if (child.type === "link") {
       const start = child.position?.start.offset;
       const end = child.position?.end.offset;
@@ -362,14 +374,14 @@ function transformChildren(parent: TParent, source: string): void {
         next.push(tokenToMdast(parseSlackToken(source.slice(start + 1, end - 1))));
       } else if (!safeLinkUrl(child.url)) {
         // [text](javascript:…) or a relative link: keep the words, drop the link.
-        transformChildren(child as TParent, source);
+        transformChildren(child as TParent, source, parse);
         next.push(...(child.children as RootContent[]));
       } else {
-        transformChildren(child as TParent, source);
+        transformChildren(child as TParent, source, parse);
         next.push(child);
       }
     } else {
-      if ("children" in child) transformChildren(child as TParent, source);
+      if ("children" in child) transformChildren(child as TParent, source, parse);
       next.push(child);
     }
   }
@@ -378,7 +390,8 @@ function transformChildren(parent: TParent, source: string): void {
 
 /** unified plugin for Markdown messages: Slack tokens and :emoji: short names. Runs after remark-gfm. */
 export const remarkSlackTokens: Plugin<[], Root> = function () {
-  return (tree, file) => transformChildren(tree, String(file.value ?? ""));
+  const processor = this;
+  return (tree, file) => transformChildren(tree, String(file.value ?? ""), (markdown) => processor.parse(markdown) as Root);
 };
 
 // --- Plain text ---------------------------------------------------------------------------------
