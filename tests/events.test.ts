@@ -293,6 +293,23 @@ describe("Events API delivery", () => {
     expect(receiver.callbacks("message")[0]!.json.event).toMatchObject({ user: bot.userId, bot_id: bot.id });
   });
 
+  it("picks the message subscription by conversation kind: channels, groups, im", async () => {
+    const { bot } = await newBot(["message.groups", "message.im"]);
+    const secret = await createChannel(ws, owner, { kind: "PRIVATE", memberIds: [bot.userId] });
+    const dm = await channels.openDm({ actor: owner.actor, slug: ws.slug, input: { userIds: [bot.userId] } });
+    await messages.sendMessage({ actor: owner.actor, input: { channelId, body: "public: not subscribed" } });
+    await messages.sendMessage({ actor: owner.actor, input: { channelId: secret.id, body: "private" } });
+    await messages.sendMessage({ actor: owner.actor, input: { channelId: dm.id, body: "direct 私信" } });
+    await waitFor(() => receiver.callbacks().length >= 2, "two message events");
+    await settle();
+    // Deliveries run in parallel: compare without order.
+    const events = receiver.callbacks().filter((r) => r.json.api_app_id === bot.id).map((r) => r.json.event);
+    expect(events.map((e) => [e.text, e.channel_type, e.channel]).sort()).toEqual([
+      ["direct 私信", "im", dm.id],
+      ["private", "group", secret.id],
+    ]);
+  });
+
   it("delivers edits as message_changed and deletes as message_deleted, but not reactions or pins", async () => {
     const { bot } = await newBot(["message.channels"]);
     const m = await messages.sendMessage({ actor: owner.actor, input: { channelId, body: "first draft" } });
@@ -302,10 +319,12 @@ describe("Events API delivery", () => {
     await messages.deleteMessage({ actor: owner.actor, input: { messageId: m.id } });
     await waitFor(() => receiver.callbacks().length >= 3, "three message events");
     await settle();
+    // Deliveries run in parallel (Slack does not promise order either): find each by subtype.
     const events = receiver.callbacks().filter((r) => r.json.api_app_id === bot.id).map((r) => r.json.event);
-    expect(events.map((e) => e.subtype ?? "new")).toEqual(["new", "message_changed", "message_deleted"]);
-    expect(events[1]).toMatchObject({ type: "message", hidden: true, channel: channelId, channel_type: "channel", message: { ts: m.ts, text: "final 最终", user: owner.id, edited: { user: owner.id } } });
-    expect(events[2]).toMatchObject({ type: "message", hidden: true, channel: channelId, deleted_ts: m.ts });
+    expect(events.map((e) => e.subtype ?? "new").sort()).toEqual(["message_changed", "message_deleted", "new"]);
+    const bySubtype = (t: string) => events.find((e) => e.subtype === t);
+    expect(bySubtype("message_changed")).toMatchObject({ type: "message", hidden: true, channel: channelId, channel_type: "channel", message: { ts: m.ts, text: "final 最终", user: owner.id, edited: { user: owner.id } } });
+    expect(bySubtype("message_deleted")).toMatchObject({ type: "message", hidden: true, channel: channelId, deleted_ts: m.ts });
   });
 
   it("delivers reaction_added, member_joined_channel (once) and channel_created", async () => {
