@@ -231,6 +231,181 @@ describe("bot platform through the admin CLI and the full server", { timeout: 18
   });
 });
 
+describe("integrations over the session API (bots, tokens, webhooks, events, audit)", { timeout: 180_000 }, () => {
+  const authTest = async (token: string) => (await (await fetch(`${server.url}/api/auth.test`, { method: "POST", headers: { authorization: `Bearer ${token}` } })).json()) as { ok: boolean; error?: string; user_id?: string; bot_id?: string };
+
+  /** An owner with a fresh workspace and a plain member in it. */
+  async function workspaceWithMember() {
+    const owner = await newUser("ivy");
+    const member = await newUser("jon");
+    const slug = `integ-${rid()}`;
+    expect((await owner.http.json("/api/workspaces", { method: "POST", json: { name: "集成", slug } })).status).toBe(201);
+    const invite = await owner.http.json(`/api/workspaces/${slug}/invites`, { method: "POST", json: {} });
+    expect((await member.http.json(`/api/invites/${invite.body.token}`, { method: "POST" })).status).toBe(200);
+    return { owner, member, slug };
+  }
+
+  it("creates, lists, updates, rotates and deactivates a bot; secrets are shown once and only admins manage bots", async () => {
+    const { owner, member, slug } = await workspaceWithMember();
+    const outsider = await newUser("kay");
+
+    const bad = await owner.http.json(`/api/workspaces/${slug}/bots`, { method: "POST", json: { name: "", scopes: ["chat:write", "nope"], avatarUrl: "ftp://x" } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(["avatarUrl", "name", "scopes.1"]);
+    expect((await owner.http.json(`/api/workspaces/${slug}/bots`)).body.bots).toEqual([]);
+
+    const created = await owner.http.json(`/api/workspaces/${slug}/bots`, { method: "POST", json: { name: "部署机器人", description: "发布新版本", scopes: ["chat:write", "channels:read"] } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ token: expect.stringMatching(/^xoxb-/), signingSecret: expect.stringMatching(/^[0-9a-f]{40}$/), bot: { name: "部署机器人", description: "发布新版本", scopes: ["chat:write", "channels:read"] } });
+    const botId: string = created.body.bot.id;
+    expect(await authTest(created.body.token)).toMatchObject({ ok: true, bot_id: botId, user_id: created.body.bot.userId });
+
+    const listed = await owner.http.json(`/api/workspaces/${slug}/bots`);
+    expect(listed.body.bots.map((b: { id: string }) => b.id)).toEqual([botId]);
+    const one = await owner.http.json(`/api/bots/${botId}`);
+    expect(one.status).toBe(200);
+    expect(one.body.tokens).toHaveLength(1);
+    // Neither the token nor the signing secret is ever served again.
+    expect(JSON.stringify([listed.body, one.body])).not.toContain(created.body.token);
+    expect(JSON.stringify([listed.body, one.body])).not.toContain(created.body.signingSecret);
+
+    const patched = await owner.http.json(`/api/bots/${botId}`, { method: "PATCH", json: { description: "新的描述", scopes: ["chat:write", "channels:read", "channels:history"] } });
+    expect(patched.status).toBe(200);
+    expect(patched.body.bot).toMatchObject({ description: "新的描述", scopes: ["chat:write", "channels:read", "channels:history"] });
+    expect((await owner.http.json(`/api/bots/${botId}`, { method: "PATCH", json: {} })).status).toBe(422);
+
+    // Members are refused (403); people outside the workspace do not learn the bot exists (404).
+    expect((await member.http.json(`/api/workspaces/${slug}/bots`)).status).toBe(403);
+    expect((await member.http.json(`/api/workspaces/${slug}/bots`, { method: "POST", json: { name: "x" } })).status).toBe(403);
+    expect((await member.http.json(`/api/bots/${botId}/rotate`, { method: "POST" })).status).toBe(403);
+    expect((await outsider.http.json(`/api/bots/${botId}`)).status).toBe(404);
+    expect((await outsider.http.json(`/api/bots/${botId}`, { method: "DELETE" })).status).toBe(404);
+    expect((await owner.http.json(`/api/bots/nope-${rid()}`)).status).toBe(404);
+
+    const rotated = await owner.http.json(`/api/bots/${botId}/rotate`, { method: "POST" });
+    expect(rotated.status).toBe(201);
+    expect(rotated.body.token).toMatch(/^xoxb-/);
+    expect(await authTest(created.body.token)).toMatchObject({ ok: false, error: "token_revoked" });
+    expect(await authTest(rotated.body.token)).toMatchObject({ ok: true, bot_id: botId });
+
+    const off = await owner.http.json(`/api/bots/${botId}`, { method: "DELETE" });
+    expect(off.status).toBe(200);
+    expect(off.body.bot.deactivatedAt).toEqual(expect.any(String));
+    expect(await authTest(rotated.body.token)).toMatchObject({ ok: false, error: "token_revoked" });
+  });
+
+  it("events settings: validation, a failed url_verification, re-enable without a URL, member refused", async () => {
+    const { owner, member, slug } = await workspaceWithMember();
+    const created = await owner.http.json(`/api/workspaces/${slug}/bots`, { method: "POST", json: { name: "Events 机器人", scopes: ["chat:write", "channels:history"] } });
+    const botId: string = created.body.bot.id;
+    const status = await owner.http.json(`/api/bots/${botId}/events`);
+    expect(status.status).toBe(200);
+    expect(status.body.events).toMatchObject({ botId, url: null, subscriptions: [], disabledAt: null, recentDeliveries: [] });
+
+    const notUrl = await owner.http.json(`/api/bots/${botId}/events`, { method: "PUT", json: { url: "not a url", subscriptions: [] } });
+    expect([notUrl.status, notUrl.body.error.details[0].path]).toEqual([422, "url"]);
+    const unknownEvent = await owner.http.json(`/api/bots/${botId}/events`, { method: "PUT", json: { url: "https://example.test/e", subscriptions: ["message.everything"] } });
+    expect(unknownEvent.status).toBe(422);
+    const noScope = await owner.http.json(`/api/bots/${botId}/events`, { method: "PUT", json: { url: "https://example.test/e", subscriptions: ["reaction_added"] } });
+    expect(noScope.status).toBe(422);
+    expect(noScope.body.error.message).toContain("reaction_added");
+    // Nothing listens on port 9 (discard): verification fails and nothing is stored.
+    const unreachable = await owner.http.json(`/api/bots/${botId}/events`, { method: "PUT", json: { url: "http://127.0.0.1:9/events", subscriptions: ["message.channels"] } });
+    expect(unreachable.status).toBe(422);
+    expect(unreachable.body.error.message).toMatch(/^The events URL did not pass verification: /);
+    expect((await owner.http.json(`/api/bots/${botId}/events`)).body.events.url).toBeNull();
+    const reenable = await owner.http.json(`/api/bots/${botId}/events`, { method: "POST" });
+    expect([reenable.status, reenable.body.error.message]).toEqual([422, "This bot has no events URL; set one first"]);
+    const off = await owner.http.json(`/api/bots/${botId}/events`, { method: "PUT", json: { url: null, subscriptions: ["message.channels"] } });
+    expect(off.status).toBe(200);
+    expect(off.body.events).toMatchObject({ url: null, subscriptions: ["message.channels"] });
+
+    expect((await member.http.json(`/api/bots/${botId}/events`)).status).toBe(403);
+    expect((await member.http.json(`/api/bots/${botId}/events`, { method: "PUT", json: { url: null } })).status).toBe(403);
+  });
+
+  it("incoming webhooks: created for a channel (URL once), posting works, revoked URLs answer 404; members refused", async () => {
+    const { owner, member, slug } = await workspaceWithMember();
+    const channels = await owner.http.json(`/api/workspaces/${slug}/channels`);
+    const general: string = channels.body.channels.find((c: { isGeneral: boolean }) => c.isGeneral).id;
+    expect((await owner.http.json(`/api/workspaces/${slug}/webhooks`, { method: "POST", json: { channelId: "" } })).status).toBe(422);
+    expect((await member.http.json(`/api/workspaces/${slug}/webhooks`, { method: "POST", json: { channelId: general } })).status).toBe(403);
+
+    const created = await owner.http.json(`/api/workspaces/${slug}/webhooks`, { method: "POST", json: { channelId: general, name: "告警" } });
+    expect(created.status).toBe(201);
+    expect(created.body.webhook).toMatchObject({ channelId: general, name: "告警", revokedAt: null });
+    expect(created.body.path).toMatch(/^\/hooks\/[^/]+\/[^/]+$/);
+    const hookUrl = `${server.url}${created.body.path}`;
+    const posted = await fetch(hookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "磁盘快满了" }) });
+    expect([posted.status, await posted.text()]).toEqual([200, "ok"]);
+    const history = await owner.http.json(`/api/channels/${general}/messages`);
+    expect(history.body.messages.at(-1)).toMatchObject({ body: "磁盘快满了", sender: { name: "告警", isBot: true } });
+
+    const listed = await owner.http.json(`/api/workspaces/${slug}/webhooks`);
+    expect(listed.body.webhooks).toHaveLength(1);
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.path.split("/").at(-1));
+    expect((await member.http.json(`/api/workspaces/${slug}/webhooks`)).status).toBe(403);
+
+    expect((await member.http.json(`/api/workspaces/${slug}/webhooks/${created.body.webhook.id}`, { method: "DELETE" })).status).toBe(403);
+    const revoked = await owner.http.json(`/api/workspaces/${slug}/webhooks/${created.body.webhook.id}`, { method: "DELETE" });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.webhook.revokedAt).toEqual(expect.any(String));
+    const after = await fetch(hookUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "again" }) });
+    expect(after.status).toBe(404);
+  });
+
+  it("personal tokens: created once, listed without secrets, act as their person, revoked by their owner", async () => {
+    const { owner, member, slug } = await workspaceWithMember();
+    expect((await member.http.json(`/api/workspaces/${slug}/tokens`, { method: "POST", json: { name: "  " } })).status).toBe(422);
+    const created = await member.http.json(`/api/workspaces/${slug}/tokens`, { method: "POST", json: { name: "我的脚本" } });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^xoxp-/);
+    expect(created.body.apiToken).toMatchObject({ name: "我的脚本", kind: "USER", hint: created.body.token.slice(-4), userId: member.id, revokedAt: null });
+    expect(await authTest(created.body.token)).toMatchObject({ ok: true, user_id: member.id });
+
+    const mine = await member.http.json(`/api/workspaces/${slug}/tokens`);
+    expect(mine.body.tokens.map((t: { name: string }) => t.name)).toEqual(["我的脚本"]);
+    expect(JSON.stringify(mine.body)).not.toContain(created.body.token);
+    // Tokens are personal: the owner's own list does not show the member's.
+    expect((await owner.http.json(`/api/workspaces/${slug}/tokens`)).body.tokens).toEqual([]);
+    const stranger = await newUser("lee");
+    expect((await stranger.http.json(`/api/tokens/${created.body.apiToken.id}`, { method: "DELETE" })).status).toBe(404);
+    expect((await stranger.http.json(`/api/workspaces/${slug}/tokens`)).status).toBe(404);
+
+    const revoked = await member.http.json(`/api/tokens/${created.body.apiToken.id}`, { method: "DELETE" });
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.token.revokedAt).toEqual(expect.any(String));
+    expect(await authTest(created.body.token)).toMatchObject({ ok: false, error: "token_revoked" });
+  });
+
+  it("audit log: admins page through it newest first; members are refused; bad paging input is a 422", async () => {
+    const { owner, member, slug } = await workspaceWithMember();
+    for (const name of ["一号", "二号", "三号"]) await owner.http.json(`/api/workspaces/${slug}/bots`, { method: "POST", json: { name } });
+    const tok = await member.http.json(`/api/workspaces/${slug}/tokens`, { method: "POST", json: { name: "t" } });
+    expect(tok.status).toBe(201);
+
+    const first = await owner.http.json(`/api/workspaces/${slug}/audit?limit=2`);
+    expect(first.status).toBe(200);
+    expect(first.body.entries).toHaveLength(2);
+    expect(first.body.entries[0]).toMatchObject({ action: "token.created", actorId: member.id });
+    expect(first.body.hasMore).toBe(true);
+    const all = [...first.body.entries];
+    let before: string | null = first.body.nextBefore;
+    while (before) {
+      const page = await owner.http.json(`/api/workspaces/${slug}/audit?limit=2&before=${encodeURIComponent(before)}`);
+      expect(page.status).toBe(200);
+      all.push(...page.body.entries);
+      before = page.body.nextBefore;
+    }
+    expect(all.map((e: { action: string }) => e.action)).toEqual(["token.created", "bot.created", "bot.created", "bot.created"]);
+    expect(new Set(all.map((e: { id: string }) => e.id)).size).toBe(4);
+
+    expect((await member.http.json(`/api/workspaces/${slug}/audit`)).status).toBe(403);
+    expect((await owner.http.json(`/api/workspaces/${slug}/audit?limit=0`)).status).toBe(422);
+    expect((await owner.http.json(`/api/workspaces/${slug}/audit?before=yesterday`)).status).toBe(422);
+  });
+});
+
 describe("restarts", { timeout: 240_000 }, () => {
   it("keeps sessions and data across a server restart", async () => {
     const kim = await newUser("kim");
