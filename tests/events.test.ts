@@ -350,6 +350,23 @@ describe("Events API delivery", () => {
     expect(receiver.callbacks("message")).toHaveLength(0); // not subscribed
   });
 
+  it("announces a join once, even when the member is announced again (announcement poster toggled)", async () => {
+    const news = await createChannel(ws, owner, { kind: "ANNOUNCEMENT" });
+    const { bot } = await newBot(["member_joined_channel"], { joinChannel: news.id });
+    const poster = await createMember(ws);
+    await channels.setChannelPoster({ actor: owner.actor, channelId: news.id, userId: poster.id, input: { isPoster: true } });
+    await waitFor(() => receiver.callbacks("member_joined_channel").some((r) => r.json.event.user === poster.id), "the join");
+    await channels.setChannelPoster({ actor: owner.actor, channelId: news.id, userId: poster.id, input: { isPoster: false } });
+    await channels.setChannelPoster({ actor: owner.actor, channelId: news.id, userId: poster.id, input: { isPoster: true } });
+    // A later join proves the re-announcements were processed, not just slow.
+    const later = await createMember(ws);
+    await channels.addChannelMembers({ actor: owner.actor, channelId: news.id, input: { userIds: [later.id] } });
+    await waitFor(() => receiver.callbacks("member_joined_channel").some((r) => r.json.event.user === later.id), "the later join");
+    await settle();
+    const joins = receiver.callbacks("member_joined_channel").filter((r) => r.json.api_app_id === bot.id).map((r) => r.json.event.user);
+    expect(joins.sort()).toEqual([poster.id, later.id].sort());
+  });
+
   it("retries after 500s with the same event_id and increasing X-Slack-Retry-Num", async () => {
     const { bot, signingSecret } = await newBot(["message.channels"]);
     let failures = 2;
