@@ -58,6 +58,7 @@ export async function startClusterBus(handlers: TBusHandlers | null, opts: { ann
   const reader = handlers ? createRedisClient("events-reader", { commandTimeout: READ_BLOCK_MS + 1500 }) : undefined;
   let closed = false;
   let resyncPending = false;
+  let publishFailed = false;
 
   const append = (message: TClusterMessage) => writer.xadd(EVENT_STREAM_KEY, "MAXLEN", "~", STREAM_MAX_LEN, "*", "n", nodeId, "m", JSON.stringify(message));
 
@@ -66,7 +67,8 @@ export async function startClusterBus(handlers: TBusHandlers | null, opts: { ann
     try {
       await append({ t: "resync" });
       resyncPending = false;
-      log("cluster bus: Redis back; asked every node to resync its clients");
+      if (publishFailed) log("cluster bus: Redis back; asked every node to resync its clients");
+      publishFailed = false;
     } catch {
       // Still unavailable; the timer tries again.
     }
@@ -82,7 +84,8 @@ export async function startClusterBus(handlers: TBusHandlers | null, opts: { ann
       },
       () => {
         if (message.t === "typing") return; // Ephemeral; the next one will do.
-        if (!resyncPending) log("cluster bus: could not publish to Redis; other nodes will be asked to resync");
+        if (!publishFailed) log("cluster bus: could not publish to Redis; other nodes will be asked to resync");
+        publishFailed = true;
         resyncPending = true;
       },
     );
