@@ -29,14 +29,20 @@ type TQueued = TBatchJob & { resolve: (m: TMessage) => void; reject: (err: unkno
 /** What a committed message needs after the batch: its wire form and where to announce it. */
 export type TCommitted = { message: TMessage; workspaceId: string };
 
-type TState = { queue: TQueued[]; running: boolean; batches: number; batched: number };
+type TState = { queue: TQueued[]; inFlight: number; batches: number; batched: number };
 
 /** Batches bigger than this wait for the next round (keeps one transaction's locks short). */
 const MAX_BATCH = 256;
+/**
+ * Batches written at the same time, on separate connections. One at a time would leave the database
+ * idle during each batch's round trips; batches touching the same channel still queue on its row lock
+ * (taken in id order, so they cannot deadlock).
+ */
+const MAX_PARALLEL = 4;
 
 const holder = globalThis as unknown as { __parleyGroupCommit?: TState };
 function state(): TState {
-  holder.__parleyGroupCommit ??= { queue: [], running: false, batches: 0, batched: 0 };
+  holder.__parleyGroupCommit ??= { queue: [], inFlight: 0, batches: 0, batched: 0 };
   return holder.__parleyGroupCommit;
 }
 
@@ -61,29 +67,26 @@ export function postBatched(job: TBatchJob): Promise<TMessage> {
   return new Promise((resolve, reject) => {
     const s = state();
     s.queue.push({ ...job, resolve, reject });
-    if (!s.running) {
-      s.running = true;
-      // A microtask lets sends that arrive in the same tick share the first batch.
-      queueMicrotask(() => void drain());
-    }
+    // A microtask lets sends that arrive in the same tick share a batch.
+    if (s.queue.length === 1) queueMicrotask(pump);
   });
 }
 
-async function drain(): Promise<void> {
+/** Starts batches while there is work and a free slot; each finished batch calls it again. */
+function pump(): void {
   const s = state();
-  try {
-    while (s.queue.length) {
-      const batch = s.queue.splice(0, MAX_BATCH);
-      await flush(batch).catch((err: unknown) => {
+  while (s.queue.length && s.inFlight < MAX_PARALLEL) {
+    // Share the waiting sends among the free slots, so batches run side by side rather than one big one.
+    const batch = s.queue.splice(0, Math.min(MAX_BATCH, Math.ceil(s.queue.length / (MAX_PARALLEL - s.inFlight))));
+    s.inFlight++;
+    void flush(batch)
+      .catch((err: unknown) => {
         for (const j of batch) j.reject(err);
+      })
+      .finally(() => {
+        s.inFlight--;
+        pump();
       });
-    }
-  } finally {
-    s.running = false;
-    if (s.queue.length) {
-      s.running = true;
-      queueMicrotask(() => void drain());
-    }
   }
 }
 
