@@ -10,6 +10,7 @@ import { startEventsWorker } from "@/lib/events/dispatcher";
 import { closeRedis } from "@/lib/redis";
 import { startReminderScheduler } from "@/lib/reminders/scheduler";
 import { startAdminBridge } from "@/server/admin-bridge";
+import { handleIntegrationRequest } from "@/server/integration-routes";
 import { attachRealtime } from "@/server/realtime";
 
 export type TParleyNode = { port: number; close: () => Promise<void> };
@@ -31,7 +32,15 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
       if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener answers these.
       // The one trustworthy client address, for rate limits; clients cannot set it.
       req.headers["x-real-ip"] = req.socket.remoteAddress ?? "unknown";
+      if (handleIntegrationRequest(req, res)) return;
       void handle(req, res);
+    });
+  } else {
+    // Without Next (tests): the Web API and webhooks still answer over real HTTP.
+    httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
+      if (req.url?.startsWith("/socket.io/")) return;
+      req.headers["x-real-ip"] = req.socket.remoteAddress ?? "unknown";
+      if (!handleIntegrationRequest(req, res)) res.writeHead(404).end();
     });
   }
   const realtime = await attachRealtime(httpServer);
