@@ -57,21 +57,19 @@ function parseRetryReason(lastError: string | null): TRetryReason {
   return prefix === "http_timeout" || prefix === "http_error" || prefix === "connection_failed" || prefix === "too_many_redirects" ? prefix : "unknown_error";
 }
 
-/** One attempt at one claimed delivery; records the outcome. */
+/** One attempt at one claimed delivery (the claim only returns rows of live bots); records the outcome. */
 async function deliver(row: repo.TClaimedDelivery): Promise<void> {
   const cfg = getEventsConfig();
-  const bot = await repo.findBotEndpoint(row.botId);
-  if (!bot?.eventsUrl || bot.eventsDisabledAt || bot.deactivatedAt) return; // turned off meanwhile: pending rows were dropped
   const attempts = row.attempts + 1;
   const body = JSON.stringify(row.payload);
-  const headers: Record<string, string> = { "content-type": "application/json", ...signSlackRequest(bot.signingSecret, body) };
+  const headers: Record<string, string> = { "content-type": "application/json", ...signSlackRequest(row.signingSecret, body) };
   if (row.attempts > 0) {
     headers["X-Slack-Retry-Num"] = String(row.attempts);
     headers["X-Slack-Retry-Reason"] = parseRetryReason(row.lastError);
   }
   let failure: TFailure;
   try {
-    const res = await safeFetch(bot.eventsUrl, { method: "POST", headers, body }, { timeoutMs: cfg.deliveryTimeoutMs, maxBytes: MAX_RESPONSE_BYTES, maxRedirects: 0 });
+    const res = await safeFetch(row.eventsUrl, { method: "POST", headers, body }, { timeoutMs: cfg.deliveryTimeoutMs, maxBytes: MAX_RESPONSE_BYTES, maxRedirects: 0 });
     if (res.status >= 200 && res.status < 300) {
       await repo.recordSuccess({ id: row.id, botId: row.botId, attempts });
       return;
@@ -90,8 +88,8 @@ async function deliver(row: repo.TClaimedDelivery): Promise<void> {
   if (streak >= cfg.disableAfterFailures) {
     const reason = `${failure.text} (${streak} failed attempts in a row)`;
     if (await repo.disableBotEvents(row.botId, reason)) {
-      console.warn(`[parley] events to ${redactUrl(bot.eventsUrl)} disabled: ${reason}`);
-      await audit({ workspaceId: bot.workspaceId, action: "bot.events_disabled", targetType: "bot", targetId: bot.id, details: { reason } });
+      console.warn(`[parley] events to ${redactUrl(row.eventsUrl)} disabled: ${reason}`);
+      await audit({ workspaceId: row.workspaceId, action: "bot.events_disabled", targetType: "bot", targetId: row.botId, details: { reason } });
     }
   }
 }

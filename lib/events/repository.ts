@@ -45,7 +45,19 @@ export function insertDeliveries(rows: TNewDelivery[]) {
   return getDb().eventDelivery.createMany({ data: rows });
 }
 
-export type TClaimedDelivery = { id: string; botId: string; eventId: string; eventType: string; payload: unknown; attempts: number; lastError: string | null };
+/** A claimed delivery with where and how to send it (the bot's URL and signing secret at claim time). */
+export type TClaimedDelivery = {
+  id: string;
+  botId: string;
+  eventId: string;
+  eventType: string;
+  payload: unknown;
+  attempts: number;
+  lastError: string | null;
+  workspaceId: string;
+  eventsUrl: string;
+  signingSecret: string;
+};
 
 /**
  * Claims up to `limit` due deliveries of live bots for `leaseMs`: their nextAttemptAt moves to the end
@@ -65,13 +77,8 @@ export async function claimDueDeliveries(limit: number, leaseMs: number): Promis
       FOR UPDATE OF d SKIP LOCKED
     )
     UPDATE "EventDelivery" e SET "nextAttemptAt" = (now() AT TIME ZONE 'UTC') + make_interval(secs => ${leaseMs / 1000})
-    FROM due WHERE e.id = due.id
-    RETURNING e.id, e."botId", e."eventId", e."eventType", e.payload, e.attempts, e."lastError"`;
-}
-
-/** Where and how to send a bot's events. */
-export function findBotEndpoint(botId: string) {
-  return getDb().bot.findUnique({ where: { id: botId }, select: { id: true, workspaceId: true, eventsUrl: true, signingSecret: true, eventsDisabledAt: true, deactivatedAt: true, eventFailures: true } });
+    FROM due, "Bot" b WHERE e.id = due.id AND b.id = e."botId"
+    RETURNING e.id, e."botId", e."eventId", e."eventType", e.payload, e.attempts, e."lastError", b."workspaceId", b."eventsUrl", b."signingSecret"`;
 }
 
 /** Marks a delivery done and resets the bot's failure streak. */
