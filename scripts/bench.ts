@@ -1,0 +1,70 @@
+/**
+ * `npm run bench -- <scenario>`: Parley's benchmarks, each measured against a baseline taken in the
+ * same run on the same machine (absolute timings vary by machine; ratios travel). docs/performance.md
+ * has the figures and the exact commands.
+ *
+ *   (none)       quick: send + history (20,000 messages) and one fan-out configuration — a few minutes
+ *   history      send vs raw INSERT; history pages at BENCH_MESSAGES (default 1,000,000) vs pk lookup
+ *   persistence  durable sends vs raw INSERTs at the same concurrency (group commit; scripts/bench/persistence.ts)
+ *   fanout       200 and 1,000 sockets × conversations of 10 and 100, vs a bare Socket.IO server
+ *   connections  memory per idle authenticated socket at BENCH_SOCKETS (10,000), then a reconnect storm
+ *   load         simulated users (load-test-ng style), ramped until a gate breaks (needs `npm run build`)
+ *   all          everything above
+ *
+ * fanout, connections, persistence and load need PostgreSQL (BENCH_DATABASE_URL, default
+ * postgresql://postgres@127.0.0.1:5432/postgres; a throwaway database is created and dropped).
+ * history uses PGlite unless BENCH_DATABASE_URL is set.
+ */
+const scenario = process.argv[2] ?? "quick";
+const num = (name: string, dflt: number) => Number(process.env[name] ?? dflt);
+
+async function main(): Promise<void> {
+  const { machine } = await import("./bench/lib");
+  console.log(`Parley benchmark "${scenario}" on ${machine()}`);
+  const run = async (name: string, fn: () => Promise<unknown>) => {
+    if (scenario === name || scenario === "all") await fn();
+  };
+  if (scenario === "quick") {
+    const { runHistory } = await import("./bench/history");
+    await runHistory({ messages: num("BENCH_MESSAGES", 20_000), sends: num("BENCH_SENDS", 300) });
+    const { runFanout } = await import("./bench/fanout");
+    await runFanout([{ sockets: 200, members: 10, rate: 20, seconds: 10, saturateSeconds: 5, window: 32 }]);
+    return;
+  }
+  await run("history", async () => {
+    const { runHistory } = await import("./bench/history");
+    await runHistory({ messages: num("BENCH_MESSAGES", 1_000_000), sends: num("BENCH_SENDS", 500) });
+  });
+  await run("persistence", async () => {
+    const { runPersistence } = await import("./bench/persistence");
+    await runPersistence({ messages: num("BENCH_PERSIST_MESSAGES", 6000), concurrency: num("BENCH_PERSIST_CONCURRENCY", 64), channels: num("BENCH_PERSIST_CHANNELS", 16) });
+  });
+  await run("fanout", async () => {
+    const { runFanout } = await import("./bench/fanout");
+    const seconds = num("BENCH_SECONDS", 20);
+    const rate = num("BENCH_RATE", 20);
+    const sizes = (process.env.BENCH_FANOUT ?? "200x10,200x100,1000x10,1000x100").split(",").map((s) => s.split("x").map(Number) as [number, number]);
+    await runFanout(sizes.map(([sockets, members]) => ({ sockets, members, rate, seconds, saturateSeconds: num("BENCH_SATURATE_SECONDS", 10), window: num("BENCH_WINDOW", 32) })));
+  });
+  await run("connections", async () => {
+    const { runConnections } = await import("./bench/connections");
+    await runConnections({ sockets: num("BENCH_SOCKETS", 10_000), members: num("BENCH_MEMBERS", 10), stormMessages: num("BENCH_STORM_MESSAGES", 50) });
+  });
+  await run("load", async () => {
+    const { runLoad } = await import("./bench/load");
+    await runLoad({
+      start: num("BENCH_USERS_START", 250),
+      step: num("BENCH_USERS_STEP", 250),
+      max: num("BENCH_USERS_MAX", 5000),
+      stepSeconds: num("BENCH_STEP_SECONDS", 60),
+    });
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

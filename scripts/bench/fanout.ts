@@ -1,0 +1,197 @@
+/**
+ * Fan-out: N sockets (websocket transport), each user in one conversation of M members, senders going
+ * through the real send path (socket `messages.create` with ack: validation, permission check, seq,
+ * stored message and change row, commit, publish, emit). Measured per delivery: from the moment the
+ * send was scheduled to the moment a member's socket received it (so a late sender counts against
+ * the server, not for it). The same load against scripts/bench/ceiling-server.ts (Socket.IO rooms,
+ * no database) is the ceiling.
+ *
+ *   fixed rate:  R messages/s for T s → send→deliver p50/p99/p99.9, deliveries/s, server CPU and RSS.
+ *   saturation:  W sends in flight for S s → the most deliveries/s each server sustains (the ratio).
+ *
+ * Server on core 0, this generator on core 1 (taskset), PostgreSQL unpinned.
+ */
+import type { Socket } from "socket.io-client";
+import {
+  connectSockets,
+  createBenchDb,
+  f1,
+  f2,
+  measured,
+  migrateAndPool,
+  mintCookie,
+  pinSelf,
+  request,
+  seed,
+  sleep,
+  spawnChild,
+  summary,
+  tempDir,
+  type TChild,
+  type TSeed,
+} from "./lib";
+
+export type TFanoutConfig = { sockets: number; members: number; rate: number; seconds: number; saturateSeconds: number; window: number };
+
+type TPhase = {
+  sent: number;
+  acked: number;
+  errors: Record<string, number>;
+  deliveries: number;
+  expected: number;
+  latency: ReturnType<typeof summary>;
+  ack: ReturnType<typeof summary>;
+  deliveriesPerSecond: number;
+  messagesPerSecond: number;
+  cpuPercent: number;
+  rssPeak: number;
+};
+
+type TTarget = { name: "parley" | "ceiling"; fixed: TPhase; saturated: TPhase };
+
+let runCounter = 0;
+
+/** Drives one phase against already connected sockets. */
+async function drive(
+  server: TChild,
+  sockets: Socket[],
+  channels: { id: string; members: number[] }[],
+  mode: { kind: "rate"; rate: number; seconds: number } | { kind: "window"; window: number; seconds: number },
+): Promise<TPhase> {
+  const run = `r${++runCounter}${Date.now().toString(36)}`;
+  const scheduled = new Map<string, { t: number; members: number }>();
+  const latencies: number[] = [];
+  const acks: number[] = [];
+  const errors: Record<string, number> = {};
+  let deliveries = 0;
+  let deliveriesInWindow = 0;
+  let windowOpen = true;
+  let sent = 0;
+  let acked = 0;
+  let k = 0;
+  const onCreated = (e: { message: { clientMsgId: string | null } }) => {
+    const s = e.message.clientMsgId ? scheduled.get(e.message.clientMsgId) : undefined;
+    if (!s) return;
+    latencies.push(performance.now() - s.t);
+    deliveries++;
+    if (windowOpen) deliveriesInWindow++;
+  };
+  for (const s of sockets) s.on("messages.created", onCreated);
+
+  const sendOne = async (t: number) => {
+    const ch = channels[k % channels.length]!;
+    const sender = ch.members[Math.floor(k / channels.length) % ch.members.length]!;
+    const clientMsgId = `${run}x${k++}`;
+    scheduled.set(clientMsgId, { t, members: ch.members.length });
+    sent++;
+    const res = await request(sockets[sender]!, "messages.create", { channelId: ch.id, body: `fan-out ${clientMsgId} 你好，世界`, clientMsgId });
+    acks.push(performance.now() - t);
+    if (res.ok) acked++;
+    else errors[res.error.code] = (errors[res.error.code] ?? 0) + 1;
+  };
+
+  const m = await measured(server.pid, async () => {
+    const t0 = performance.now();
+    const pending: Promise<void>[] = [];
+    if (mode.kind === "rate") {
+      const total = Math.round(mode.rate * mode.seconds);
+      for (let i = 0; i < total; i++) {
+        const at = t0 + (i * 1000) / mode.rate;
+        const wait = at - performance.now();
+        if (wait > 1) await sleep(wait);
+        pending.push(sendOne(at));
+      }
+    } else {
+      const until = t0 + mode.seconds * 1000;
+      const loop = async () => {
+        while (performance.now() < until) await sendOne(performance.now());
+      };
+      for (let w = 0; w < mode.window; w++) pending.push(loop());
+    }
+    await Promise.all(pending);
+    windowOpen = false;
+    return (performance.now() - t0) / 1000;
+  });
+  // Stragglers: wait until every stored message reached every member (or 10 s).
+  const expected = [...scheduled.values()].reduce((a, s) => a + s.members, 0) - Object.values(errors).reduce((a, b) => a + b, 0) * channels[0]!.members.length;
+  const until = performance.now() + 10_000;
+  while (deliveries < expected && performance.now() < until) await sleep(50);
+  for (const s of sockets) s.off("messages.created", onCreated);
+  const seconds = m.result;
+  return {
+    sent,
+    acked,
+    errors,
+    deliveries,
+    expected,
+    latency: summary(latencies),
+    ack: summary(acks),
+    deliveriesPerSecond: deliveriesInWindow / seconds,
+    messagesPerSecond: acked / seconds,
+    cpuPercent: m.cpuPercent,
+    rssPeak: m.rssPeak,
+  };
+}
+
+async function runTarget(name: "parley" | "ceiling", cfg: TFanoutConfig, s: TSeed, dbUrl: string): Promise<TTarget> {
+  const data = tempDir();
+  const server = await spawnChild(name === "parley" ? "scripts/bench/parley-server.ts" : "scripts/bench/ceiling-server.ts", { cpu: 0, env: { DATABASE_URL: dbUrl, PARLEY_DATA_DIR: data.dir } });
+  try {
+    const channels = s.channels.filter((c) => c.id.startsWith(`bc${cfg.members}_`) && c.members.every((u) => u < cfg.sockets));
+    const cookies = name === "parley" ? await Promise.all(s.users.slice(0, cfg.sockets).map(mintCookie)) : [];
+    const sockets = await connectSockets(server.port, cfg.sockets, (i) => (name === "parley" ? { cookie: cookies[i] } : { auth: { rooms: s.channelsOf[i] } }));
+    await sleep(500);
+    // Warm-up (JIT, connection pool): a second at the fixed rate, not counted.
+    await drive(server, sockets, channels, { kind: "rate", rate: cfg.rate, seconds: 1 });
+    const fixed = await drive(server, sockets, channels, { kind: "rate", rate: cfg.rate, seconds: cfg.seconds });
+    const saturated = await drive(server, sockets, channels, { kind: "window", window: cfg.window, seconds: cfg.saturateSeconds });
+    for (const so of sockets) so.disconnect();
+    return { name, fixed, saturated };
+  } finally {
+    await server.stop();
+    data.remove();
+  }
+}
+
+function line(label: string, p: TPhase): string {
+  const err = Object.entries(p.errors).map(([k, v]) => `${k}:${v}`).join(",") || "0";
+  return (
+    `  ${label.padEnd(22)} send→deliver p50 ${f1(p.latency.p50)} p99 ${f1(p.latency.p99)} p99.9 ${f1(p.latency.p999)} ms | ` +
+    `${p.deliveriesPerSecond.toFixed(0)} deliveries/s, ${p.messagesPerSecond.toFixed(0)} msg/s | ack p99 ${f1(p.ack.p99)} ms | ` +
+    `server CPU ${p.cpuPercent.toFixed(0)}%, RSS ${(p.rssPeak / 2 ** 20).toFixed(0)} MiB | delivered ${p.deliveries}/${p.expected}, errors ${err}`
+  );
+}
+
+export async function runFanout(configs: TFanoutConfig[]): Promise<{ cfg: TFanoutConfig; parley: TTarget; ceiling: TTarget }[]> {
+  pinSelf(1);
+  const maxSockets = Math.max(...configs.map((c) => c.sockets));
+  const db = await createBenchDb();
+  const results: { cfg: TFanoutConfig; parley: TTarget; ceiling: TTarget }[] = [];
+  try {
+    const pool = await migrateAndPool(db.url);
+    const groups = [...new Set(configs.map((c) => c.members))];
+    const s = await seed(pool, maxSockets, groups);
+    await pool.end();
+    console.log(`\nFan-out (server on core 0, generator on core 1; every socket's user is in one conversation per size ${groups.join("/")})`);
+    for (const cfg of configs) {
+      const ceiling = await runTarget("ceiling", cfg, s, db.url);
+      const parley = await runTarget("parley", cfg, s, db.url);
+      console.log(`\n${cfg.sockets} sockets, conversations of ${cfg.members}, ${cfg.rate} msg/s for ${cfg.seconds} s; saturation: ${cfg.window} sends in flight for ${cfg.saturateSeconds} s`);
+      console.log(line("parley  fixed rate", parley.fixed));
+      console.log(line("ceiling fixed rate", ceiling.fixed));
+      console.log(line("parley  saturated", parley.saturated));
+      console.log(line("ceiling saturated", ceiling.saturated));
+      console.log(
+        `  → parley / ceiling deliveries/s (saturated): ${f2(parley.saturated.deliveriesPerSecond / ceiling.saturated.deliveriesPerSecond)}×; ` +
+          `p99 at ${cfg.rate} msg/s: ${f1(parley.fixed.latency.p99)} vs ${f1(ceiling.fixed.latency.p99)} ms; ` +
+          `server CPU per delivery (fixed rate): ${f2(parley.fixed.cpuPercent / Math.max(1, ceiling.fixed.cpuPercent))}× the ceiling's`,
+      );
+      results.push({ cfg, parley, ceiling });
+    }
+  } finally {
+    const { closeDb } = await import("@/lib/db");
+    await closeDb();
+    await db.drop();
+  }
+  return results;
+}

@@ -1,0 +1,35 @@
+/**
+ * A Parley node for the benchmarks, run in its own (pinned) process by scripts/bench/lib.ts
+ * spawnChild: `node --import tsx scripts/bench/parley-server.ts <port>`. Without Next unless
+ * BENCH_WITH_NEXT=1 (the production build must exist then). Prints `listening <port>`; on stdin,
+ * `gc` answers `stats <rss> <heapUsed>` after a full collection.
+ */
+import { createInterface } from "node:readline";
+import { startParley } from "@/server/app";
+
+async function main(): Promise<void> {
+  const withNext = process.env.BENCH_WITH_NEXT === "1";
+  const node = await startParley({ port: Number(process.argv[2] ?? 0), host: "127.0.0.1", dev: false, withNext });
+  console.log(`listening ${node.port}`);
+  createInterface({ input: process.stdin }).on("line", (line) => {
+    if (line.trim() === "gc") {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      gc?.();
+      const m = process.memoryUsage();
+      console.log(`stats ${m.rss} ${m.heapUsed}`);
+    }
+  });
+  const stop = async () => {
+    setTimeout(() => process.exit(1), 5000).unref();
+    await node.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
