@@ -37,7 +37,7 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
 /** The harness's own database connections are spared when the nodes' connections are terminated. */
 export const HARNESS_APP_NAME = "parley-harness";
 
-type TNode = { index: number; port: number; child?: ChildProcess; redisProxy: TcpProxy };
+type TNode = { index: number; port: number; child?: ChildProcess; redisProxy: TcpProxy; isStopping?: boolean };
 
 export class Cluster {
   readonly dir = mkdtempSync(path.join(os.tmpdir(), "parley-reliability-"));
@@ -48,6 +48,8 @@ export class Cluster {
   private redis?: ChildProcess;
   readonly nodes: TNode[] = [];
   readonly lb = new TcpProxy(() => this.nodes.filter((n) => n.child && n.child.exitCode === null).map((n) => n.port));
+  /** Node exits the harness did not cause (a crash under test is a failure). */
+  readonly unexpectedExits: string[] = [];
   /** Node start-up times (ms), for the report. */
   readonly startTimes: number[] = [];
 
@@ -114,6 +116,10 @@ export class Cluster {
     // `--import tsx` (not the tsx CLI): the pid is the server itself, so SIGKILL is a real crash.
     const child = spawn(process.execPath, ["--import", "tsx", "tests/reliability/node.ts"], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
     node.child = child;
+    node.isStopping = false;
+    child.once("exit", (code, signal) => {
+      if (!node.isStopping) this.unexpectedExits.push(`node ${index} exited by itself (${signal ?? code}); see ${path.join(this.dir, `node-${index}.log`)}`);
+    });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     await new Promise<void>((resolve, reject) => {
@@ -140,6 +146,7 @@ export class Cluster {
     const child = this.nodes[index]!.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
+    this.nodes[index]!.isStopping = true;
     child.kill(signal);
     await exited;
   }

@@ -34,7 +34,7 @@ async function setup(h: Harness, opts: { producers: number; consumers: number; c
 
 async function finish(h: Harness, clients: RecordingClient[], figures: Record<string, string | number>): Promise<TResult> {
   figures.convergeMs = await h.converge(clients, 60_000);
-  const failures = await h.verify(clients);
+  const failures = [...h.cluster.unexpectedExits.splice(0), ...(await h.verify(clients))];
   figures.frames = clients.reduce((n, c) => n + c.frames.length, 0);
   figures.acked = h.acked.size;
   figures.resyncHints = clients.reduce((n, c) => n + c.resyncHints, 0);
