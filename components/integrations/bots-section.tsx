@@ -5,6 +5,7 @@ import { BotAvatar } from "@/components/integrations/bot-avatar";
 import { BotCommandsPanel } from "@/components/integrations/bot-commands-panel";
 import { BotEventsPanel, EventsDisabledBanner } from "@/components/integrations/bot-events-panel";
 import { CreateBotDialog } from "@/components/integrations/create-bot-dialog";
+import { EditBotDialog } from "@/components/integrations/edit-bot-dialog";
 import { useBots, useIntegrationMutation, type TIssuedToken } from "@/components/integrations/queries";
 import { SecretReveal } from "@/components/integrations/secret-reveal";
 import { Alert } from "@/components/ui/alert";
@@ -53,6 +54,7 @@ type TPanel = "events" | "commands" | null;
 function BotCard({ slug, bot }: { slug: string; bot: TBot }) {
   const [panel, setPanel] = useState<TPanel>(null);
   const [confirm, setConfirm] = useState<"rotate" | "deactivate" | null>(null);
+  const [isEditing, setEditing] = useState(false);
   const [newToken, setNewToken] = useState<string | null>(null);
   const panelId = useId();
   const rotate = useIntegrationMutation(() => api<TIssuedToken>(`/api/bots/${encodeURIComponent(bot.id)}/rotate`, { method: "POST" }));
@@ -84,6 +86,9 @@ function BotCard({ slug, bot }: { slug: string; bot: TBot }) {
         </div>
         {isActive && (
           <div className="flex flex-wrap gap-1">
+            <Button variant="ghost" size="sm" onClick={() => setEditing(true)} aria-label={`Edit ${bot.name}`}>
+              Edit
+            </Button>
             <Button variant="secondary" size="sm" onClick={() => setConfirm("rotate")} aria-label={`Rotate token of ${bot.name}`}>
               Rotate token
             </Button>
@@ -145,6 +150,7 @@ function BotCard({ slug, bot }: { slug: string; bot: TBot }) {
           <p>Its tokens are revoked and it receives no more events or slash commands. Its messages stay.</p>
         </ConfirmDialog>
       )}
+      {isEditing && <EditBotDialog bot={bot} onClose={() => setEditing(false)} />}
       {newToken && (
         <Dialog open onClose={() => setNewToken(null)} title="New token" size="lg" footer={<Button onClick={() => setNewToken(null)}>I have copied it — done</Button>}>
           <SecretReveal title={`New token for ${bot.name}`} secrets={[{ label: "Bot token", value: newToken, hint: "The previous token no longer works." }]} />
