@@ -148,6 +148,11 @@ describe("built-in commands", () => {
     let row = await getDb().user.findUnique({ where: { id: alice.id }, select: { statusText: true, statusEmoji: true } });
     expect(row).toEqual({ statusText: "开会中 back at 3", statusEmoji: ":coffee:" });
     expect((await run(alice, ws.generalId, "/status")).replies[0]!.body).toMatch(/Your status: :coffee: 开会中 back at 3/);
+    // Shown beside the name in member lists.
+    expect((await listChannelMembers({ actor: bob.actor, channelId: ws.generalId })).find((m) => m.userId === alice.id)).toMatchObject({ statusEmoji: ":coffee:", statusText: "开会中 back at 3" });
+    const unknownEmoji = await run(alice, ws.generalId, "/status :no_such_emoji_here: hi");
+    expect(unknownEmoji.result.ok).toBe(false);
+    expect(unknownEmoji.replies[0]!.body).toMatch(/not an emoji Parley knows/);
     expect((await run(alice, ws.generalId, "/status :not an emoji")).result.ok).toBe(true);
     const bad = await run(alice, ws.generalId, `/status ${"长".repeat(101)}`);
     expect(bad.result.ok).toBe(false);

@@ -13,6 +13,7 @@ import { PeoplePicker } from "@/components/workspace/people-picker";
 import { useChannelMembers, useMembers } from "@/components/workspace/queries";
 import { useChannelChanges } from "@/components/workspace/use-channel-changes";
 import type { TChannelMember, TChannelView } from "@/lib/channels/schema";
+import { emojiFromName } from "@/lib/emoji";
 import { can } from "@/lib/permissions";
 import type { TMyWorkspace } from "@/lib/workspaces/schema";
 
@@ -149,6 +150,11 @@ export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel:
                 <div className="flex items-center gap-1.5">
                   <span className="truncate text-[15px] font-semibold text-slate-900">{member.name}</span>
                   {isMe && <span className="text-sm text-slate-500">(you)</span>}
+                  {(member.statusEmoji || member.statusText) && (
+                    <span data-testid="member-status" title={member.statusText} className="min-w-0 truncate text-sm text-slate-500">
+                      {(member.statusEmoji && emojiFromName(member.statusEmoji)) ?? ""} {member.statusText}
+                    </span>
+                  )}
                   {member.isBot && <Badge>Bot</Badge>}
                   {channel.kind === "ANNOUNCEMENT" && member.isPoster && !canNamePosters && <Badge tone="blue">Can post</Badge>}
                 </div>

@@ -19,7 +19,7 @@ export const channelSelect = {
 
 export type TChannelRow = Prisma.ChannelGetPayload<{ select: typeof channelSelect }>;
 
-const memberUserSelect = { name: true, email: true, avatarUrl: true, isBot: true } satisfies Prisma.UserSelect;
+const memberUserSelect = { name: true, email: true, avatarUrl: true, isBot: true, statusText: true, statusEmoji: true } satisfies Prisma.UserSelect;
 
 /**
  * The channel with the actor's role and membership, only if the actor may read it: active in the

@@ -76,4 +76,5 @@ export type TChannelView = TChannel & {
   canEditTopic: boolean;
 };
 
-export type TChannelMember = { userId: string; name: string; email: string; avatarUrl: string | null; isBot: boolean; isPoster: boolean; joinedAt: string };
+/** `statusEmoji` is a Slack short name with colons (":coffee:"), set with `/status`; both "" when none. */
+export type TChannelMember = { userId: string; name: string; email: string; avatarUrl: string | null; isBot: boolean; statusText: string; statusEmoji: string; isPoster: boolean; joinedAt: string };

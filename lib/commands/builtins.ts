@@ -6,6 +6,7 @@ import { addChannelMembers, leaveChannel, updateChannel } from "@/lib/channels/s
 import type { TChannelAccess } from "@/lib/channels/access";
 import * as repo from "@/lib/commands/repository";
 import { BUILTIN_COMMANDS, type TBuiltinName, type TCommandInfo } from "@/lib/commands/schema";
+import { emojiFromName } from "@/lib/emoji";
 import { toAppError } from "@/lib/errors";
 import { parseRemind } from "@/lib/reminders/parse";
 import { createReminder } from "@/lib/reminders/service";
@@ -110,6 +111,7 @@ async function runStatus({ actor, args }: TBuiltinContext): Promise<TBuiltinRepl
   const emoji = STATUS_EMOJI_RE.test(first!) ? first! : "";
   const statusText = (emoji ? rest.join(" ") : text).trim();
   if (!emoji && /^:[^\s]*:$/.test(first!)) return fail(`${first} is not an emoji name (letters, digits, _ + - between colons).`);
+  if (emoji && !emojiFromName(emoji)) return fail(`${emoji} is not an emoji Parley knows; try one like :coffee: or :palm_tree:.`);
   if ([...statusText].length > MAX_STATUS_CHARS) return fail(`A status can be at most ${MAX_STATUS_CHARS} characters.`);
   await repo.updateUserStatus(actor.userId, { statusText, statusEmoji: emoji || (statusText ? ":speech_balloon:" : ""), statusExpiresAt: null });
   return ok(`Status set: ${[emoji || ":speech_balloon:", statusText].filter(Boolean).join(" ")}`);
