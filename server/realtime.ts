@@ -55,6 +55,8 @@ function answer<T>(socket: TSocket, fn: (input: unknown) => Promise<T>) {
 /** A socket whose client stops reading is cut off once this many packets wait for it (it reconnects and catches up). */
 const MAX_BUFFERED_PACKETS = 2000;
 const SLOW_CONSUMER_CHECK_MS = 1000;
+/** While the database cannot check readers, how often to retry before re-sending the resync hint. */
+const HINT_RETRY_MS = 2000;
 /** Presence heartbeats for local sockets; well inside PRESENCE_TTL_MS so a live node never looks gone. */
 const PRESENCE_REFRESH_MS = PRESENCE_TTL_MS / 3;
 
@@ -69,6 +71,8 @@ class LocalDelivery {
   private draining = false;
   private resyncRunning: Promise<void> | null = null;
   private resyncAgain = false;
+  private readonly pendingHints = new Set<string>();
+  private hintTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly io: TIo,
@@ -107,7 +111,7 @@ class LocalDelivery {
           readers = await listLiveReaders(channelIds);
         } catch (err) {
           console.warn("[parley] could not check readers; sending a resync hint instead:", (err as Error).message);
-          this.io.local.to(channelIds.map(rooms.channel)).emit("channels.resync", { channelIds });
+          this.hintLater(channelIds);
           continue;
         }
         for (const item of batch) {
@@ -125,6 +129,37 @@ class LocalDelivery {
     } finally {
       this.draining = false;
     }
+  }
+
+  /**
+   * The database could not say who may read these conversations, so their events were not sent.
+   * Hint now, and again once the database answers (the clients' catch-up may have failed too).
+   */
+  private hintLater(channelIds: string[]): void {
+    const hint = (ids: string[]) => this.io.local.to(ids.map(rooms.channel)).emit("channels.resync", { channelIds: ids });
+    hint(channelIds);
+    for (const id of channelIds) this.pendingHints.add(id);
+    if (this.hintTimer) return;
+    this.hintTimer = setInterval(() => {
+      const ids = [...this.pendingHints];
+      listLiveReaders(ids.slice(0, 1)).then(
+        () => {
+          for (const id of ids) this.pendingHints.delete(id);
+          if (this.pendingHints.size === 0) {
+            clearInterval(this.hintTimer);
+            this.hintTimer = undefined;
+          }
+          hint(ids);
+        },
+        () => undefined, // Still down: try again.
+      );
+    }, HINT_RETRY_MS);
+    this.hintTimer.unref();
+  }
+
+  /** Stops timers (node shutdown). */
+  close(): void {
+    clearInterval(this.hintTimer);
   }
 
   /** Routes one committed domain event to the local sockets. */
@@ -326,6 +361,7 @@ export async function attachRealtime(httpServer: HttpServer): Promise<{ io: TIo;
       unsubscribe();
       clearInterval(slowConsumerTimer);
       clearInterval(presenceTimer);
+      delivery.close();
       // Closing the transports (not disconnectSockets) lets clients see a dropped connection and
       // reconnect to whichever node comes up, as they would after a crash.
       await new Promise<void>((resolve) => io.close(() => resolve()));
