@@ -367,3 +367,55 @@ describe("ephemeral delivery over sockets", () => {
     expect(history.messages.some((m) => m.body.includes("Topic set to"))).toBe(false);
   });
 });
+
+describe("HTTP handlers", () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    configureOutbound({ allowlist: "127.0.0.1" });
+    server = createServer((_req, res) => void res.writeHead(200).end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+  });
+
+  it("POST /api/commands/run needs a session and answers the run result", async () => {
+    const { POST } = await import("@/app/api/commands/run/route");
+    const call = (cookie: string | null, body: unknown) =>
+      POST(new Request("http://127.0.0.1:3000/api/commands/run", { method: "POST", headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
+    expect((await call(null, { channelId: ws.generalId, text: "/help" })).status).toBe(401);
+    const cookie = await sessionCookie(alice.id);
+    const ok = await call(cookie, { channelId: ws.generalId, text: "/topic 来自 HTTP" });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ ok: true, command: "/topic" });
+    const unknown = await call(cookie, { channelId: ws.generalId, text: "/nope" });
+    expect(await unknown.json()).toMatchObject({ ok: false, command: "/nope" });
+    expect((await call(cookie, { channelId: ws.generalId, text: "" })).status).toBe(422);
+  });
+
+  it("POST /api/response-url/:id/:secret answers like Slack", async () => {
+    const created = await createBot({ actor: owner.actor, slug: ws.slug, input: { name: "Later Bot" } });
+    await createCommand({ actor: owner.actor, slug: ws.slug, input: { botId: created.bot.id, command: "later", url: `http://127.0.0.1:${port}/` } });
+    const from = ephemerals.length;
+    const result = await runCommand({ actor: alice.actor, input: { channelId: ws.generalId, text: "/later" }, baseUrl: "http://parley.example" });
+    expect(result.ok).toBe(true);
+    expect(ephemeralsFor(alice, from)).toHaveLength(0); // an empty 200 shows nothing
+    const ids = (await import("@/lib/commands/response-url")).issueResponsePath({ workspaceId: ws.id, channelId: ws.generalId, userId: alice.id, botId: created.bot.id, command: "/later" });
+    const [, , , id, secret] = ids.path.split("/");
+    const { POST } = await import("@/app/api/response-url/[id]/[secret]/route");
+    const call = (s: string, body: string) => POST(new Request(`http://127.0.0.1:3000${ids.path}`, { method: "POST", headers: { "content-type": "application/json" }, body }), { params: Promise.resolve({ id: id!, secret: s }) });
+    const ok = await call(secret!, JSON.stringify({ text: "稍后的回答 later answer" }));
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe("ok");
+    expect(ephemeralsFor(alice, from).map((m) => m.body)).toEqual(["稍后的回答 later answer"]);
+    const badJson = await call(secret!, "{not json");
+    expect(badJson.status).toBe(400);
+    expect(await badJson.json()).toEqual({ ok: false, error: "invalid_json" });
+    const forged = await call("x".repeat(43), JSON.stringify({ text: "x" }));
+    expect(forged.status).toBe(404);
+    expect(await forged.json()).toEqual({ ok: false, error: "invalid_response_url" });
+  });
+});
