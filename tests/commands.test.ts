@@ -280,6 +280,8 @@ describe("apps' commands", () => {
     expect(posted.result.ok).toBe(true);
     expect(posted.replies).toHaveLength(0);
     const history = await listMessages({ actor: bob.actor, input: { channelId } });
+    // Like Slack, the command itself is shared too, from the person who ran it, just before the answer.
+    expect(history.messages.at(-2)).toMatchObject({ body: "/deploy chan", markup: "plain", sender: { id: alice.id } });
     const last = history.messages.at(-1)!;
     expect(last).toMatchObject({ body: "Deployed *v2* 🚀", markup: "mrkdwn", sender: { id: bot.userId, botId: bot.id } });
     expect(last.blocks).toEqual([{ type: "section", text: { type: "mrkdwn", text: "Deployed *v2*" } }]);

@@ -40,7 +40,7 @@ function botSender(bot: TBotRef): TMessage["sender"] {
  * as the bot (which must be in the channel). Invalid blocks or attachments are refused with a reason
  * the caller can pass on. Returns an error text, or null when shown.
  */
-export async function deliverCommandResponse(target: TReplyTarget, raw: unknown): Promise<string | null> {
+export async function deliverCommandResponse(target: TReplyTarget, raw: unknown, opts: { echo?: string } = {}): Promise<string | null> {
   const parsed = ZCommandResponse.safeParse(raw);
   if (!parsed.success) return "invalid_response: expected JSON with text, blocks or attachments";
   const r: TCommandResponse = parsed.data;
@@ -68,6 +68,12 @@ export async function deliverCommandResponse(target: TReplyTarget, raw: unknown)
     if (!access?.membership) {
       await replyError(target, `${target.command}: ${target.bot.name} is not in this channel, so it cannot post here. Add it with /invite @${target.bot.name.replace(/\s+/g, "")} and try again.`);
       return null;
+    }
+    // Slack shares the command the person typed along with an in_channel answer to it.
+    if (opts.echo) {
+      await sendMessage({ actor: { userId: target.userId, workspaceId: target.workspaceId }, input: { channelId: target.channelId, body: opts.echo, ...(target.threadRootId ? { threadRootId: target.threadRootId } : {}) }, extras: { markup: "plain" } }).catch(
+        () => undefined, // The person may not post here (announcement channel): the answer still goes out.
+      );
     }
     await sendMessage({
       actor: botActor,
@@ -165,7 +171,7 @@ export async function invokeBotCommand(opts: {
       return false;
     }
   }
-  const problem = await deliverCommandResponse(target, payload);
+  const problem = await deliverCommandResponse(target, payload, { echo: text ? `${command} ${text}` : command });
   if (problem) {
     await replyError(target, `${command} failed: the app's answer could not be shown (${problem}).`);
     return false;
