@@ -4,7 +4,7 @@
  * with a dismiss button. They live only in this tab's memory (lib/client/ephemerals.ts).
  */
 import { Avatar } from "@/components/ui/avatar";
-import { MessageBody } from "@/components/chat/message-body";
+import { MessageContent } from "@/components/chat/slack/message-content";
 import { dismissEphemeral, useEphemerals } from "@/lib/client/ephemerals";
 
 export function CommandEphemerals({ channelId }: { channelId: string }) {
@@ -21,7 +21,7 @@ export function CommandEphemerals({ channelId }: { channelId: string }) {
               {m.sender.isBot && <span className="rounded bg-slate-200 px-1 text-[10px] font-semibold text-slate-600 uppercase">App</span>}
               <span>Only visible to you</span>
             </p>
-            <MessageBody body={m.body} />
+            <MessageContent message={m} body={m.body} />
           </div>
           <button
             type="button"

@@ -198,7 +198,7 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         <p>Are you sure you want to delete this message? This cannot be undone.</p>
         {messageToDelete && (
           <div className="max-h-40 overflow-hidden rounded-md border border-slate-200 p-3">
-            <MessageBody body={messageToDelete.body} />
+            <MessageBody body={messageToDelete.body} markup={messageToDelete.markup} />
           </div>
         )}
       </ConfirmDialog>

@@ -76,7 +76,7 @@ export function PinnedMessagesButton({ channel }: { channel: TChannelView }) {
                       )}
                     </div>
                     <div className="line-clamp-4 text-sm">
-                      <MessageBody body={m.body} />
+                      <MessageBody body={m.body} markup={m.markup} />
                     </div>
                   </li>
                 ))}

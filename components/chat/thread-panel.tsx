@@ -232,7 +232,7 @@ export function ThreadPanel({ channel, rootId, onClose, onOpenThread }: { channe
         <p>Are you sure you want to delete this message? This cannot be undone.</p>
         {toDelete && (
           <div className="max-h-40 overflow-hidden rounded-md border border-slate-200 p-3">
-            <MessageBody body={toDelete.body} />
+            <MessageBody body={toDelete.body} markup={toDelete.markup} />
           </div>
         )}
       </ConfirmDialog>

@@ -19,8 +19,11 @@ function hasShowableBlocks(blocks: readonly unknown[] | null): blocks is readonl
   return !!blocks?.some((block) => typeof block === "object" && block !== null && KNOWN_BLOCK_TYPES.includes(String((block as { type?: unknown }).type)));
 }
 
+/** What MessageContent reads of a message (stored or ephemeral). */
+export type TMessageContentSource = Pick<TMessage, "markup" | "blocks" | "attachments"> & { deletedAt?: string | null };
+
 /** The message's content; `message` is null for my unsent messages (text only). */
-export function MessageContent({ message, body, trailing }: { message: TMessage | null; body: string; trailing?: React.ReactNode }) {
+export function MessageContent({ message, body, trailing }: { message: TMessageContentSource | null; body: string; trailing?: React.ReactNode }) {
   if (!message || message.deletedAt) return <MessageBody body={body} trailing={trailing} />;
   const blocks = hasShowableBlocks(message.blocks) ? message.blocks : null;
   const attachments = message.attachments?.length ? message.attachments : null;
@@ -61,7 +64,7 @@ export function resolveSenderIcon(message: Pick<TMessage, "overrideIcon" | "send
 }
 
 /** The sender's avatar: the override icon or bot avatar when there is one, else initials. */
-export function SenderAvatar({ message, name, seed, className }: { message: TMessage | null; name: string; seed: string; className?: string }) {
+export function SenderAvatar({ message, name, seed, className }: { message: Pick<TMessage, "overrideIcon" | "sender"> | null; name: string; seed: string; className?: string }) {
   const icon = resolveSenderIcon(message);
   if (icon && "emoji" in icon) {
     return (
