@@ -1,7 +1,8 @@
 /**
  * Slash commands in the composer: typing "/" lists commands with usage hints (keyboard to choose),
  * /topic changes the topic, /remind answers with an ephemeral confirmation ("Only visible to you",
- * dismissable, gone after a reload), and an unknown command keeps the text in the box.
+ * dismissable, gone after a reload), an unknown command keeps the text in the box, and /mute dims the
+ * channel in the sidebar.
  */
 import type { APIRequestContext } from "@playwright/test";
 import { DEFAULT_PASSWORD, expect, makeUniqueEmail, test } from "./fixtures";
@@ -81,6 +82,16 @@ test("slash commands: the list, /topic, /remind, unknown commands", async ({ pag
   await composer.press("Enter");
   await expect(replies.filter({ hasText: "/deploy is not a command here" })).toBeVisible();
   await expect(composer).toHaveValue("/deploy production");
+
+  // /mute dims the channel in the sidebar (no unread badge); /mute again brings it back.
+  const sidebarGeneral = page.getByTestId("sidebar-channel").filter({ hasText: "general" });
+  await composer.fill("/mute");
+  await composer.press("Enter");
+  await expect(sidebarGeneral).toHaveAttribute("data-muted", "true");
+  await expect(composer).toHaveValue("");
+  await composer.fill("/mute");
+  await composer.press("Enter");
+  await expect(sidebarGeneral).not.toHaveAttribute("data-muted", "true");
 
   // Ephemeral messages are never stored: gone after a reload.
   await page.reload();
