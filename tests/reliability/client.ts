@@ -148,21 +148,26 @@ export class RecordingClient {
    */
   async sendReliably(channelId: string, body: string, clientMsgId: string, deadlineMs = 120_000): Promise<TMessage> {
     const until = Date.now() + deadlineMs;
+    // Back off on failures (with jitter), as a well-behaved client must: immediate retries from
+    // every client at once turn a short outage into a long overload.
+    let backoffMs = 100;
     for (;;) {
+      let waitMs = 100;
       if (this.socket.connected) {
         try {
-          const res = await this.request<TMessage>("messages.create", { channelId, body, clientMsgId }, 3000);
+          const res = await this.request<TMessage>("messages.create", { channelId, body, clientMsgId }, 5000);
           if (res.ok) return res.data;
           this.count(res.error.code);
           if (!["unavailable", "internal", "rate_limited"].includes(res.error.code)) throw new Error(`${res.error.code}: ${res.error.message}`);
-          if (res.error.code === "rate_limited") await new Promise((r) => setTimeout(r, 500));
+          waitMs = backoffMs;
+          backoffMs = Math.min(backoffMs * 2, 5000);
         } catch (err) {
           if (!(err instanceof Error) || !/timed out|timeout|disconnected/i.test(err.message)) throw err;
           this.count("timeout");
         }
       }
       if (Date.now() > until) throw new Error(`message ${clientMsgId} not acknowledged in ${deadlineMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, waitMs / 2 + Math.random() * waitMs));
     }
   }
 
