@@ -3,7 +3,7 @@
 import { useCallback, useState } from "react";
 import { Spinner } from "@/components/ui/spinner";
 import { useChat } from "@/components/chat/chat-provider";
-import { formatFullDateTime } from "@/components/chat/format-time";
+import { formatDayLabel, formatFullDateTime, formatTime } from "@/components/chat/format-time";
 import { MessageBody } from "@/components/chat/message-body";
 import { PinIcon } from "@/components/chat/message-extras";
 import { Popover } from "@/components/chat/popover";
@@ -65,9 +65,9 @@ export function PinnedMessagesButton({ channel }: { channel: TChannelView }) {
                 {pins.data!.map((m) => (
                   <li key={m.id} data-testid="pinned-message" className="group px-3 py-2">
                     <div className="flex items-baseline gap-2">
-                      <span className="truncate text-sm font-bold">{m.sender.name}</span>
-                      <time dateTime={m.createdAt} className="shrink-0 text-xs text-slate-500">
-                        {formatFullDateTime(m.createdAt)}
+                      <span className="min-w-0 truncate text-sm font-bold">{m.sender.name}</span>
+                      <time dateTime={m.createdAt} title={formatFullDateTime(m.createdAt)} className="shrink-0 text-xs text-slate-500">
+                        {formatDayLabel(m.createdAt)} {formatTime(m.createdAt)}
                       </time>
                       {canUnpin && (
                         <button type="button" onClick={() => void unpin(m.id)} className="ml-auto text-xs font-semibold text-[#1264a3] hover:underline">
