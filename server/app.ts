@@ -47,7 +47,9 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
-    httpServer.listen(opts.port, opts.host ?? env.HOST, () => resolve());
+    // A reconnect storm (every client of a restarted node at once) overflows Node's default backlog
+    // of 511; the kernel caps this at net.core.somaxconn (docs/performance.md).
+    httpServer.listen({ port: opts.port, host: opts.host ?? env.HOST, backlog: 4096 }, () => resolve());
   });
   const port = (httpServer.address() as AddressInfo).port;
   if (opts.port === 0) exportAuthEnv(port);

@@ -60,7 +60,7 @@ createInterface({ input: process.stdin }).on("line", (line) => {
   if (line.trim() === "gc") {
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
-    console.log(`stats ${m.rss} ${m.heapUsed}`);
+    console.log(`stats ${m.rss} ${m.heapUsed} ${m.external}`);
   }
 });
 process.on("SIGTERM", () => process.exit(0));

@@ -103,24 +103,25 @@ export async function seed(pool: pg.Pool, users: number, groups: number[]): Prom
   const channelsOf: string[][] = Array.from({ length: users }, () => []);
   for (const size of groups) {
     const per = size <= 0 ? users : size;
+    const key = size <= 0 ? "all" : String(size);
     const count = Math.ceil(users / per);
     await pool.query(
       `INSERT INTO "Channel" (id, "workspaceId", kind, name, "isGeneral", "createdAt", "updatedAt")
-       SELECT 'bc' || $1::int || '_' || g, $2, 'PUBLIC', 'g' || $1::int || '-' || g, $3, now(), now() FROM generate_series(0, $4::int - 1) g`,
-      [per, workspaceId, size <= 0, count],
+       SELECT 'bc' || $1 || '_' || g, $2, 'PUBLIC', 'g' || $1 || '-' || g, $3, now(), now() FROM generate_series(0, $4::int - 1) g`,
+      [key, workspaceId, size <= 0, count],
     );
     await pool.query(
       `INSERT INTO "ChannelMember" (id, "channelId", "userId", "joinedAt")
-       SELECT 'bcm' || $1::int || '_' || g, 'bc' || $1::int || '_' || (g / $1::int), 'bu' || g, now() FROM generate_series(0, $2::int - 1) g`,
-      [per, users],
+       SELECT 'bcm' || $1 || '_' || g, 'bc' || $1 || '_' || (g / $3::int), 'bu' || g, now() FROM generate_series(0, $2::int - 1) g`,
+      [key, users, per],
     );
     for (let c = 0; c < count; c++) {
       const members: number[] = [];
       for (let u = c * per; u < Math.min(users, (c + 1) * per); u++) {
         members.push(u);
-        channelsOf[u]!.push(`bc${per}_${c}`);
+        channelsOf[u]!.push(`bc${key}_${c}`);
       }
-      channels.push({ id: `bc${per}_${c}`, members });
+      channels.push({ id: `bc${key}_${c}`, members });
     }
   }
   await pool.query("ANALYZE");

@@ -2,8 +2,11 @@
  * A Parley node for the benchmarks, run in its own (pinned) process by scripts/bench/lib.ts
  * spawnChild: `node --import tsx scripts/bench/parley-server.ts <port>`. Without Next unless
  * BENCH_WITH_NEXT=1 (the production build must exist then). Prints `listening <port>`; on stdin,
- * `gc` answers `stats <rss> <heapUsed>` after a full collection.
+ * `gc` answers `stats <rss> <heapUsed> <external>` after a full collection; `profile-start` and
+ * `profile-stop <file>` record a CPU profile (answers `profile <file>`; open it in Chrome DevTools).
  */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import { createInterface } from "node:readline";
 import { startParley } from "@/server/app";
 
@@ -11,13 +14,30 @@ async function main(): Promise<void> {
   const withNext = process.env.BENCH_WITH_NEXT === "1";
   const node = await startParley({ port: Number(process.argv[2] ?? 0), host: "127.0.0.1", dev: false, withNext });
   console.log(`listening ${node.port}`);
+  let session: Session | undefined;
   createInterface({ input: process.stdin }).on("line", (line) => {
-    if (line.trim() === "gc") {
+    const [cmd, arg] = line.trim().split(" ");
+    if (cmd === "gc") {
       const gc = (globalThis as { gc?: () => void }).gc;
       gc?.();
       gc?.();
       const m = process.memoryUsage();
-      console.log(`stats ${m.rss} ${m.heapUsed}`);
+      console.log(`stats ${m.rss} ${m.heapUsed} ${m.external}`);
+    } else if (cmd === "profile-start") {
+      void (async () => {
+        session = new Session();
+        session.connect();
+        await session.post("Profiler.enable");
+        await session.post("Profiler.start");
+        console.log("profile started");
+      })();
+    } else if (cmd === "profile-stop" && session) {
+      void (async () => {
+        const { profile } = await session!.post("Profiler.stop");
+        writeFileSync(arg!, JSON.stringify(profile));
+        session!.disconnect();
+        console.log(`profile ${arg}`);
+      })();
     }
   });
   const stop = async () => {
