@@ -215,6 +215,8 @@ describe("apps' commands", () => {
         if (text === "eph") return json(200, { text: "只给你看 only you" });
         if (text === "plain") return void res.writeHead(200, { "content-type": "text/plain" }).end("plain answer 文字");
         if (text === "chan") return json(200, { response_type: "in_channel", text: "Deployed *v2* 🚀", blocks: [{ type: "section", text: { type: "mrkdwn", text: "Deployed *v2*" } }] });
+        if (text === "divider") return json(200, { response_type: "in_channel", blocks: [{ type: "divider" }] });
+        if (text === "sectiononly") return json(200, { response_type: "in_channel", blocks: [{ type: "section", text: { type: "plain_text", text: "只有区块 blocks only" } }] });
         if (text === "badblocks") return json(200, { text: "x", blocks: [{ type: "section" }] });
         if (text === "later") return void res.writeHead(200).end();
         if (text === "boom") return json(500, { error: "down" });
@@ -285,6 +287,11 @@ describe("apps' commands", () => {
     const last = history.messages.at(-1)!;
     expect(last).toMatchObject({ body: "Deployed *v2* 🚀", markup: "mrkdwn", sender: { id: bot.userId, botId: bot.id } });
     expect(last.blocks).toEqual([{ type: "section", text: { type: "mrkdwn", text: "Deployed *v2*" } }]);
+    // Blocks without text: the body falls back to the blocks' text, or Slack's placeholder.
+    expect((await run(alice, channelId, "/deploy sectiononly")).result.ok).toBe(true);
+    expect((await listMessages({ actor: bob.actor, input: { channelId } })).messages.at(-1)).toMatchObject({ body: "只有区块 blocks only", blocks: [{ type: "section" }] });
+    expect((await run(alice, channelId, "/deploy divider")).result.ok).toBe(true);
+    expect((await listMessages({ actor: bob.actor, input: { channelId } })).messages.at(-1)).toMatchObject({ body: "This content can't be displayed.", blocks: [{ type: "divider" }] });
   });
 
   it("errors name the command: non-2xx, invalid blocks, timeout, blocked address", async () => {

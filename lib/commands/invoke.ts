@@ -77,7 +77,8 @@ export async function deliverCommandResponse(target: TReplyTarget, raw: unknown,
     }
     await sendMessage({
       actor: botActor,
-      input: { channelId: target.channelId, body: text.trim() ? text : " ", ...(target.threadRootId ? { threadRootId: target.threadRootId } : {}) },
+      // Slack's words when an answer has blocks but no text to fall back on.
+      input: { channelId: target.channelId, body: text.trim() ? text : "This content can't be displayed.", ...(target.threadRootId ? { threadRootId: target.threadRootId } : {}) },
       extras: { markup: "mrkdwn", blocks: blocks ?? null, attachments: attachments ?? null },
     });
     return null;
@@ -171,7 +172,13 @@ export async function invokeBotCommand(opts: {
       return false;
     }
   }
-  const problem = await deliverCommandResponse(target, payload, { echo: text ? `${command} ${text}` : command });
+  let problem: string | null;
+  try {
+    problem = await deliverCommandResponse(target, payload, { echo: text ? `${command} ${text}` : command });
+  } catch (err) {
+    // Posting as the bot was refused (rate limit, archived channel …): say so rather than fail the request.
+    problem = toAppError(err).message;
+  }
   if (problem) {
     await replyError(target, `${command} failed: the app's answer could not be shown (${problem}).`);
     return false;
