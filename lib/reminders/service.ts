@@ -25,7 +25,13 @@ export async function createReminder({ actor, input }: { actor: TActor; input: {
 
 /** The id of Parley's own bot user in a workspace, creating it on first use. */
 export async function ensureParleyBot(workspaceId: string): Promise<string> {
-  return (await repo.upsertParleyBot(workspaceId)).id;
+  try {
+    return (await repo.upsertParleyBot(workspaceId)).id;
+  } catch (err) {
+    // Two nodes creating it at the same moment: one insert wins, the other finds it on a second try.
+    if ((err as { code?: string }).code !== "P2002") throw err;
+    return (await repo.upsertParleyBot(workspaceId)).id;
+  }
 }
 
 /** Errors after which trying again cannot help (the person left, the workspace is gone). */
