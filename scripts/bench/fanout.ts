@@ -144,7 +144,11 @@ async function runTarget(name: "parley" | "ceiling", cfg: TFanoutConfig, s: TSee
     // Warm-up (JIT, connection pool): a second at the fixed rate, not counted.
     await drive(server, sockets, channels, { kind: "rate", rate: cfg.rate, seconds: 1 });
     const fixed = await drive(server, sockets, channels, { kind: "rate", rate: cfg.rate, seconds: cfg.seconds });
+    // BENCH_PROFILE=<dir>: a CPU profile of the server during the saturated phase (Chrome DevTools).
+    const profile = process.env.BENCH_PROFILE && name === "parley" ? `${process.env.BENCH_PROFILE}/fanout-${cfg.sockets}x${cfg.members}.cpuprofile` : undefined;
+    if (profile) await server.command("profile-start", "profile started");
     const saturated = await drive(server, sockets, channels, { kind: "window", window: cfg.window, seconds: cfg.saturateSeconds });
+    if (profile) console.log(`  server ${(await server.command(`profile-stop ${profile}`, "profile")).slice(8)}`);
     for (const so of sockets) so.disconnect();
     return { name, fixed, saturated };
   } finally {
