@@ -99,8 +99,17 @@ describe("threads", () => {
     const root = await newRoot();
     const r1 = await reply(bob, root, "keep");
     const r2 = await reply(bob, root, "remove");
+    const head = (await getChannel({ actor: alice.actor, channelId: root.channelId })).lastSeq;
     await deleteMessage({ actor: bob.actor, input: { messageId: r2.id } });
-    expect((await listReplies({ actor: alice.actor, input: { messageId: root.id } })).replies.map((r) => r.id)).toEqual([r1.id]);
+    const after = await listReplies({ actor: alice.actor, input: { messageId: root.id } });
+    expect(after.replies.map((r) => r.id)).toEqual([r1.id]);
+    // The root's count goes down, as its own change right after the delete.
+    expect(after.root.replyCount).toBe(1);
+    const changes = await getChangesSince({ actor: alice.actor, input: { channelId: root.channelId, after: head } });
+    expect(changes.events.map((e) => [e.seq, e.type, e.message.id])).toEqual([
+      [head + 1, "message.deleted", r2.id],
+      [head + 2, "message.updated", root.id],
+    ]);
     await deleteMessage({ actor: alice.actor, input: { messageId: root.id } });
     const thread = await listReplies({ actor: alice.actor, input: { messageId: root.id } });
     expect(thread.root.deletedAt).not.toBeNull();

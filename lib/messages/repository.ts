@@ -145,6 +145,11 @@ export function incrementReplyCount(tx: TTx, id: string) {
   return tx.message.update({ where: { id }, data: { replyCount: { increment: 1 } }, select: { id: true } });
 }
 
+/** A reply was deleted: one fewer on its root (never below zero). */
+export function decrementReplyCount(tx: TTx, id: string) {
+  return tx.message.updateMany({ where: { id, replyCount: { gt: 0 } }, data: { replyCount: { decrement: 1 } } });
+}
+
 export function deleteReactions(tx: TTx, messageId: string) {
   return tx.reaction.deleteMany({ where: { messageId } });
 }
