@@ -23,6 +23,8 @@ import { loadDraft, saveDraft } from "@/lib/client/drafts";
 import { deleteMessage } from "@/lib/client/message-actions";
 import type { TOutboxEntry } from "@/lib/client/outbox";
 import { useThread } from "@/lib/client/queries";
+import { loadMoreReplies } from "@/lib/client/thread-cache";
+import { useQueryClient } from "@tanstack/react-query";
 import { MAX_MESSAGE_CHARS, type TMessage } from "@/lib/messages/schema";
 import { can } from "@/lib/permissions";
 import { countChars } from "@/lib/validation";
@@ -117,6 +119,15 @@ export function ThreadPanel({ channel, rootId, onClose, onOpenThread }: { channe
   const [isDeleting, setDeleting] = useState(false);
   const scrollRef = useRef<HTMLDivElement>(null);
   const isAtBottomRef = useRef(true);
+  const queryClient = useQueryClient();
+  const [moreState, setMoreState] = useState<"idle" | "loading" | "failed">("idle");
+  const loadMore = () => {
+    setMoreState("loading");
+    loadMoreReplies(queryClient, rootId).then(
+      () => setMoreState("idle"),
+      () => setMoreState("failed"),
+    );
+  };
 
   const replies = thread.data?.replies;
   const rows = useMemo(() => buildRows(replies ?? [], pending), [replies, pending]);
@@ -215,6 +226,11 @@ export function ThreadPanel({ channel, rootId, onClose, onOpenThread }: { channe
                 <span className="flex-1 border-t border-slate-200" />
               </div>
               <div data-testid="thread-replies">{rows.map((row, i) => renderRow(row, rows[i - 1]))}</div>
+              {thread.data?.hasMore && (
+                <button type="button" onClick={loadMore} disabled={moreState === "loading"} className="mx-5 mt-2 text-sm font-semibold text-[#1264a3] hover:underline disabled:text-slate-400">
+                  {moreState === "loading" ? "Loading…" : moreState === "failed" ? "Could not load more replies. Retry" : "Show more replies"}
+                </button>
+              )}
             </>
           )}
         </div>

@@ -7,7 +7,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/client/api";
 import type { ChannelSync } from "@/lib/client/channel-sync";
 import { queryKeys } from "@/lib/client/query-keys";
-import { applyThreadChange, createThread, type TThread } from "@/lib/client/thread";
+import { appendRepliesPage, applyThreadChange, createThread, type TThread } from "@/lib/client/thread";
 import type { TMessage, TThreadPage } from "@/lib/messages/schema";
 
 /** Replies loaded when a thread opens (threads are rarely longer). */
@@ -29,6 +29,27 @@ export async function loadThread(rootId: string, signal?: AbortSignal): Promise<
     let thread = createThread(page);
     for (const change of buffer) thread = applyThreadChange(thread, change.message, change.seq);
     return thread;
+  } finally {
+    if (changesWhileLoading.get(rootId) === buffer) changesWhileLoading.delete(rootId);
+  }
+}
+
+/** Loads the replies after the last loaded one into the cached thread (long threads). */
+export async function loadMoreReplies(queryClient: QueryClient, rootId: string): Promise<void> {
+  const thread = queryClient.getQueryData<TThread>(queryKeys.thread(rootId));
+  const last = thread?.replies.at(-1);
+  if (!thread?.hasMore || !last) return;
+  // Replies arriving meanwhile are beyond the loaded page, so the cache skips them: apply them after.
+  const buffer: { message: TMessage; seq: number }[] = [];
+  changesWhileLoading.set(rootId, buffer);
+  try {
+    const page = await api<TThreadPage>(`/api/messages/${encodeURIComponent(rootId)}/replies?after=${last.seq}&limit=${THREAD_PAGE_SIZE}`);
+    queryClient.setQueryData<TThread>(queryKeys.thread(rootId), (t) => {
+      if (!t) return t;
+      let next = appendRepliesPage(t, page);
+      for (const change of buffer) next = applyThreadChange(next, change.message, change.seq);
+      return next;
+    });
   } finally {
     if (changesWhileLoading.get(rootId) === buffer) changesWhileLoading.delete(rootId);
   }

@@ -38,5 +38,10 @@ describe("thread cache", () => {
     t = appendRepliesPage(t, { root: page.root, replies: [msg("r2", 5), msg("r9", 9)], head: 9, hasMore: false });
     expect(t.replies.map((r) => r.id)).toEqual(["r1", "r2", "r9"]);
     expect(t.hasMore).toBe(false);
+    // A change the page already reflects, arriving late, is ignored; a newer one applies.
+    t = applyThreadChange(t, msg("r9", 9, { body: "stale" }), 9);
+    expect(t.replies[2]!.body).toBe("body r9");
+    t = applyThreadChange(t, msg("r9", 9, { body: "edited" }), 12);
+    expect(t.replies[2]!.body).toBe("edited");
   });
 });

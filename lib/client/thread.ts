@@ -50,5 +50,7 @@ export function applyThreadChange(thread: TThread, message: TMessage, seq: numbe
 export function appendRepliesPage(thread: TThread, page: TThreadPage): TThread {
   const known = new Set(thread.replies.map((r) => r.id));
   const newer = page.replies.filter((r) => !known.has(r.id) && !r.deletedAt && (thread.seen[r.id] ?? 0) <= page.head);
-  return { ...thread, replies: [...thread.replies, ...newer].sort((a, b) => a.seq - b.seq), hasMore: page.hasMore };
+  // The page reflects every change up to its head: older changes of these replies are stale.
+  const seen = { ...thread.seen, ...Object.fromEntries(newer.map((r) => [r.id, Math.max(page.head, thread.seen[r.id] ?? 0)])) };
+  return { ...thread, replies: [...thread.replies, ...newer].sort((a, b) => a.seq - b.seq), seen, hasMore: page.hasMore };
 }
