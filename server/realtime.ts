@@ -40,18 +40,6 @@ function isOriginAllowed(origin: string | undefined, host: string | undefined): 
   }
 }
 
-/** Wraps a handler so it always answers through the ack with `{ ok, data } | { ok: false, error }`. */
-function answer<T>(socket: TSocket, fn: (input: unknown) => Promise<T>) {
-  return async (input: unknown, ack: TAck<T>) => {
-    if (typeof ack !== "function") return; // Every client event expects an acknowledgement.
-    try {
-      ack({ ok: true, data: await fn(input) });
-    } catch (err) {
-      ack({ ok: false, ...toErrorResponse(err).body });
-    }
-  };
-}
-
 /** A socket whose client stops reading is cut off once this many packets wait for it (it reconnects and catches up). */
 const MAX_BUFFERED_PACKETS = 2000;
 const SLOW_CONSUMER_CHECK_MS = 1000;
@@ -247,38 +235,62 @@ async function refreshRooms(socket: TSocket): Promise<void> {
   socket.join([...wanted]);
 }
 
-function registerHandlers(socket: TSocket, delivery: LocalDelivery, bus: TClusterBus | undefined): void {
-  const actor = { userId: socket.data.userId };
-  const presence = getPresenceStore();
-  socket.on("messages.create", answer(socket, (input) => sendMessage({ actor, input })));
-  socket.on("messages.update", answer(socket, (input) => editMessage({ actor, input })));
-  socket.on("messages.delete", answer(socket, (input) => deleteMessage({ actor, input })));
-  socket.on("channels.sync", answer(socket, (input) => getChangesSince({ actor, input })));
-  socket.on("channels.read", answer(socket, (input) => markRead({ actor, input })));
-  socket.on("reactions.add", answer(socket, (input) => addReaction({ actor, input })));
-  socket.on("reactions.remove", answer(socket, (input) => removeReaction({ actor, input })));
-  socket.on("pins.add", answer(socket, (input) => pinMessage({ actor, input })));
-  socket.on("pins.remove", answer(socket, (input) => unpinMessage({ actor, input })));
-  socket.on(
-    "presence.query",
-    answer(socket, async (input) => ({ online: await presence.listOnline(ZPresenceQuery.parse(input).userIds) })),
-  );
-  socket.on(
-    "typing.start",
-    answer(socket, async (input) => {
-      const { channelId } = ZTypingStart.parse(input);
-      const access = await getChannelAccess(actor, channelId);
-      if (!access.membership) throw notFound("Channel not found");
-      await presence.setTyping(channelId, actor.userId);
-      const userIds = await presence.listTyping(channelId);
-      delivery.toChannel(channelId, (room) => socket.nsp.local.to(room).emit("typing.updated", { channelId, userIds }));
-      bus?.publish({ t: "typing", channelId, userIds });
-      return { channelId };
-    }),
-  );
+type TSharedHandler = (this: TSocket, input: unknown, ack: TAck<unknown>) => Promise<void>;
+
+/**
+ * The client event handlers, created once per server and shared by every socket (the socket is
+ * `this`, as EventEmitter calls listeners): closures made per connection cost ~2–3 KB of heap per
+ * idle socket (docs/performance.md). Each always answers through the ack with
+ * `{ ok, data } | { ok: false, error }`.
+ */
+function createSharedHandlers(delivery: LocalDelivery, bus: TClusterBus | undefined): [string, TSharedHandler][] {
+  const presence = () => getPresenceStore();
+  const on =
+    (fn: (actor: { userId: string }, input: unknown, socket: TSocket) => Promise<unknown>): TSharedHandler =>
+    async function (this: TSocket, input, ack) {
+      if (typeof ack !== "function") return; // Every client event expects an acknowledgement.
+      try {
+        ack({ ok: true, data: await fn({ userId: this.data.userId }, input, this) });
+      } catch (err) {
+        ack({ ok: false, ...toErrorResponse(err).body });
+      }
+    };
+  return [
+    ["messages.create", on((actor, input) => sendMessage({ actor, input }))],
+    ["messages.update", on((actor, input) => editMessage({ actor, input }))],
+    ["messages.delete", on((actor, input) => deleteMessage({ actor, input }))],
+    ["channels.sync", on((actor, input) => getChangesSince({ actor, input }))],
+    ["channels.read", on((actor, input) => markRead({ actor, input }))],
+    ["reactions.add", on((actor, input) => addReaction({ actor, input }))],
+    ["reactions.remove", on((actor, input) => removeReaction({ actor, input }))],
+    ["pins.add", on((actor, input) => pinMessage({ actor, input }))],
+    ["pins.remove", on((actor, input) => unpinMessage({ actor, input }))],
+    ["presence.query", on(async (_actor, input) => ({ online: await presence().listOnline(ZPresenceQuery.parse(input).userIds) }))],
+    [
+      "typing.start",
+      on(async (actor, input, socket) => {
+        const { channelId } = ZTypingStart.parse(input);
+        const access = await getChannelAccess(actor, channelId);
+        if (!access.membership) throw notFound("Channel not found");
+        await presence().setTyping(channelId, actor.userId);
+        const userIds = await presence().listTyping(channelId);
+        delivery.toChannel(channelId, (room) => socket.nsp.local.to(room).emit("typing.updated", { channelId, userIds }));
+        bus?.publish({ t: "typing", channelId, userIds });
+        return { channelId };
+      }),
+    ],
+  ];
+}
+
+function onDisconnect(this: TSocket): void {
+  void getPresenceStore().setOffline(this.data.userId, this.id).catch(() => undefined);
+}
+
+function registerHandlers(socket: TSocket, handlers: [string, TSharedHandler][]): void {
+  for (const [name, handler] of handlers) socket.on(name as "messages.create", handler as never);
   // Presence is best effort: a Redis outage must not refuse or drop a connection.
-  void presence.heartbeat(actor.userId, socket.id).catch(() => undefined);
-  socket.on("disconnect", () => void presence.setOffline(actor.userId, socket.id).catch(() => undefined));
+  void getPresenceStore().heartbeat(socket.data.userId, socket.id).catch(() => undefined);
+  socket.on("disconnect", onDisconnect);
 }
 
 /**
@@ -335,7 +347,8 @@ export async function attachRealtime(httpServer: HttpServer): Promise<{ io: TIo;
     }
   });
 
-  io.on("connection", (socket) => registerHandlers(socket, delivery, bus));
+  const handlers = createSharedHandlers(delivery, bus);
+  io.on("connection", (socket) => registerHandlers(socket, handlers));
 
   const unsubscribe = subscribe((e) => {
     try {
