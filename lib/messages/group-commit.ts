@@ -1,14 +1,15 @@
 /**
  * Group commit for new messages. Sends that arrive while a batch is being written wait for the next
- * batch, and each batch is one transaction: one query checks every sender's right to post, one takes
- * each channel's next seqs (rows locked in id order), one inserts the messages, one their events, one
- * moves read positions. An idle server writes a batch of one at once, so nothing waits on a timer;
+ * batch: one round of reads checks every sender's right to post, then ONE statement takes each
+ * channel's next seqs (rows locked in id order, only while it runs), inserts the messages and their
+ * events and moves read positions. An idle server writes a batch of one at once, so nothing waits on a timer;
  * under load the batches grow and the database does a fraction of the work per message.
  *
  * The promise is unchanged: a send resolves only after its batch commits. Anything the fast checks do
  * not clearly allow (not a member, archived, announcement rules, a clientMsgId race) and any batch that
  * fails is retried one by one through the ordinary path, which gives the precise answer or error.
  */
+import { randomBytes } from "node:crypto";
 import { AppError } from "@/lib/errors";
 import type { TMessageExtras } from "@/lib/messages/repository";
 import * as repo from "@/lib/messages/repository";
@@ -137,14 +138,12 @@ async function flush(batch: TQueued[]): Promise<void> {
 
   const keyed = jobs.filter((j) => j.clientMsgId);
   const pairs = [...new Map(jobs.map((j) => [`${j.channelId}|${j.actor.userId}`, { channelId: j.channelId, userId: j.actor.userId }])).values()];
-  const [existing, rights, senders] = await Promise.all([
+  const [existing, rights] = await Promise.all([
     keyed.length ? repo.findMessagesByClientIds(keyed.map((j) => ({ senderId: j.actor.userId, clientMsgId: j.clientMsgId! }))) : [],
     repo.findPostingRights(pairs),
-    repo.findSenders([...new Set(jobs.map((j) => j.actor.userId))]),
   ]);
   const stored = new Map(existing.map((m) => [`${m.senderId}|${m.clientMsgId}`, m]));
   const rightByPair = new Map(rights.map((r) => [`${r.channelId}|${r.userId}`, r]));
-  const senderById = new Map(senders.map((u) => [u.id, u]));
 
   const ready: (TQueued & { workspaceId: string })[] = [];
   const elsewhere: TQueued[] = [];
@@ -159,7 +158,7 @@ async function flush(batch: TQueued[]): Promise<void> {
       continue;
     }
     const right = rightByPair.get(`${j.channelId}|${j.actor.userId}`);
-    const allowed = right && canPost(right) && senderById.has(j.actor.userId) && (!j.actor.workspaceId || j.actor.workspaceId === right.workspaceId);
+    const allowed = right && canPost(right) && (!j.actor.workspaceId || j.actor.workspaceId === right.workspaceId);
     if (allowed) ready.push({ ...j, workspaceId: right.workspaceId });
     else elsewhere.push(j);
   }
@@ -167,7 +166,7 @@ async function flush(batch: TQueued[]): Promise<void> {
   if (ready.length) {
     let committed: TCommitted[] | undefined;
     try {
-      committed = await writeBatch(ready, senderById);
+      committed = await writeBatch(ready);
     } catch {
       // A clientMsgId race with another node, a lost connection…: the ordinary path sorts each one out.
       await oneByOne(ready);
@@ -182,38 +181,29 @@ async function flush(batch: TQueued[]): Promise<void> {
   await oneByOne(elsewhere);
 }
 
-async function writeBatch(ready: (TQueued & { workspaceId: string })[], senderById: Map<string, Awaited<ReturnType<typeof repo.findSenders>>[number]>): Promise<TCommitted[]> {
-  const counts = new Map<string, number>();
-  for (const j of ready) counts.set(j.channelId, (counts.get(j.channelId) ?? 0) + 1);
-  return repo.transaction(async (tx) => {
-    const ranges = await repo.reserveSeqs(tx, counts);
-    const next = new Map<string, number>();
-    const rows = ready.map((j) => {
-      const range = ranges.get(j.channelId)!;
-      const k = next.get(j.channelId) ?? 0;
-      next.set(j.channelId, k + 1);
-      return {
-        ...j.extras,
-        broadcast: false,
-        channelId: j.channelId,
-        seq: range.firstSeq + k,
-        ts: range.firstTs + BigInt(k),
-        senderId: j.actor.userId,
-        clientMsgId: j.clientMsgId,
-        body: j.body,
-        threadRootId: null,
-      };
-    });
-    const inserted = await repo.insertMessages(tx, rows);
-    const byPlace = new Map(inserted.map((m) => [`${m.channelId}|${m.seq}`, m]));
-    const ordered = rows.map((r) => byPlace.get(`${r.channelId}|${r.seq}`)!);
-    await repo.insertEvents(tx, ordered.map((m) => ({ channelId: m.channelId, seq: m.seq, type: "message.created", messageId: m.id })));
-    // Your own message is read by you.
-    const readTo = new Map<string, { channelId: string; userId: string; seq: number }>();
-    for (const m of ordered) readTo.set(`${m.channelId}|${m.senderId}`, { channelId: m.channelId, userId: m.senderId, seq: m.seq });
-    await repo.advanceReadPositions(tx, [...readTo.values()]);
-    return ordered.map((m, i) => ({ message: repo.toMessage({ ...m, sender: senderById.get(m.senderId)!, threadRoot: null, reactions: [] }), workspaceId: ready[i]!.workspaceId }));
-  });
+/** A new message id (the one-by-one path lets Prisma make a cuid; any id of [A-Za-z0-9_-] is valid). */
+function newMessageId(): string {
+  return `m${Date.now().toString(36)}${randomBytes(9).toString("base64url")}`;
+}
+
+async function writeBatch(ready: (TQueued & { workspaceId: string })[]): Promise<TCommitted[]> {
+  const rows: repo.TBatchRow[] = ready.map((j) => ({
+    id: newMessageId(),
+    channelId: j.channelId,
+    senderId: j.actor.userId,
+    clientMsgId: j.clientMsgId,
+    body: j.body,
+    markup: j.extras.markup ?? "md",
+    blocks: j.extras.blocks ?? null,
+    attachments: j.extras.attachments ?? null,
+    overrideName: j.extras.overrideName ?? null,
+    overrideIcon: j.extras.overrideIcon ?? null,
+    subtype: j.extras.subtype ?? null,
+  }));
+  await repo.writeMessageBatch(rows);
+  // Committed: read the messages back in their wire shape (outside any lock).
+  const byId = new Map((await repo.findMessagesByIds(rows.map((r) => r.id))).map((m) => [m.id, m]));
+  return rows.map((r, i) => ({ message: repo.toMessage(byId.get(r.id)!), workspaceId: ready[i]!.workspaceId }));
 }
 
 /** Batches written and messages in them since start (tests and benchmarks read it). */

@@ -262,55 +262,76 @@ export function findPostingRights(pairs: { channelId: string; userId: string }[]
     JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = v.uid`;
 }
 
-export function findSenders(userIds: string[]) {
-  return getDb().user.findMany({ where: { id: { in: userIds } }, select: senderSelect });
-}
-
 /** Stored messages for these (sender, clientMsgId) keys, for idempotent retries. */
 export function findMessagesByClientIds(keys: { senderId: string; clientMsgId: string }[]) {
   return getDb().message.findMany({ where: { OR: keys.map((k) => ({ senderId: k.senderId, clientMsgId: k.clientMsgId })) }, select: messageSelect });
 }
 
+export type TBatchRow = {
+  id: string;
+  channelId: string;
+  senderId: string;
+  clientMsgId: string | null;
+  body: string;
+  markup: string;
+  blocks: unknown[] | null;
+  attachments: unknown[] | null;
+  overrideName: string | null;
+  overrideIcon: string | null;
+  subtype: string | null;
+};
+
 /**
- * Takes `count` consecutive seqs and ts values per channel, locking the channel rows in id order
- * (so concurrent batches on several nodes cannot deadlock). Returns the first of each range.
+ * Writes a batch of new top-level messages in ONE statement (so one round trip, and the channel rows
+ * are locked only while it runs): locks the channels in id order (no deadlocks between batches),
+ * takes each channel's next seqs and ts values, inserts the messages in input order per channel and
+ * their events, and moves each sender's read position to their newest message. All or nothing.
+ * Optional values travel as '' and become NULL (arrays with NULL elements are not portable across
+ * the drivers).
  */
-export async function reserveSeqs(tx: TTx, counts: Map<string, number>): Promise<Map<string, { firstSeq: number; firstTs: bigint }>> {
-  const ids = [...counts.keys()].sort();
-  await tx.$queryRaw`SELECT id FROM "Channel" WHERE id = ANY(${ids}::text[]) ORDER BY id FOR UPDATE`;
-  const rows = await tx.$queryRaw<{ id: string; lastSeq: number; lastTs: bigint; n: number }[]>`
-    UPDATE "Channel" c
-    SET "lastSeq" = c."lastSeq" + v.n,
-        "lastTs" = GREATEST(c."lastTs" + v.n, (extract(epoch from clock_timestamp()) * 1000000)::bigint + v.n - 1),
-        "lastMessageAt" = now()
-    FROM unnest(${ids}::text[], ${ids.map((id) => counts.get(id)!)}::int[]) AS v(id, n)
-    WHERE c.id = v.id
-    RETURNING c.id, c."lastSeq", c."lastTs", v.n`;
-  const out = new Map<string, { firstSeq: number; firstTs: bigint }>();
-  for (const r of rows) out.set(r.id, { firstSeq: Number(r.lastSeq) - Number(r.n) + 1, firstTs: BigInt(r.lastTs) - BigInt(r.n) + 1n });
-  if (out.size !== ids.length) throw new Error("a channel vanished while posting");
-  return out;
-}
-
-export function insertMessages(tx: TTx, rows: Parameters<typeof insertMessage>[1][]) {
-  return tx.message.createManyAndReturn({
-    data: rows.map(({ blocks, attachments, ...rest }) => ({
-      ...rest,
-      blocks: (blocks ?? undefined) as Prisma.InputJsonValue | undefined,
-      attachments: (attachments ?? undefined) as Prisma.InputJsonValue | undefined,
-    })),
-    select: messageScalarSelect,
-  });
-}
-
-export function insertEvents(tx: TTx, rows: { channelId: string; seq: number; type: string; messageId: string }[]) {
-  return tx.channelEvent.createMany({ data: rows });
-}
-
-/** Moves each sender's read position up to their newest message of the batch (never back). */
-export function advanceReadPositions(tx: TTx, rows: { channelId: string; userId: string; seq: number }[]) {
-  return tx.$executeRaw`
-    UPDATE "ChannelMember" cm SET "lastReadSeq" = v.seq
-    FROM unnest(${rows.map((r) => r.channelId)}::text[], ${rows.map((r) => r.userId)}::text[], ${rows.map((r) => r.seq)}::int[]) AS v(cid, uid, seq)
-    WHERE cm."channelId" = v.cid AND cm."userId" = v.uid AND cm."lastReadSeq" < v.seq`;
+export async function writeMessageBatch(rows: TBatchRow[]): Promise<{ id: string; channelId: string; seq: number }[]> {
+  const col = <K extends keyof TBatchRow>(k: K, f: (v: TBatchRow[K]) => string = (v) => (v == null ? "" : String(v))) => rows.map((r) => f(r[k]));
+  const json = (v: unknown[] | null) => (v?.length ? JSON.stringify(v) : "");
+  const out = await getDb().$queryRaw<{ id: string; channelId: string; seq: number }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${col("id")}::text[], ${col("channelId")}::text[], ${col("senderId")}::text[], ${col("clientMsgId")}::text[], ${col("body")}::text[],
+        ${col("markup")}::text[], ${col("blocks", json)}::text[], ${col("attachments", json)}::text[], ${col("overrideName")}::text[],
+        ${col("overrideIcon")}::text[], ${col("subtype")}::text[]
+      ) WITH ORDINALITY AS t(id, cid, uid, cmid, body, markup, blocks, attachments, oname, oicon, subtype, ord)
+    ),
+    counts AS (SELECT cid, count(*)::int AS n FROM input GROUP BY cid),
+    locked AS (SELECT c.id FROM "Channel" c WHERE c.id IN (SELECT cid FROM counts) ORDER BY c.id FOR UPDATE),
+    bumped AS (
+      UPDATE "Channel" c
+      SET "lastSeq" = c."lastSeq" + k.n,
+          "lastTs" = GREATEST(c."lastTs" + k.n, (extract(epoch from clock_timestamp()) * 1000000)::bigint + k.n - 1),
+          "lastMessageAt" = now()
+      FROM counts k JOIN locked l ON l.id = k.cid
+      WHERE c.id = k.cid
+      RETURNING c.id, c."lastSeq" - k.n AS "baseSeq", c."lastTs" - k.n AS "baseTs"
+    ),
+    numbered AS (
+      SELECT i.*, (b."baseSeq" + row_number() OVER (PARTITION BY i.cid ORDER BY i.ord))::int AS seq,
+             b."baseTs" + row_number() OVER (PARTITION BY i.cid ORDER BY i.ord) AS ts
+      FROM input i JOIN bumped b ON b.id = i.cid
+    ),
+    ins AS (
+      INSERT INTO "Message" (id, "channelId", seq, ts, "senderId", "clientMsgId", body, markup, blocks, attachments, "overrideName", "overrideIcon", subtype, "updatedAt")
+      SELECT id, cid, seq, ts, uid, NULLIF(cmid, ''), body, markup, NULLIF(blocks, '')::jsonb, NULLIF(attachments, '')::jsonb,
+             NULLIF(oname, ''), NULLIF(oicon, ''), NULLIF(subtype, ''), now()
+      FROM numbered
+      RETURNING id, "channelId", seq
+    ),
+    ev AS (
+      INSERT INTO "ChannelEvent" ("channelId", seq, type, "messageId") SELECT "channelId", seq, 'message.created', id FROM ins
+    ),
+    reads AS (
+      UPDATE "ChannelMember" cm SET "lastReadSeq" = r.seq
+      FROM (SELECT cid, uid, max(seq) AS seq FROM numbered GROUP BY cid, uid) r
+      WHERE cm."channelId" = r.cid AND cm."userId" = r.uid AND cm."lastReadSeq" < r.seq
+    )
+    SELECT id, "channelId", seq FROM ins`;
+  if (out.length !== rows.length) throw new Error("a channel vanished while posting");
+  return out.map((r) => ({ ...r, seq: Number(r.seq) }));
 }
