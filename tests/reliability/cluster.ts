@@ -53,7 +53,13 @@ export class Cluster {
   /** Node start-up times (ms), for the report. */
   readonly startTimes: number[] = [];
 
-  constructor(private readonly adminUrl: string) {}
+  constructor(private readonly adminUrl: string) {
+    // Never leave a redis-server or a node behind, even if the harness itself crashes.
+    process.once("exit", () => {
+      this.redis?.kill("SIGKILL");
+      for (const node of this.nodes) node.child?.kill("SIGKILL");
+    });
+  }
 
   /** Environment for the harness process itself (it seeds data and relays its events). */
   harnessEnv(): Record<string, string> {
