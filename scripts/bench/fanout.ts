@@ -157,12 +157,17 @@ async function runTarget(name: "parley" | "ceiling", cfg: TFanoutConfig, s: TSee
   }
 }
 
+/** Server CPU time per delivery: generator-independent (the generator's one core caps what it can receive). */
+function usPerDelivery(p: TPhase): number {
+  return ((p.cpuPercent / 100) * 1e6) / Math.max(1, p.deliveriesPerSecond);
+}
+
 function line(label: string, p: TPhase): string {
   const err = Object.entries(p.errors).map(([k, v]) => `${k}:${v}`).join(",") || "0";
   return (
     `  ${label.padEnd(22)} send→deliver p50 ${f1(p.latency.p50)} p99 ${f1(p.latency.p99)} p99.9 ${f1(p.latency.p999)} ms | ` +
     `${p.deliveriesPerSecond.toFixed(0)} deliveries/s, ${p.messagesPerSecond.toFixed(0)} msg/s | ack p99 ${f1(p.ack.p99)} ms | ` +
-    `server CPU ${p.cpuPercent.toFixed(0)}%, RSS ${(p.rssPeak / 2 ** 20).toFixed(0)} MiB | delivered ${p.deliveries}/${p.expected}, errors ${err}`
+    `server CPU ${p.cpuPercent.toFixed(0)}% (${f1(usPerDelivery(p))} µs/delivery), RSS ${(p.rssPeak / 2 ** 20).toFixed(0)} MiB | delivered ${p.deliveries}/${p.expected}, errors ${err}`
   );
 }
 
@@ -188,7 +193,7 @@ export async function runFanout(configs: TFanoutConfig[]): Promise<{ cfg: TFanou
       console.log(
         `  → parley / ceiling deliveries/s (saturated): ${f2(parley.saturated.deliveriesPerSecond / ceiling.saturated.deliveriesPerSecond)}×; ` +
           `p99 at ${cfg.rate} msg/s: ${f1(parley.fixed.latency.p99)} vs ${f1(ceiling.fixed.latency.p99)} ms; ` +
-          `server CPU per delivery (fixed rate): ${f2(parley.fixed.cpuPercent / Math.max(1, ceiling.fixed.cpuPercent))}× the ceiling's`,
+          `server CPU per delivery (saturated): ${f1(usPerDelivery(parley.saturated))} vs ${f1(usPerDelivery(ceiling.saturated))} µs → deliveries per server core-second ${f2(usPerDelivery(ceiling.saturated) / usPerDelivery(parley.saturated))}× the ceiling's`,
       );
       results.push({ cfg, parley, ceiling });
     }
