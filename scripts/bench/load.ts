@@ -357,6 +357,8 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
       }
       const half = stepStart + (stepSeconds * 1000) / 2;
       await sleep(half - performance.now());
+      // BENCH_PROFILE=<dir>: a CPU profile of the server over every step's judged half (the last one is kept).
+      if (process.env.BENCH_PROFILE) await server.command("profile-start", "profile started");
       const a = procStats(server.pid);
       const pgA = await postgresCpu(adminPool!, db.name);
       const genA = process.cpuUsage();
@@ -365,6 +367,7 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
       await sleep(stepStart + stepSeconds * 1000 - performance.now());
       await Promise.all(arrivals);
       const b = procStats(server.pid);
+      if (process.env.BENCH_PROFILE) await server.command(`profile-stop ${process.env.BENCH_PROFILE}/load-${target}.cpuprofile`, "profile");
       const secs = (performance.now() - tA) / 1000;
       const genB = process.cpuUsage(genA);
       const mB = machineBusy();
