@@ -53,7 +53,9 @@ function log(message: string): void {
  */
 export async function startClusterBus(handlers: TBusHandlers | null, opts: { announce: boolean }): Promise<TClusterBus> {
   const nodeId = randomBytes(6).toString("hex");
-  const writer = createRedisClient("events-writer");
+  // A generous timeout: appends block nothing, and on a starved machine a short one turns slow
+  // answers into failed publishes and needless cluster-wide resyncs.
+  const writer = createRedisClient("events-writer", { commandTimeout: 2000 });
   // Blocking reads need their own connection; its timeout covers the block time.
   const reader = handlers ? createRedisClient("events-reader", { commandTimeout: READ_BLOCK_MS + 1500 }) : undefined;
   let closed = false;
