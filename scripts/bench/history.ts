@@ -95,7 +95,7 @@ export async function runHistory({ messages: N, sends: SENDS }: { messages: numb
   console.log(`filled the channel to ${N} messages in ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
   const pk = await sample(200, (i) => db.message.findUnique({ where: { id: `bm${(i % 1000) + SENDS + 1}` } }));
   const newest = await sample(200, () => listMessages({ actor, input: { channelId } }));
-  const deep = await sample(200, (i) => listMessages({ actor, input: { channelId, before: Math.floor(N / 2) - i * 37 } }));
+  const deep = await sample(200, (i) => listMessages({ actor, input: { channelId, before: Math.max(51, Math.floor(N / 2) - ((i * 37) % Math.max(1, Math.floor(N / 4)))) } }));
   const oldest = await sample(200, (i) => listMessages({ actor, input: { channelId, before: 51 + (i % 50) } }));
 
   const f = (n: number) => n.toFixed(2);

@@ -61,11 +61,12 @@ export async function createBenchDb(): Promise<TBenchDb> {
   };
 }
 
-/** Migrates the database DATABASE_URL points at and returns a plain pg pool for seeding. */
+/** Migrates the database at `url` and returns a plain pg pool for seeding. */
 export async function migrateAndPool(url: string): Promise<pg.Pool> {
-  const { ensureDbReady, closeDb } = await import("@/lib/db");
-  await ensureDbReady();
-  await closeDb();
+  // Straight to the migrator: @/lib/db reads DATABASE_URL once, at import, and an earlier scenario
+  // in this process may have used PGlite.
+  const { migrateDatabase } = await import("@/lib/db/migrate");
+  await migrateDatabase({ kind: "postgres", url });
   return new pg.Pool({ connectionString: url, max: 4 });
 }
 
