@@ -31,10 +31,7 @@ test("integrations: bot token shown once and rotated, webhook into #general, per
   const { channels } = (await (await request.get(`/api/workspaces/${slug}/channels`)).json()) as { channels: { id: string; isGeneral: boolean; name: string }[] };
   const general = channels.find((c) => c.isGeneral)!;
 
-  // Workspace settings link to the Integrations page.
-  await page.goto(`/w/${slug}/settings`, { timeout: 180_000 });
-  await page.getByRole("link", { name: /Integrations: bots, webhooks, audit log/ }).click();
-  await expect(page).toHaveURL(new RegExp(`/w/${slug}/settings/integrations$`), { timeout: 120_000 });
+  await page.goto(`/w/${slug}/settings/integrations`, { timeout: 180_000 });
   await expect(page.getByRole("heading", { name: "Integrations", exact: true, level: 1 })).toBeVisible({ timeout: 120_000 });
   await expect(page.getByText("No bots yet.")).toBeVisible({ timeout: 60_000 });
 
@@ -72,6 +69,33 @@ test("integrations: bot token shown once and rotated, webhook into #general, per
   await card.getByRole("button", { name: "Save events settings" }).click();
   await expect(card.getByText(/The events URL did not pass verification/)).toBeVisible();
   await expect(card).toContainText("Events off");
+
+  // Slash commands for the bot: add one (Chinese name), a built-in name is refused, remove it.
+  await card.getByRole("button", { name: "Slash commands", exact: true }).click();
+  const commandForm = card.getByRole("form", { name: "Add a slash command to 部署机器人" });
+  await commandForm.getByLabel("Command", { exact: true }).fill("/部署");
+  await commandForm.getByLabel("Request URL", { exact: true }).fill("https://example.test/commands");
+  await commandForm.getByLabel("Description", { exact: true }).fill("部署到生产环境");
+  await commandForm.getByRole("button", { name: "Add command" }).click();
+  const commandList = card.getByRole("list", { name: "Slash commands of 部署机器人" });
+  await expect(commandList).toContainText("/部署");
+  await expect(commandList).toContainText("部署到生产环境");
+  await expect(commandForm.getByRole("status")).toHaveText("✓ /部署 added.");
+  await commandForm.getByLabel("Command", { exact: true }).fill("topic");
+  await commandForm.getByLabel("Request URL", { exact: true }).fill("https://example.test/commands");
+  await commandForm.getByRole("button", { name: "Add command" }).click();
+  await expect(commandForm.getByText("is a built-in command and cannot be replaced")).toBeVisible();
+  await commandList.getByRole("button", { name: "Remove /部署" }).click();
+  await page.getByRole("dialog", { name: "Remove /部署?" }).getByRole("button", { name: "Remove command" }).click();
+  await expect(card.getByText("No slash commands yet.")).toBeVisible();
+
+  // Edit the description.
+  await card.getByRole("button", { name: "Edit 部署机器人" }).click();
+  const edit = page.getByRole("dialog", { name: "Edit 部署机器人" });
+  await edit.getByLabel("Description", { exact: true }).fill("只在 #general 发布");
+  await edit.getByRole("button", { name: "Save changes" }).click();
+  await expect(edit).toHaveCount(0);
+  await expect(card).toContainText("只在 #general 发布");
 
   // Rotate (with a confirmation): the new token is shown once; the old one is refused.
   await card.getByRole("button", { name: "Rotate token of 部署机器人" }).click();
