@@ -98,7 +98,8 @@ function CreateWebhookForm({ slug, channels }: { slug: string; channels: TChanne
       {created && (
         <SecretReveal
           title={`Webhook “${created.webhook.name}” posts into #${created.channelName}`}
-          secrets={[{ label: "Webhook URL", value: created.url, hint: `POST JSON such as {"text": "Hello 你好"} to it.` }]}
+          // Built from the address bar, as invite links are: behind a proxy only the browser knows the address people use.
+          secrets={[{ label: "Webhook URL", value: `${window.location.origin}${created.path}`, hint: `POST JSON such as {"text": "Hello 你好"} to it.` }]}
         >
           <div className="flex justify-end">
             <Button variant="ghost" size="sm" onClick={() => setCreated(null)}>
