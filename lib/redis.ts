@@ -57,6 +57,27 @@ export function getRedis(): Redis | undefined {
   return holder.__parleyRedis;
 }
 
+/**
+ * Opens the shared connection and waits (at most `timeoutMs`) until it is ready, so a node that has
+ * just started shares rate limits from its first request instead of falling back to its own limiter
+ * for the first seconds. Never fails: without Redis the node starts anyway and falls back.
+ */
+export async function warmUpRedis(timeoutMs = 3000): Promise<boolean> {
+  const client = getRedis();
+  if (!client) return false;
+  if (client.status === "ready") return true;
+  return new Promise<boolean>((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      client.off("ready", onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    client.once("ready", onReady);
+  });
+}
+
 /** Closes the shared connection (node shutdown). */
 export async function closeRedis(): Promise<void> {
   const client = holder.__parleyRedis;

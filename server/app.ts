@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { closeDb, ensureDbReady } from "@/lib/db";
 import { env, exportAuthEnv } from "@/lib/env";
 import { startEventsWorker } from "@/lib/events/dispatcher";
-import { closeRedis } from "@/lib/redis";
+import { closeRedis, warmUpRedis } from "@/lib/redis";
 import { startReminderScheduler } from "@/lib/reminders/scheduler";
 import { startAdminBridge } from "@/server/admin-bridge";
 import { handleIntegrationRequest } from "@/server/integration-routes";
@@ -19,6 +19,8 @@ export type TParleyNode = { port: number; close: () => Promise<void> };
 export async function startParley(opts: { port: number; host?: string; dev: boolean; withNext?: boolean; closeDbOnStop?: boolean }): Promise<TParleyNode> {
   exportAuthEnv(opts.port);
   await ensureDbReady();
+  // Cluster mode: be connected to Redis before the first request (shared rate limits from the start).
+  await warmUpRedis();
 
   const httpServer = createServer();
   let nextApp: { close?: () => Promise<void> } | undefined;
