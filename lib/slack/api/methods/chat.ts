@@ -38,9 +38,7 @@ function customization(ctx: TMethodCtx): Pick<TMessageExtras, "overrideName" | "
 export async function postMessage(ctx: TMethodCtx) {
   requireScope(ctx, "chat:write");
   const channelId = await resolveChannelId(ctx, channelArg(ctx.args), { allowUser: true });
-  const access = await channelAccess(ctx, channelId, { member: true }).catch((err: unknown) => {
-    throw err;
-  });
+  const access = await channelAccess(ctx, channelId, { member: true });
   assertCanPostHere(access);
   const { body, extras } = parseContent(ctx.args);
   let threadRootId: string | undefined;
