@@ -2,19 +2,16 @@
  * Web API tokens (Slack's xoxb- bot tokens and xoxp- user tokens). The secret is shown once; only
  * its SHA-256 is stored. A token acts as its user, confined to its workspace and its scopes.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { AppError, notFound } from "@/lib/errors";
 import type { TokenKind } from "@/lib/generated/prisma/enums";
 import { audit } from "@/lib/integrations/audit";
 import * as repo from "@/lib/integrations/repository";
 import { ALL_SCOPES, ZCreateUserToken, type TApiToken } from "@/lib/integrations/schema";
 import { assertCan, can } from "@/lib/permissions";
+import { hashSecret } from "@/lib/secrets";
 import type { TActor } from "@/lib/users/service";
 import { getWorkspaceAccess } from "@/lib/workspaces/service";
-
-export function hashSecret(secret: string): string {
-  return createHash("sha256").update(secret).digest("hex");
-}
 
 /** A new random secret with Slack's prefix for its kind. */
 function newTokenSecret(kind: TokenKind): string {

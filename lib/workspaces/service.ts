@@ -1,10 +1,11 @@
 /** Workspaces, their members and roles, and invites. */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 import { assertCan, can, roleRank } from "@/lib/permissions";
 import { consume } from "@/lib/rate-limit";
 import { publish } from "@/lib/realtime/bus";
+import { hashSecret } from "@/lib/secrets";
 import type { TActor } from "@/lib/users/service";
 import { findUserById } from "@/lib/users/repository";
 import { endAllSessions } from "@/lib/users/service";
@@ -107,10 +108,6 @@ export async function updateMember({ actor, slug, userId, input }: { actor: TAct
   return toMember(updated.m);
 }
 
-function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
-
 function inviteStatus(i: { acceptedAt: Date | null; revokedAt: Date | null; expiresAt: Date }): TInvite["status"] {
   if (i.acceptedAt) return "accepted";
   if (i.revokedAt) return "revoked";
@@ -138,7 +135,7 @@ export async function createInvite({ actor, slug, input }: { actor: TActor; slug
     if (existing) throw new AppError("conflict", `${data.email} is already a member of this workspace`);
   }
   const token = randomBytes(24).toString("base64url");
-  const invite = await repo.insertInvite({ workspaceId: workspace.id, tokenHash: hashToken(token), email: data.email ?? null, role: data.role, createdById: actor.userId, expiresAt: new Date(Date.now() + data.expiresInHours * 3600_000) });
+  const invite = await repo.insertInvite({ workspaceId: workspace.id, tokenHash: hashSecret(token), email: data.email ?? null, role: data.role, createdById: actor.userId, expiresAt: new Date(Date.now() + data.expiresInHours * 3600_000) });
   return { invite: toInvite(invite), token, path: `/invite/${token}` };
 }
 
@@ -164,7 +161,7 @@ export async function revokeInvite({ actor, slug, inviteId }: { actor: TActor; s
 async function getUsableInvite(token: string) {
   const parsed = ZInviteToken.safeParse(token);
   if (!parsed.success) throw notFound("This invite link is not valid");
-  const invite = await repo.findInviteByHash(hashToken(parsed.data));
+  const invite = await repo.findInviteByHash(hashSecret(parsed.data));
   if (!invite) throw notFound("This invite link is not valid");
   return invite;
 }

@@ -6,7 +6,7 @@ import type { TMessageExtras } from "@/lib/messages/repository";
 import { ZAttachments, ZBlocks } from "@/lib/slack/blocks";
 import * as slackRepo from "@/lib/slack/repository";
 import { SlackError, bool, str, toSlackError, type TArgs, type TMethodCtx } from "@/lib/slack/api/core";
-import { countChars } from "@/lib/validation";
+import { countChars, zText } from "@/lib/validation";
 import { getWorkspaceAccess } from "@/lib/workspaces/service";
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -75,7 +75,8 @@ export function parseContent(args: TArgs, opts: { requireContent?: boolean } = {
   const text = typeof args.text === "string" ? args.text : typeof args.text === "number" ? String(args.text) : "";
   if (args.text !== undefined && args.text !== null && typeof args.text !== "string" && typeof args.text !== "number") throw new SlackError("invalid_arguments", "text must be a string");
   if (countChars(text) > MAX_MESSAGE_CHARS) throw new SlackError("msg_too_long", `text is over ${MAX_MESSAGE_CHARS.toLocaleString("en-US")} characters`);
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)) throw new SlackError("invalid_arguments", "text contains a lone surrogate (invalid UTF-16)");
+  const valid = zText().safeParse(text);
+  if (!valid.success) throw new SlackError("invalid_arguments", `text ${valid.error.issues[0]!.message}`);
   let blocks: unknown[] | null = null;
   let attachments: unknown[] | null = null;
   if (args.blocks !== undefined && args.blocks !== null) {
