@@ -33,7 +33,7 @@ import {
 
 export type TFanoutConfig = { sockets: number; members: number; rate: number; seconds: number; saturateSeconds: number; window: number };
 
-type TPhase = {
+export type TPhase = {
   sent: number;
   acked: number;
   errors: Record<string, number>;
@@ -47,7 +47,7 @@ type TPhase = {
   rssPeak: number;
 };
 
-type TTarget = { name: "parley" | "ceiling"; fixed: TPhase; saturated: TPhase };
+export type TTarget = { name: "parley" | "ceiling"; fixed: TPhase; saturated: TPhase };
 
 let runCounter = 0;
 
@@ -133,7 +133,8 @@ async function drive(
   };
 }
 
-async function runTarget(name: "parley" | "ceiling", cfg: TFanoutConfig, s: TSeed, dbUrl: string): Promise<TTarget> {
+/** Runs one configuration against a fresh server process (Parley or the ceiling) and returns both phases. */
+export async function runTarget(name: "parley" | "ceiling", cfg: TFanoutConfig, s: TSeed, dbUrl: string): Promise<TTarget> {
   const data = tempDir();
   const server = await spawnChild(name === "parley" ? "scripts/bench/parley-server.ts" : "scripts/bench/ceiling-server.ts", { cpu: 0, env: { DATABASE_URL: dbUrl, PARLEY_DATA_DIR: data.dir } });
   try {
@@ -158,11 +159,12 @@ async function runTarget(name: "parley" | "ceiling", cfg: TFanoutConfig, s: TSee
 }
 
 /** Server CPU time per delivery: generator-independent (the generator's one core caps what it can receive). */
-function usPerDelivery(p: TPhase): number {
+export function usPerDelivery(p: TPhase): number {
   return ((p.cpuPercent / 100) * 1e6) / Math.max(1, p.deliveriesPerSecond);
 }
 
-function line(label: string, p: TPhase): string {
+/** One printed line per phase: latency, throughput, ack, server CPU and RSS, delivered/expected, errors. */
+export function line(label: string, p: TPhase): string {
   const err = Object.entries(p.errors).map(([k, v]) => `${k}:${v}`).join(",") || "0";
   return (
     `  ${label.padEnd(22)} send→deliver p50 ${f1(p.latency.p50)} p99 ${f1(p.latency.p99)} p99.9 ${f1(p.latency.p999)} ms | ` +
@@ -171,20 +173,39 @@ function line(label: string, p: TPhase): string {
   );
 }
 
-export async function runFanout(configs: TFanoutConfig[]): Promise<{ cfg: TFanoutConfig; parley: TTarget; ceiling: TTarget }[]> {
-  pinSelf(1);
+/**
+ * A throwaway database seeded for `configs` (users for the largest, one conversation per size each);
+ * `close` drops it. Shared with scripts/bench/xmpp.ts, which measures Parley the same way.
+ */
+export async function openFanoutDb(configs: TFanoutConfig[]): Promise<{ seed: TSeed; url: string; groups: number[]; close: () => Promise<void> }> {
   const maxSockets = Math.max(...configs.map((c) => c.sockets));
   const db = await createBenchDb();
-  const results: { cfg: TFanoutConfig; parley: TTarget; ceiling: TTarget }[] = [];
+  const close = async () => {
+    const { closeDb } = await import("@/lib/db");
+    await closeDb();
+    await db.drop();
+  };
   try {
     const pool = await migrateAndPool(db.url);
     const groups = [...new Set(configs.map((c) => c.members))];
     const s = await seed(pool, maxSockets, groups);
     await pool.end();
+    return { seed: s, url: db.url, groups, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+export async function runFanout(configs: TFanoutConfig[]): Promise<{ cfg: TFanoutConfig; parley: TTarget; ceiling: TTarget }[]> {
+  pinSelf(1);
+  const { seed: s, url, groups, close } = await openFanoutDb(configs);
+  const results: { cfg: TFanoutConfig; parley: TTarget; ceiling: TTarget }[] = [];
+  try {
     console.log(`\nFan-out (server on core 0, generator on core 1; every socket's user is in one conversation per size ${groups.join("/")})`);
     for (const cfg of configs) {
-      const ceiling = await runTarget("ceiling", cfg, s, db.url);
-      const parley = await runTarget("parley", cfg, s, db.url);
+      const ceiling = await runTarget("ceiling", cfg, s, url);
+      const parley = await runTarget("parley", cfg, s, url);
       console.log(`\n${cfg.sockets} sockets, conversations of ${cfg.members}, ${cfg.rate} msg/s for ${cfg.seconds} s; saturation: ${cfg.window} sends in flight for ${cfg.saturateSeconds} s`);
       console.log(line("parley  fixed rate", parley.fixed));
       console.log(line("ceiling fixed rate", ceiling.fixed));
@@ -198,9 +219,7 @@ export async function runFanout(configs: TFanoutConfig[]): Promise<{ cfg: TFanou
       results.push({ cfg, parley, ceiling });
     }
   } finally {
-    const { closeDb } = await import("@/lib/db");
-    await closeDb();
-    await db.drop();
+    await close();
   }
   return results;
 }
