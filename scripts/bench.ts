@@ -9,6 +9,9 @@
  *   fanout       200 and 1,000 sockets × conversations of 10 and 100, vs a bare Socket.IO server
  *   connections  memory per idle authenticated socket at BENCH_SOCKETS (10,000), then a reconnect storm
  *   load         simulated users (load-test-ng style), ramped until a gate breaks (needs `npm run build`)
+ *   channel-open Chromium: click → newest of BENCH_MESSAGES (100,000) painted, cold and warm, vs a 50-message
+ *                channel and a bare page; scrolling history (dropped frames, DOM rows); Lighthouse desktop
+ *                scores (needs `npm run build`)
  *   all          everything above
  *
  * fanout, connections, persistence and load need PostgreSQL (BENCH_DATABASE_URL, default
@@ -49,6 +52,18 @@ async function main(): Promise<void> {
   await run("connections", async () => {
     const { runConnections } = await import("./bench/connections");
     await runConnections({ sockets: num("BENCH_SOCKETS", 10_000), members: num("BENCH_MEMBERS", 10), stormMessages: num("BENCH_STORM_MESSAGES", 50) });
+  });
+  await run("channel-open", async () => {
+    const { runChannelOpen } = await import("./bench/channel-open");
+    await runChannelOpen({
+      messages: num("BENCH_MESSAGES", 100_000),
+      cold: num("BENCH_OPEN_COLD", 16),
+      warm: num("BENCH_OPEN_WARM", 30),
+      scrollSeconds: num("BENCH_SCROLL_SECONDS", 20),
+      scrollPxPerS: num("BENCH_SCROLL_PX_PER_S", 6000),
+      lighthouseRuns: num("BENCH_LH_RUNS", 3),
+      port: num("BENCH_PORT", 3331),
+    });
   });
   await run("load", async () => {
     const { runLoad } = await import("./bench/load");
