@@ -12,6 +12,8 @@
  *   channel-open Chromium: click → newest of BENCH_MESSAGES (100,000) painted, cold and warm, vs a 50-message
  *                channel and a bare page; scrolling history (dropped frames, DOM rows); Lighthouse desktop
  *                scores (needs `npm run build`)
+ *   xmpp         the fan-out workload against Prosody (XMPP multi-user chat, archive on) and Parley side by
+ *                side (scripts/bench/xmpp.ts; needs `apt-get install -y prosody lua-dbi-postgresql`; not in `all`)
  *   all          everything above
  *
  * fanout, connections, persistence and load need PostgreSQL (BENCH_DATABASE_URL, default
@@ -53,6 +55,12 @@ async function main(): Promise<void> {
     const { runConnections } = await import("./bench/connections");
     await runConnections({ sockets: num("BENCH_SOCKETS", 10_000), members: num("BENCH_MEMBERS", 10), stormMessages: num("BENCH_STORM_MESSAGES", 50) });
   });
+  if (scenario === "xmpp") {
+    const { runXmpp } = await import("./bench/xmpp");
+    const sizes = (process.env.BENCH_FANOUT ?? "200x10,200x100,1000x10").split(",").map((s) => s.split("x").map(Number) as [number, number]);
+    await runXmpp(sizes.map(([sockets, members]) => ({ sockets, members, rate: num("BENCH_RATE", 20), seconds: num("BENCH_SECONDS", 20), saturateSeconds: num("BENCH_SATURATE_SECONDS", 10), window: num("BENCH_WINDOW", 32) })));
+    return;
+  }
   await run("channel-open", async () => {
     const { runChannelOpen } = await import("./bench/channel-open");
     await runChannelOpen({

@@ -1,0 +1,501 @@
+/**
+ * A peer: the fan-out workload of scripts/bench/fanout.ts against a real XMPP server — Prosody from
+ * Debian's packages, multi-user chat with its archive (XEP-0313, mod_muc_mam) on for every room —
+ * and against Parley in the same run, side by side.
+ *
+ * This script starts its own Prosody (never the system service): a generated config in a temp
+ * directory (own data dir, pid file, log, admin socket), c2s on a free loopback port without TLS,
+ * s2s off, `Component "conference.localhost" "muc"` with mod_muc_mam archiving every room, and
+ * storage on PostgreSQL through mod_storage_sql (lua-dbi-postgresql) in a throwaway database on the
+ * same server Parley uses — each archived message is then one committed transaction before the room
+ * broadcasts it, like Parley's durable send. `BENCH_XMPP_STORAGE=internal` uses Prosody's file store
+ * instead. Users are created inside Prosody by one admin-shell call to its user manager (SCRAM
+ * hashed, as `prosodyctl register` would; one process instead of one per user).
+ *
+ * Per configuration (S clients, rooms of M): every client (`@xmpp/client`, SCRAM-SHA-1 over TCP)
+ * joins its room (presence with the MUC <x/>, history maxstanzas=0), then the same two phases as
+ * fanout.ts: R groupchat messages/s for T s, then W in flight for S s (in flight = sent and not yet
+ * reflected back to its sender; the room reflects only after archiving, so the reflection is the
+ * ack). The send time (generator's clock) travels in the body; latency is per delivery, from the
+ * moment the send was scheduled. Server CPU and RSS from /proc/<pid> of the Prosody process, which
+ * is pinned to core 0 like Parley; this generator on core 1. At the end of each configuration the
+ * archive is checked: a MAM query to one room must count every message sent to it, and (with SQL)
+ * the archive table must hold every message sent.
+ *
+ *   npm run bench -- xmpp       (BENCH_FANOUT=200x10,200x100,1000x10 by default)
+ *
+ * Needs `apt-get install -y prosody lua-dbi-postgresql` and PostgreSQL (BENCH_DATABASE_URL). Not
+ * part of CI.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+import { client as xmppClient, xml, type Element, type XmppClient } from "@xmpp/client";
+import { line, openFanoutDb, runTarget, usPerDelivery, type TFanoutConfig, type TPhase } from "./fanout";
+import { adminUrl, f1, f2, measured, pin, pinSelf, sleep, summary, tempDir } from "./lib";
+
+const DOMAIN = "localhost";
+const MUC_DOMAIN = `conference.${DOMAIN}`;
+const PASSWORD = "bench-password"; // ASCII: @xmpp/sasl-plain base64-encodes with btoa, which rejects other characters
+const NS_MUC = "http://jabber.org/protocol/muc";
+const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
+const NS_MAM = "urn:xmpp:mam:2";
+const NS_RSM = "http://jabber.org/protocol/rsm";
+const INSTALL = "apt-get install -y prosody lua-dbi-postgresql";
+
+type TStorage = "sql" | "internal";
+type TSqlParams = { database: string; host: string; port: number; username: string; password?: string };
+type TProsody = { pid: number; port: number; stop: () => Promise<void>; log: () => string };
+type TRoom = { jid: string; members: number[] };
+
+/** "Prosody 0.12.3", or undefined when Prosody is not installed. */
+function prosodyVersion(): string | undefined {
+  const r = spawnSync("prosodyctl", ["about"], { encoding: "utf8" });
+  if (r.error || r.status !== 0) return undefined;
+  return /^Prosody .*/m.exec(r.stdout)?.[0].trim();
+}
+
+function luaVersion(): string {
+  const r = spawnSync("prosodyctl", ["about"], { encoding: "utf8" });
+  return /Lua version:\s*(.*)/.exec(r.stdout ?? "")?.[1]?.trim() ?? "?";
+}
+
+/** Whether LuaDBI's PostgreSQL driver (Debian's lua-dbi-postgresql) can be loaded by the Lua Prosody runs on. */
+function hasPostgresDriver(): boolean {
+  const lua = readFileSync("/usr/bin/prosody", "utf8").match(/^#!.*\b(lua[\d.]*)/)?.[1] ?? "lua";
+  const r = spawnSync(lua, ["-e", 'local DBI = require "DBI"; assert(table.concat(DBI.Drivers(), ","):find("PostgreSQL"))']);
+  return r.status === 0;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const lua = (s: string) => JSON.stringify(s); // a JSON string without control characters is a valid Lua string
+
+/** The generated prosody.cfg.lua: loopback only, no TLS, no s2s, MUC with every room archived. */
+function prosodyConfig(dir: string, port: number, storage: TStorage, sql?: TSqlParams): string {
+  const sqlLines = sql
+    ? `sql = { driver = "PostgreSQL", database = ${lua(sql.database)}, host = ${lua(sql.host)}, port = ${sql.port}, username = ${lua(sql.username)}${sql.password ? `, password = ${lua(sql.password)}` : ""} }`
+    : "";
+  return `-- Generated by scripts/bench/xmpp.ts for one benchmark run; deleted afterwards.
+${process.getuid?.() === 0 ? "run_as_root = true -- the benchmark runs as root in containers; Prosody refuses root otherwise\n" : ""}daemonize = false
+pidfile = ${lua(path.join(dir, "prosody.pid"))}
+data_path = ${lua(path.join(dir, "data"))}
+admin_socket = ${lua(path.join(dir, "data", "prosody.sock"))}
+log = { warn = ${lua(path.join(dir, "prosody.log"))} }
+certificates = ${lua(path.join(dir, "certs"))} -- empty: no TLS
+network_backend = "epoll"
+interfaces = { "127.0.0.1" }
+local_interfaces = { "127.0.0.1" }
+c2s_ports = { ${port} }
+c2s_direct_tls_ports = { }
+s2s_ports = { }
+component_ports = { }
+http_ports = { }
+https_ports = { }
+modules_enabled = { "roster", "saslauth", "disco", "ping", "admin_shell" }
+modules_disabled = { "s2s", "s2s_auth_certs" }
+-- Loopback only: no certificate, so no STARTTLS; PLAIN allowed without TLS (the generator uses it).
+c2s_require_encryption = false
+allow_unencrypted_plain_auth = true
+authentication = "internal_hashed"
+storage = ${lua(storage)}
+${sqlLines}
+
+VirtualHost ${lua(DOMAIN)}
+
+Component ${lua(MUC_DOMAIN)} "muc"
+  modules_enabled = { "muc_mam" }
+  muc_log_by_default = true
+  muc_log_all_rooms = true -- archive every room, whatever its configuration
+  muc_log_expires_after = "never"
+  muc_room_locking = false -- a new room is usable at once (no owner configuration round trip)
+  muc_room_default_persistent = true -- rooms (and their archive) outlive their last occupant
+  restrict_room_creation = false
+`;
+}
+
+/** Starts Prosody with `cfgPath` pinned to core 0 and resolves once its c2s port accepts connections. */
+async function startProsody(cfgPath: string, port: number, logPath: string): Promise<TProsody> {
+  const args = [...pin(0), "prosody", "--config", cfgPath, "-F"];
+  const child: ChildProcess = spawn(args[0]!, args.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const log = () => {
+    let file = "";
+    try {
+      file = readFileSync(logPath, "utf8");
+    } catch {
+      /* not written yet */
+    }
+    return `${out}${file}`.slice(-4000);
+  };
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`prosody exited with ${child.exitCode}:\n${log()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once("error", () => resolve(false));
+    });
+    if (ok) break;
+    if (performance.now() > deadline) throw new Error(`prosody did not listen on ${port} within 30 s:\n${log()}`);
+    await sleep(100);
+  }
+  return {
+    pid: child.pid!,
+    port,
+    log,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      const t = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** Creates users u0..u<n-1> inside the running Prosody through its admin shell (one call, the server's user manager). */
+function createUsers(cfgPath: string, n: number): void {
+  const code = `>local um = require "core.usermanager"; for i = 0, ${n - 1} do local ok, err = um.create_user("u" .. i, ${lua(PASSWORD)}, ${lua(DOMAIN)}); if not ok then error("u" .. i .. ": " .. tostring(err)) end end; return "created ${n}"`;
+  const r = spawnSync("prosodyctl", ["--config", cfgPath, "shell", code], { encoding: "utf8", timeout: 600_000 });
+  if (r.status !== 0 || !r.stdout.includes(`created ${n}`)) throw new Error(`creating users failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+/** What the stanza handlers of every client report into while a phase runs. */
+type TLive = {
+  run: string;
+  latencies: number[];
+  deliveries: number;
+  deliveriesInWindow: number;
+  windowOpen: boolean;
+  /** message id → resolve with an error condition (or null) when the sender sees its reflection or an error */
+  pending: Map<string, (error: string | null) => void>;
+};
+
+let live: TLive | undefined;
+const BODY = /^fan-out (\S+)-(\d+) (\d+(?:\.\d+)?) /;
+
+function onStanza(index: number, el: Element): void {
+  if (!el.is("message") || !live) return;
+  if (el.attrs.type === "error") {
+    const id = el.attrs.id;
+    const cond = el.getChild("error")?.getChildren("*")[0]?.name ?? el.getChild("error")?.toString() ?? "error";
+    if (id) live.pending.get(id)?.(cond);
+    return;
+  }
+  if (el.attrs.type !== "groupchat") return;
+  const m = BODY.exec(el.getChildText("body") ?? "");
+  if (!m || m[1] !== live.run) return;
+  live.latencies.push(performance.now() - Number(m[3]));
+  live.deliveries++;
+  if (live.windowOpen) live.deliveriesInWindow++;
+  if (el.attrs.from?.endsWith(`/u${index}`)) live.pending.get(`${m[1]}-${m[2]}`)?.(null);
+}
+
+/** Connects client `i` (user u<i>) and joins it to `room` with nick u<i>, no history. */
+async function connectAndJoin(port: number, i: number, room: string): Promise<XmppClient> {
+  // SASL PLAIN on loopback (the config allows it without TLS): @xmpp/client's SCRAM-SHA-1 runs its
+  // 4,096 PBKDF2 rounds in JavaScript, ~0.6 s of the generator's core per login. Prosody still checks
+  // the password against its SCRAM-hashed store. Logins are not part of the measurement either way.
+  const c = xmppClient({
+    service: `xmpp://127.0.0.1:${port}`,
+    domain: DOMAIN,
+    resource: "bench",
+    credentials: (authenticate) => authenticate({ username: `u${i}`, password: PASSWORD }, "PLAIN"),
+  });
+  c.reconnect.stop();
+  let joined: ((err?: Error) => void) | undefined;
+  c.on("error", (err) => joined?.(err));
+  c.on("stanza", (el) => {
+    if (joined && el.is("presence") && el.attrs.from === `${room}/u${i}`) {
+      if (el.attrs.type === "error") joined(new Error(`join ${room}: ${el.getChild("error")?.toString()}`));
+      else if (el.getChild("x", NS_MUC_USER)?.getChildren("status").some((s) => s.attrs.code === "110")) joined();
+      return;
+    }
+    onStanza(i, el);
+  });
+  await c.start();
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`u${i}: no self-presence from ${room} in 60 s`)), 60_000);
+    joined = (err) => {
+      clearTimeout(t);
+      joined = undefined;
+      if (err) reject(err);
+      else resolve();
+    };
+    void c.send(xml("presence", { to: `${room}/u${i}` }, xml("x", { xmlns: NS_MUC }, xml("history", { maxstanzas: "0" })))).catch(reject);
+  });
+  return c;
+}
+
+let runCounter = 0;
+
+/** One phase against joined clients: the same schedule and bookkeeping as fanout.ts's drive(). */
+async function drive(
+  pid: number,
+  clients: XmppClient[],
+  rooms: TRoom[],
+  sentPerRoom: Map<string, number>,
+  mode: { kind: "rate"; rate: number; seconds: number } | { kind: "window"; window: number; seconds: number },
+): Promise<TPhase> {
+  const run = `x${++runCounter}${Date.now().toString(36)}`; // no "-": the body is "fan-out <run>-<k> <t> …"
+  const state: TLive = { run, latencies: [], deliveries: 0, deliveriesInWindow: 0, windowOpen: true, pending: new Map() };
+  live = state;
+  const acks: number[] = [];
+  const errors: Record<string, number> = {};
+  let expected = 0;
+  let sent = 0;
+  let acked = 0;
+  let k = 0;
+
+  const sendOne = async (t: number) => {
+    const room = rooms[k % rooms.length]!;
+    const sender = room.members[Math.floor(k / rooms.length) % room.members.length]!;
+    const id = `${run}-${k++}`;
+    sent++;
+    sentPerRoom.set(room.jid, (sentPerRoom.get(room.jid) ?? 0) + 1);
+    const reflected = new Promise<string | null>((resolve) => {
+      const timer = setTimeout(() => resolve("timeout"), 10_000);
+      state.pending.set(id, (e) => {
+        clearTimeout(timer);
+        state.pending.delete(id);
+        resolve(e);
+      });
+    });
+    const body = `fan-out ${id} ${t.toFixed(3)} 你好，世界`;
+    const error = await clients[sender]!.send(xml("message", { to: room.jid, type: "groupchat", id }, xml("body", {}, body))).then(
+      () => reflected,
+      (err: Error) => `send: ${err.message}`,
+    );
+    acks.push(performance.now() - t);
+    if (error === null) {
+      acked++;
+      expected += room.members.length;
+    } else {
+      errors[error] = (errors[error] ?? 0) + 1;
+      sentPerRoom.set(room.jid, sentPerRoom.get(room.jid)! - 1);
+    }
+  };
+
+  const m = await measured(pid, async () => {
+    const t0 = performance.now();
+    const pending: Promise<void>[] = [];
+    if (mode.kind === "rate") {
+      const total = Math.round(mode.rate * mode.seconds);
+      for (let i = 0; i < total; i++) {
+        const at = t0 + (i * 1000) / mode.rate;
+        const wait = at - performance.now();
+        if (wait > 1) await sleep(wait);
+        pending.push(sendOne(at));
+      }
+    } else {
+      const until = t0 + mode.seconds * 1000;
+      const loop = async () => {
+        while (performance.now() < until) await sendOne(performance.now());
+      };
+      for (let w = 0; w < mode.window; w++) pending.push(loop());
+    }
+    await Promise.all(pending);
+    state.windowOpen = false;
+    return (performance.now() - t0) / 1000;
+  });
+  // Stragglers: wait until every reflected (so archived) message reached every member (or 10 s).
+  const until = performance.now() + 10_000;
+  while (state.deliveries < expected && performance.now() < until) await sleep(50);
+  live = undefined;
+  const seconds = m.result;
+  return {
+    sent,
+    acked,
+    errors,
+    deliveries: state.deliveries,
+    expected,
+    latency: summary(state.latencies),
+    ack: summary(acks),
+    deliveriesPerSecond: state.deliveriesInWindow / seconds,
+    messagesPerSecond: acked / seconds,
+    cpuPercent: m.cpuPercent,
+    rssPeak: m.rssPeak,
+  };
+}
+
+/** Connects `count` clients, `concurrency` at a time, each joined to its room. */
+async function connectAll(port: number, count: number, roomOf: (i: number) => string, concurrency = 50): Promise<XmppClient[]> {
+  const clients: XmppClient[] = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      clients[i] = await connectAndJoin(port, i, roomOf(i));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return clients;
+}
+
+/** MAM (XEP-0313) through the room: the number of archived messages it reports for `room`. */
+async function archivedCount(c: XmppClient, room: string): Promise<number> {
+  const res = await c.iqCaller.request(
+    xml("iq", { type: "set", to: room }, xml("query", { xmlns: NS_MAM, queryid: "count" }, xml("set", { xmlns: NS_RSM }, xml("max", {}, "0")))),
+    30_000,
+  );
+  const count = res.getChild("fin", NS_MAM)?.getChild("set", NS_RSM)?.getChildText("count");
+  if (count == null) throw new Error(`MAM query to ${room}: no count in ${res.toString()}`);
+  return Number(count);
+}
+
+type TProsodyResult = { fixed: TPhase; saturated: TPhase; archive: string };
+
+async function runProsody(cfg: TFanoutConfig, cfgPath: string, port: number, logPath: string, pool: pg.Pool | undefined): Promise<TProsodyResult> {
+  const server = await startProsody(cfgPath, port, logPath);
+  const clients: XmppClient[] = [];
+  try {
+    const rooms: TRoom[] = [];
+    for (let r = 0; r * cfg.members < cfg.sockets; r++) {
+      const members = Array.from({ length: Math.min(cfg.members, cfg.sockets - r * cfg.members) }, (_, j) => r * cfg.members + j);
+      rooms.push({ jid: `g${cfg.members}-${r}@${MUC_DOMAIN}`, members });
+    }
+    const t0 = performance.now();
+    clients.push(...(await connectAll(port, cfg.sockets, (i) => rooms[Math.floor(i / cfg.members)]!.jid)));
+    console.log(`  prosody: ${cfg.sockets} clients connected and joined ${rooms.length} rooms in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await sleep(500);
+    const sentPerRoom = new Map<string, number>();
+    await drive(server.pid, clients, rooms, sentPerRoom, { kind: "rate", rate: cfg.rate, seconds: 1 });
+    const fixed = await drive(server.pid, clients, rooms, sentPerRoom, { kind: "rate", rate: cfg.rate, seconds: cfg.seconds });
+    const saturated = await drive(server.pid, clients, rooms, sentPerRoom, { kind: "window", window: cfg.window, seconds: cfg.saturateSeconds });
+    // The archive really holds what was sent: ask one room over MAM, and (SQL) count the table.
+    const room = rooms[0]!;
+    const viaMam = await archivedCount(clients[room.members[0]!]!, room.jid);
+    const want = sentPerRoom.get(room.jid) ?? 0;
+    let archive = `MAM count for ${room.jid.split("@")[0]}: ${viaMam} archived / ${want} sent`;
+    if (pool) {
+      const total = [...sentPerRoom.values()].reduce((a, b) => a + b, 0);
+      const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM prosodyarchive WHERE store = 'muc_log' AND "user" LIKE $1`, [`g${cfg.members}-%`]);
+      archive += `; archive table, all ${rooms.length} rooms: ${rows[0]!.n} rows / ${total} sent`;
+      if (Number(rows[0]!.n) !== total) archive += " — MISMATCH";
+    }
+    if (viaMam !== want) archive += " — MAM MISMATCH";
+    return { fixed, saturated, archive };
+  } catch (err) {
+    console.error(server.log());
+    throw err;
+  } finally {
+    await Promise.all(clients.filter(Boolean).map((c) => c.stop().catch(() => undefined)));
+    await server.stop();
+  }
+}
+
+/** The side-by-side table (markdown) for docs/performance.md. */
+function table(rows: { cfg: TFanoutConfig; parley: { fixed: TPhase; saturated: TPhase }; prosody: TProsodyResult }[]): string {
+  const lat = (p: TPhase) => `${f1(p.latency.p50)} / ${f1(p.latency.p99)} / ${f1(p.latency.p999)} ms`;
+  const res = (p: TPhase) => `${p.cpuPercent.toFixed(0)} %, ${(p.rssPeak / 2 ** 20).toFixed(0)} MiB`;
+  const sat = (p: TPhase) => `${p.deliveriesPerSecond.toFixed(0)} (${p.messagesPerSecond.toFixed(0)})`;
+  const out = [
+    "| sockets × members | | send→deliver p50 / p99 / p99.9 (fixed rate) | server CPU, RSS (fixed rate) | saturated deliveries/s (msg/s) | server CPU per delivery (saturated) |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const { cfg, parley, prosody } of rows) {
+    out.push(`| ${cfg.sockets} × ${cfg.members} | Parley | ${lat(parley.fixed)} | ${res(parley.fixed)} | ${sat(parley.saturated)} | ${f1(usPerDelivery(parley.saturated))} µs |`);
+    out.push(`| | Prosody | ${lat(prosody.fixed)} | ${res(prosody.fixed)} | ${sat(prosody.saturated)} | ${f1(usPerDelivery(prosody.saturated))} µs |`);
+    out.push(
+      `| | Parley ÷ Prosody | p50 ${f2(parley.fixed.latency.p50 / prosody.fixed.latency.p50)}×, p99 ${f2(parley.fixed.latency.p99 / prosody.fixed.latency.p99)}× | | ${f2(parley.saturated.deliveriesPerSecond / prosody.saturated.deliveriesPerSecond)}× | ${f2(usPerDelivery(parley.saturated) / usPerDelivery(prosody.saturated))}× |`,
+    );
+  }
+  return out.join("\n");
+}
+
+/** `npm run bench -- xmpp`: Prosody (XMPP MUC, archive on) and Parley under the same fan-out load, side by side. */
+export async function runXmpp(configs: TFanoutConfig[]): Promise<void> {
+  const version = prosodyVersion();
+  if (!version) {
+    console.error(`Prosody is not installed. Install it from Debian's packages first:\n  ${INSTALL}`);
+    process.exit(2);
+  }
+  const storage: TStorage = process.env.BENCH_XMPP_STORAGE === "internal" ? "internal" : "sql";
+  if (storage === "sql" && !hasPostgresDriver()) {
+    console.error(`Prosody's PostgreSQL storage needs LuaDBI's driver:\n  ${INSTALL}\n(or BENCH_XMPP_STORAGE=internal for Prosody's file store)`);
+    process.exit(2);
+  }
+  pinSelf(1);
+  const maxSockets = Math.max(...configs.map((c) => c.sockets));
+  const tmp = tempDir();
+  const admin = adminUrl();
+  const dbName = `parley_bench_xmpp_${randomBytes(4).toString("hex")}`;
+  let pool: pg.Pool | undefined;
+  let sql: TSqlParams | undefined;
+  const parleyDb = await openFanoutDb(configs);
+  try {
+    if (storage === "sql") {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`CREATE DATABASE ${dbName}`);
+      const pgVersion = (await c.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
+      await c.end();
+      const u = new URL(admin);
+      sql = { database: dbName, host: u.hostname, port: Number(u.port || 5432), username: decodeURIComponent(u.username || "postgres"), password: u.password ? decodeURIComponent(u.password) : undefined };
+      u.pathname = `/${dbName}`;
+      pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
+      console.log(`\nXMPP peer: ${version} (${luaVersion()}), storage mod_storage_sql on PostgreSQL ${pgVersion} (database ${dbName}), MUC archive (mod_muc_mam) on for every room`);
+    } else {
+      console.log(`\nXMPP peer: ${version} (${luaVersion()}), storage internal (files), MUC archive (mod_muc_mam) on for every room`);
+    }
+    mkdirSync(path.join(tmp.dir, "data"), { recursive: true });
+    mkdirSync(path.join(tmp.dir, "certs"), { recursive: true });
+    const port = await freePort();
+    const cfgPath = path.join(tmp.dir, "prosody.cfg.lua");
+    const logPath = path.join(tmp.dir, "prosody.log");
+    writeFileSync(cfgPath, prosodyConfig(tmp.dir, port, storage, sql));
+    {
+      const server = await startProsody(cfgPath, port, logPath);
+      try {
+        const t0 = performance.now();
+        createUsers(cfgPath, maxSockets);
+        console.log(`  ${maxSockets} users created in ${((performance.now() - t0) / 1000).toFixed(1)} s (admin shell, usermanager.create_user)`);
+      } finally {
+        await server.stop();
+      }
+    }
+    console.log("Prosody and Parley each on core 0 (taskset), one at a time; generator on core 1; PostgreSQL unpinned.");
+    const rows: { cfg: TFanoutConfig; parley: { fixed: TPhase; saturated: TPhase }; prosody: TProsodyResult }[] = [];
+    for (const cfg of configs) {
+      console.log(`\n${cfg.sockets} clients, rooms of ${cfg.members}, ${cfg.rate} msg/s for ${cfg.seconds} s; saturation: ${cfg.window} in flight for ${cfg.saturateSeconds} s`);
+      const prosody = await runProsody(cfg, cfgPath, port, logPath, pool);
+      const parley = await runTarget("parley", cfg, parleyDb.seed, parleyDb.url);
+      console.log(line("parley  fixed rate", parley.fixed));
+      console.log(line("prosody fixed rate", prosody.fixed));
+      console.log(line("parley  saturated", parley.saturated));
+      console.log(line("prosody saturated", prosody.saturated));
+      console.log(`  archive check: ${prosody.archive}`);
+      rows.push({ cfg, parley, prosody });
+    }
+    console.log(`\nParley ÷ Prosody (deliveries/s and CPU per delivery saturated; latency at the fixed rate):\n\n${table(rows)}\n`);
+  } finally {
+    await pool?.end();
+    if (storage === "sql") {
+      const d = new pg.Client({ connectionString: admin });
+      await d.connect();
+      await d.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await d.end();
+    }
+    await parleyDb.close();
+    tmp.remove();
+  }
+}
