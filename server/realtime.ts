@@ -12,13 +12,15 @@
 import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
-import { getActorFromCookie } from "@/lib/auth/session";
-import { getChannelAccess, listChannelIdsForUser, listLiveReaders, markRead } from "@/lib/channels/service";
+import { decodeSessionCookie } from "@/lib/auth/session";
+import { getChannelAccess, getSocketSession, listChannelIdsForUser, listLiveReaders, markRead } from "@/lib/channels/service";
+import { createLimiter } from "@/lib/concurrency";
 import { env } from "@/lib/env";
 import { notFound, toErrorResponse } from "@/lib/errors";
 import { pinMessage, unpinMessage } from "@/lib/messages/pins";
 import { addReaction, removeReaction } from "@/lib/messages/reactions";
-import { deleteMessage, editMessage, getChangesSince, sendMessage } from "@/lib/messages/service";
+import { deleteMessage, editMessage, sendMessage } from "@/lib/messages/service";
+import { syncChannel, syncManyChannels } from "@/lib/messages/sync";
 import { subscribe, type TDomainEvent } from "@/lib/realtime/bus";
 import { rooms, SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents, type SocketData, type TAck } from "@/lib/realtime/contract";
 import { getPresenceStore, PRESENCE_TTL_MS, ZPresenceQuery, ZTypingStart } from "@/lib/realtime/presence";
@@ -228,11 +230,128 @@ class LocalDelivery {
 
 /** The rooms the database says this socket belongs to; joins what is missing and leaves the rest. */
 async function refreshRooms(socket: TSocket): Promise<void> {
+  setRooms(socket, await listChannelIdsForUser(socket.data.userId));
+}
+
+/**
+ * Handshakes whose database work may run at once. The pool has 20 connections: during a reconnect
+ * storm every socket's handshake used to hold them all, and the catch-ups (`channels.sync`) that
+ * make clients whole again queued behind thousands of handshakes (docs/performance.md). Queued
+ * sockets wait; none is refused.
+ */
+const HANDSHAKE_CONCURRENCY = 4;
+
+type TPendingHandshake = { userId: string; stale: boolean; onClose: () => void };
+
+/**
+ * Keeps a socket's rooms true to the database at the moment it joins them. A handshake reads the
+ * user's memberships, then joins those rooms; a membership change that commits after the read but
+ * whose event is routed before the socket is connected (and so found by `socketsLeave`/`socketsJoin`)
+ * would otherwise leave it in a room it may no longer read. Every domain event that changes someone's
+ * memberships marks their handshakes in flight stale: a stale read is repeated, and a socket that
+ * went stale after joining is moved by a fresh read once it is connected.
+ */
+class HandshakeGate {
+  private readonly pending = new Map<string, Set<TPendingHandshake>>();
+  private readonly bySocket = new WeakMap<TSocket, TPendingHandshake>();
+  readonly limiter = createLimiter(HANDSHAKE_CONCURRENCY);
+
+  /** Registers a handshake for `userId` until its socket is connected or its connection closes. */
+  open(socket: TSocket, userId: string): TPendingHandshake {
+    const entry: TPendingHandshake = { userId, stale: false, onClose: () => this.close(socket) };
+    let set = this.pending.get(userId);
+    if (!set) this.pending.set(userId, (set = new Set()));
+    set.add(entry);
+    this.bySocket.set(socket, entry);
+    // A client that leaves mid-handshake never reaches "connection".
+    socket.conn.once("close", entry.onClose);
+    return entry;
+  }
+
+  /** Stops watching the socket's handshake; returns it if it was still watched. */
+  close(socket: TSocket): TPendingHandshake | undefined {
+    const entry = this.bySocket.get(socket);
+    if (!entry) return undefined;
+    this.bySocket.delete(socket);
+    socket.conn.off("close", entry.onClose);
+    const set = this.pending.get(entry.userId);
+    set?.delete(entry);
+    if (set?.size === 0) this.pending.delete(entry.userId);
+    return entry;
+  }
+
+  /** A domain event (local or from another node): marks the handshakes of the users it moves. */
+  note(e: TDomainEvent): void {
+    if (this.pending.size === 0) return;
+    switch (e.kind) {
+      case "channel.memberAdded":
+      case "channel.memberRemoved":
+        for (const userId of e.userIds) this.markStale(userId);
+        return;
+      case "workspace.memberAdded":
+      case "user.sessionsEnded":
+        this.markStale(e.userId);
+        return;
+    }
+  }
+
+  private markStale(userId: string): void {
+    for (const entry of this.pending.get(userId) ?? []) entry.stale = true;
+  }
+
+  /** The socket is connected (it is now found by room operations): settle its handshake. */
+  connected(socket: TSocket): void {
+    const entry = this.close(socket);
+    if (!entry?.stale) return;
+    // Changed between its read and now: keep only its user room until the database says again,
+    // then tell the client to catch up (it may have missed events of rooms it was moved into).
+    for (const room of socket.rooms) if (room !== socket.id && room !== rooms.user(entry.userId)) socket.leave(room);
+    const claimed = { userId: entry.userId, sessionVersion: socket.data.sessionVersion };
+    void this.limiter.run(() => getSocketSession(claimed)).then(
+      (session) => {
+        if (!session) return void socket.disconnect(true); // The session ended meanwhile.
+        setRooms(socket, session);
+        if (socket.connected) socket.emit("channels.resync", {});
+      },
+      () => socket.disconnect(true), // Cannot tell what it may read: let it reconnect and try again.
+    );
+  }
+}
+
+/** Puts the socket in exactly these rooms (and its own and its user's). */
+function setRooms(socket: TSocket, { workspaceIds, channelIds }: { workspaceIds: string[]; channelIds: string[] }): void {
   const userId = socket.data.userId;
-  const { workspaceIds, channelIds } = await listChannelIdsForUser(userId);
   const wanted = new Set([rooms.user(userId), ...workspaceIds.map(rooms.workspace), ...channelIds.map(rooms.channel)]);
   for (const room of socket.rooms) if (room !== socket.id && !wanted.has(room)) socket.leave(room);
   socket.join([...wanted]);
+}
+
+/**
+ * The handshake: the session cookie's user, checked and with every room it belongs to in one query
+ * (admitted through the gate's limiter), then joined before the connection is confirmed, so no event
+ * published after the client's catch-up can slip past it.
+ */
+async function admitSocket(socket: TSocket, gate: HandshakeGate): Promise<void> {
+  const claimed = await decodeSessionCookie(socket.request.headers.cookie, socket.request.headers as Record<string, string>).catch(() => null);
+  if (!claimed) throw new Error("unauthorized");
+  const entry = gate.open(socket, claimed.userId);
+  try {
+    let session: Awaited<ReturnType<typeof getSocketSession>>;
+    do {
+      entry.stale = false;
+      session = await gate.limiter.run(() => getSocketSession(claimed));
+      if (!session) throw new Error("unauthorized");
+    } while (entry.stale);
+    socket.data.userId = claimed.userId;
+    socket.data.sessionVersion = claimed.sessionVersion;
+    socket.join([rooms.user(claimed.userId), ...session.workspaceIds.map(rooms.workspace), ...session.channelIds.map(rooms.channel)]);
+    // Still watched until connected: HandshakeGate.connected.
+  } catch (err) {
+    gate.close(socket);
+    if ((err as Error).message === "unauthorized") throw err;
+    console.error("[parley] socket handshake failed:", err);
+    throw new Error("unavailable");
+  }
 }
 
 type TSharedHandler = (this: TSocket, input: unknown, ack: TAck<unknown>) => Promise<void>;
@@ -259,7 +378,9 @@ function createSharedHandlers(delivery: LocalDelivery, bus: TClusterBus | undefi
     ["messages.create", on((actor, input) => sendMessage({ actor, input }))],
     ["messages.update", on((actor, input) => editMessage({ actor, input }))],
     ["messages.delete", on((actor, input) => deleteMessage({ actor, input }))],
-    ["channels.sync", on((actor, input) => getChangesSince({ actor, input }))],
+    // Catch-ups: two queries for any number of conversations (lib/messages/sync.ts).
+    ["channels.sync", on((actor, input) => syncChannel({ actor, input }))],
+    ["channels.syncMany", on((actor, input) => syncManyChannels({ actor, input }))],
     ["channels.read", on((actor, input) => markRead({ actor, input }))],
     ["reactions.add", on((actor, input) => addReaction({ actor, input }))],
     ["reactions.remove", on((actor, input) => removeReaction({ actor, input }))],
@@ -328,27 +449,21 @@ export async function attachRealtime(httpServer: HttpServer): Promise<{ io: TIo;
   });
 
   const delivery = new LocalDelivery(io, cluster);
-  const bus = cluster ? await startClusterBus({ onMessage: (m) => delivery.routeRemote(m), onReaderRecovered: () => void delivery.resyncAll() }, { announce: true }) : undefined;
+  const gate = new HandshakeGate();
+  const onRemote = (m: TClusterMessage) => {
+    // The gate hears other nodes' membership changes too, before they are routed.
+    if (m.t === "event") gate.note(m.e);
+    delivery.routeRemote(m);
+  };
+  const bus = cluster ? await startClusterBus({ onMessage: onRemote, onReaderRecovered: () => void delivery.resyncAll() }, { announce: true }) : undefined;
 
-  io.use(async (socket, next) => {
-    try {
-      const actor = await getActorFromCookie(socket.request.headers.cookie, socket.request.headers as Record<string, string>);
-      if (!actor) return next(new Error("unauthorized"));
-      socket.data.userId = actor.userId;
-      socket.data.sessionVersion = actor.sessionVersion;
-      // Join rooms before the connection is confirmed, so no event published after the client's
-      // catch-up can slip past it.
-      const { workspaceIds, channelIds } = await listChannelIdsForUser(actor.userId);
-      socket.join([rooms.user(actor.userId), ...workspaceIds.map(rooms.workspace), ...channelIds.map(rooms.channel)]);
-      next();
-    } catch (err) {
-      console.error("[parley] socket handshake failed:", err);
-      next(new Error("unavailable"));
-    }
-  });
-
+  const unwatch = subscribe((e) => gate.note(e));
+  io.use((socket, next) => void admitSocket(socket, gate).then(() => next(), (err: Error) => next(err)));
   const handlers = createSharedHandlers(delivery, bus);
-  io.on("connection", (socket) => registerHandlers(socket, handlers));
+  io.on("connection", (socket) => {
+    registerHandlers(socket, handlers);
+    gate.connected(socket);
+  });
 
   const unsubscribe = subscribe((e) => {
     try {
@@ -372,6 +487,7 @@ export async function attachRealtime(httpServer: HttpServer): Promise<{ io: TIo;
     io,
     close: async () => {
       unsubscribe();
+      unwatch();
       clearInterval(slowConsumerTimer);
       clearInterval(presenceTimer);
       delivery.close();

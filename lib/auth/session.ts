@@ -18,8 +18,12 @@ function isSecureRequest(headers: Headers | Record<string, string | string[] | u
   return proto === "https" && !cookie.includes("next-auth.session-token=");
 }
 
-/** The actor for a cookie header, or null when there is no current session. */
-export async function getActorFromCookie(cookieHeader: string | undefined, headers: Headers | Record<string, string | string[] | undefined> = {}): Promise<TSessionActor | null> {
+/**
+ * The user id and session version a cookie header's session token claims, without checking them
+ * against the database (the caller must: see getActorFromCookie and the socket handshake, which
+ * checks them in the same query that reads its rooms). Null without a valid token.
+ */
+export async function decodeSessionCookie(cookieHeader: string | undefined, headers: Headers | Record<string, string | string[] | undefined> = {}): Promise<{ userId: string; sessionVersion: number } | null> {
   if (!cookieHeader) return null;
   const cookies = Object.fromEntries(
     cookieHeader.split(";").map((c) => {
@@ -33,10 +37,16 @@ export async function getActorFromCookie(cookieHeader: string | undefined, heade
     secureCookie: isSecureRequest(headers, cookieHeader),
   });
   if (!token?.sub) return null;
-  const user = await findUserById(token.sub);
-  const sv = typeof token.sv === "number" ? token.sv : 0;
-  if (!user || user.sessionVersion !== sv) return null;
-  return { userId: user.id, sessionVersion: sv };
+  return { userId: token.sub, sessionVersion: typeof token.sv === "number" ? token.sv : 0 };
+}
+
+/** The actor for a cookie header, or null when there is no current session. */
+export async function getActorFromCookie(cookieHeader: string | undefined, headers: Headers | Record<string, string | string[] | undefined> = {}): Promise<TSessionActor | null> {
+  const claimed = await decodeSessionCookie(cookieHeader, headers);
+  if (!claimed) return null;
+  const user = await findUserById(claimed.userId);
+  if (!user || user.sessionVersion !== claimed.sessionVersion) return null;
+  return { userId: user.id, sessionVersion: claimed.sessionVersion };
 }
 
 /** The actor of a route handler's request; 401 without a current session. */

@@ -59,17 +59,34 @@ export async function countUnread(userId: string, channelIds: string[]): Promise
   return new Map(rows.map((r) => [r.channelId, Number(r.unread)]));
 }
 
-/** The user's not-archived conversations in a workspace, with member counts and DM partners. */
-export function listMembershipsInWorkspace(userId: string, workspaceId: string) {
-  return getDb().channelMember.findMany({
-    where: { userId, channel: { workspaceId, archivedAt: null } },
-    select: {
-      lastReadSeq: true,
-      isPoster: true,
-      muted: true,
-      channel: { select: { ...channelSelect, _count: { select: { members: true } }, members: { where: { NOT: { userId } }, select: { user: { select: { id: true, name: true } } }, take: 8 } } },
-    },
-  });
+export type TSidebarRow = TChannelRow & { lastReadSeq: number; isPoster: boolean; muted: boolean; memberCount: number; dmMembers: { id: string; name: string }[] | null; unread: number };
+
+/**
+ * The sidebar in one query: the user's not-archived conversations in a workspace with their read
+ * position, member count, DM partners (up to 8 others) and unread count (as countUnread counts). A
+ * conversation read up to its head (`lastReadSeq >= lastSeq`, the usual case) needs no counting at
+ * all; the others count only the rows above the read position, through Message(channelId, seq).
+ */
+export async function listSidebarRows(userId: string, workspaceId: string): Promise<TSidebarRow[]> {
+  const rows = await getDb().$queryRaw<TSidebarRow[]>`
+    SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", c."archivedAt",
+           c."createdById", c."createdAt", c."lastSeq", c."lastMessageAt",
+           cm."lastReadSeq", cm."isPoster", cm.muted,
+           (SELECT COUNT(*) FROM "ChannelMember" x WHERE x."channelId" = c.id)::int AS "memberCount",
+           CASE WHEN c.kind IN ('DM', 'GROUP_DM') THEN (
+             SELECT json_agg(json_build_object('id', u.id, 'name', u.name))
+             FROM (SELECT o."userId" FROM "ChannelMember" o WHERE o."channelId" = c.id AND o."userId" <> cm."userId" LIMIT 8) o
+             JOIN "User" u ON u.id = o."userId"
+           ) END AS "dmMembers",
+           CASE WHEN c."lastSeq" <= cm."lastReadSeq" THEN 0 ELSE (
+             SELECT COUNT(*) FROM "Message" m
+             WHERE m."channelId" = c.id AND m.seq > cm."lastReadSeq" AND m."senderId" <> cm."userId"
+               AND m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)
+           ) END::int AS unread
+    FROM "ChannelMember" cm
+    JOIN "Channel" c ON c.id = cm."channelId"
+    WHERE cm."userId" = ${userId} AND c."workspaceId" = ${workspaceId} AND c."archivedAt" IS NULL`;
+  return rows.map((r) => ({ ...r, lastSeq: Number(r.lastSeq), lastReadSeq: Number(r.lastReadSeq), memberCount: Number(r.memberCount), unread: Number(r.unread) }));
 }
 
 /** Public and announcement channels of a workspace, with the user's membership. */
@@ -148,6 +165,24 @@ export async function listRoomIdsForUser(userId: string) {
     getDb().channelMember.findMany({ where: { userId, channel: { workspace: { members: { some: { userId, status: "ACTIVE" } } } } }, select: { channelId: true } }),
   ]);
   return { workspaceIds: workspaces.map((w) => w.workspaceId), channelIds: channels.map((c) => c.channelId) };
+}
+
+/**
+ * Everything a connecting socket needs, in one query (a reconnect storm runs it once per socket):
+ * the user's session version, the workspaces where they are active and the conversations they are in
+ * there. Null when the user does not exist.
+ */
+export async function findSocketSession(userId: string): Promise<{ sessionVersion: number; workspaceIds: string[]; channelIds: string[] } | null> {
+  const rows = await getDb().$queryRaw<{ sessionVersion: number; workspaceIds: string[]; channelIds: string[] }[]>`
+    SELECT u."sessionVersion",
+      ARRAY(SELECT wm."workspaceId" FROM "WorkspaceMember" wm WHERE wm."userId" = u.id AND wm.status = 'ACTIVE') AS "workspaceIds",
+      ARRAY(SELECT cm."channelId" FROM "ChannelMember" cm
+            JOIN "Channel" c ON c.id = cm."channelId"
+            JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = cm."userId" AND wm.status = 'ACTIVE'
+            WHERE cm."userId" = u.id) AS "channelIds"
+    FROM "User" u WHERE u.id = ${userId}`;
+  const r = rows[0];
+  return r ? { sessionVersion: Number(r.sessionVersion), workspaceIds: r.workspaceIds, channelIds: r.channelIds } : null;
 }
 
 /**

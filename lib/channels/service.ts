@@ -34,27 +34,23 @@ function isDm(kind: string): boolean {
   return kind === "DM" || kind === "GROUP_DM";
 }
 
-/** The sidebar: conversations the actor is in (archived ones left out), with unread counts. */
+/** The sidebar: conversations the actor is in (archived ones left out), with unread counts. One query (listSidebarRows). */
 export async function listMyChannels({ actor, slug }: { actor: TActor; slug: string }): Promise<TChannelView[]> {
   const { workspace, role } = await getWorkspaceAccess({ actor, slug });
-  const rows = await repo.listMembershipsInWorkspace(actor.userId, workspace.id);
-  const unread = await repo.countUnread(actor.userId, rows.map((r) => r.channel.id));
+  const rows = await repo.listSidebarRows(actor.userId, workspace.id);
   return rows
-    .map(({ lastReadSeq, isPoster, muted, channel }) => {
-      const { _count, members, ...row } = channel;
-      return {
-        ...toChannel(row),
-        isMember: true,
-        lastReadSeq,
-        unreadCount: unread.get(row.id) ?? 0,
-        muted,
-        memberCount: _count.members,
-        ...(isDm(row.kind) ? { dmMembers: members.map((m) => m.user) } : {}),
-        canPost: computeCanPost(row, role, { isPoster }),
-        canManage: computeCanManage(row, role, actor.userId, true),
-        canEditTopic: computeCanEditTopic(row, role, true),
-      };
-    })
+    .map(({ lastReadSeq, isPoster, muted, memberCount, dmMembers, unread, ...row }) => ({
+      ...toChannel(row),
+      isMember: true,
+      lastReadSeq,
+      unreadCount: unread,
+      muted,
+      memberCount,
+      ...(isDm(row.kind) ? { dmMembers: dmMembers ?? [] } : {}),
+      canPost: computeCanPost(row, role, { isPoster }),
+      canManage: computeCanManage(row, role, actor.userId, true),
+      canEditTopic: computeCanEditTopic(row, role, true),
+    }))
     .sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "") || (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
 }
 
@@ -278,6 +274,16 @@ export async function markRead({ actor, input }: { actor: TActor; input: unknown
 /** Ids of every conversation a user is in, in workspaces where they are active (socket rooms). */
 export function listChannelIdsForUser(userId: string): Promise<{ workspaceIds: string[]; channelIds: string[] }> {
   return repo.listRoomIdsForUser(userId);
+}
+
+/**
+ * A connecting socket's rooms, checked against its session in the same query: null when the user is
+ * gone or the session version moved on (signed out everywhere, password changed, deactivated).
+ */
+export async function getSocketSession(claimed: { userId: string; sessionVersion: number }): Promise<{ workspaceIds: string[]; channelIds: string[] } | null> {
+  const found = await repo.findSocketSession(claimed.userId);
+  if (!found || found.sessionVersion !== claimed.sessionVersion) return null;
+  return { workspaceIds: found.workspaceIds, channelIds: found.channelIds };
 }
 
 /** Per conversation, the users allowed to receive its live events now (cluster delivery check). */

@@ -42,6 +42,15 @@ export const ZSyncQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 
+/** Most conversations one `channels.syncMany` may ask for (a sidebar's worth; more → several requests). */
+export const SYNC_MANY_MAX = 100;
+
+/** `channels.syncMany`: catch up many conversations in one request (`limit` changes each). */
+export const ZSyncManyQuery = z.object({
+  channels: z.array(z.object({ channelId: ZId, after: z.coerce.number().int().min(0) })).min(1).max(SYNC_MANY_MAX),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
 export type TReactionSummary = { emoji: string; count: number; userIds: string[] };
 
 /** How `body` is written: Parley's Markdown, Slack's mrkdwn (Web API, webhooks), or plain text. */

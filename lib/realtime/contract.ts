@@ -58,6 +58,12 @@ export interface ClientToServerEvents {
   "messages.delete": (input: unknown, ack: TAck<TMessage>) => void;
   /** Changes after `after` in one conversation, from the database. */
   "channels.sync": (input: unknown, ack: TAck<TSyncResult>) => void;
+  /**
+   * `{ channels: [{ channelId, after }], limit? }` (up to 100): the same for many conversations in one
+   * request — after a reconnect, say. Each result is what `channels.sync` would answer; conversations
+   * you may not read are listed in `notFound`.
+   */
+  "channels.syncMany": (input: unknown, ack: TAck<{ results: TSyncResult[]; notFound: string[] }>) => void;
   "channels.read": (input: unknown, ack: TAck<{ lastReadSeq: number }>) => void;
   /** `{ messageId, emoji }`: add / remove my reaction (a message.updated change). */
   "reactions.add": (input: unknown, ack: TAck<TMessage>) => void;

@@ -1,0 +1,110 @@
+/**
+ * The sidebar's one-query unread counts (lib/channels/repository.ts listSidebarRows) against the
+ * row-counting computation they replaced (countUnread), over many read positions and kinds of
+ * messages: others' and own, thread replies with and without broadcast, deleted, muted, DMs.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { listMyChannels, markRead, openDm, updateChannel } from "@/lib/channels/service";
+import { countUnread } from "@/lib/channels/repository";
+import { toggleMuted } from "@/lib/commands/repository";
+import { ensureDbReady } from "@/lib/db";
+import { deleteMessage, sendMessage } from "@/lib/messages/service";
+import { createChannel, createMember, createWorkspace, resetSendLimit, type TTestUser, type TTestWorkspace } from "./factories";
+
+let ws: TTestWorkspace;
+let people: TTestUser[];
+
+beforeAll(async () => {
+  await ensureDbReady();
+  ws = await createWorkspace();
+  people = [ws.owner, ...(await Promise.all([createMember(ws), createMember(ws), createMember(ws, "GUEST")]))];
+});
+
+/** Every member's sidebar must agree with the old computation, channel by channel. */
+async function expectSidebarsAgree(): Promise<number> {
+  let nonZero = 0;
+  for (const p of people) {
+    const sidebar = await listMyChannels({ actor: p.actor, slug: ws.slug });
+    const old = await countUnread(p.id, sidebar.map((c) => c.id));
+    for (const c of sidebar) {
+      expect({ channel: c.name ?? c.id, unread: c.unreadCount }).toEqual({ channel: c.name ?? c.id, unread: old.get(c.id) ?? 0 });
+      if (c.unreadCount > 0) nonZero++;
+    }
+  }
+  return nonZero;
+}
+
+describe("sidebar unread counts", () => {
+  it("equal the row count for others' messages, own, thread replies, deleted, muted and DMs at every read position", async () => {
+    const [owner, alice, bob, guest] = people as [TTestUser, TTestUser, TTestUser, TTestUser];
+    const pub = await createChannel(ws, owner, { memberIds: [alice.id, bob.id] });
+    const priv = await createChannel(ws, alice, { kind: "PRIVATE", memberIds: [bob.id, guest.id] });
+    const dm = await openDm({ actor: alice.actor, slug: ws.slug, input: { userIds: [bob.id] } });
+    const conversations = [pub.id, priv.id, dm.id];
+    for (const p of people) await resetSendLimit(p);
+
+    // A deterministic mix: roots, replies (some broadcast), own messages, deletes.
+    const sent: { channelId: string; id: string; senderIdx: number }[] = [];
+    let x = 7;
+    const rnd = (n: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % n);
+    for (let i = 0; i < 60; i++) {
+      const channelId = conversations[i % conversations.length]!;
+      const members = channelId === pub.id ? [0, 1, 2] : channelId === priv.id ? [1, 2, 3] : [1, 2];
+      const senderIdx = members[rnd(members.length)]!;
+      const roots = sent.filter((s) => s.channelId === channelId);
+      const reply = roots.length > 0 && rnd(4) === 0 ? roots[rnd(roots.length)] : undefined;
+      const m = await sendMessage({
+        actor: people[senderIdx]!.actor,
+        input: { channelId, body: `m${i} 消息`, ...(reply ? { threadRootId: reply.id, broadcast: rnd(2) === 0 } : {}) },
+      });
+      if (!reply) sent.push({ channelId, id: m.id, senderIdx });
+      if (rnd(8) === 0) {
+        const victim = sent.splice(rnd(sent.length), 1)[0]!;
+        await deleteMessage({ actor: people[victim.senderIdx]!.actor, input: { messageId: victim.id } });
+      }
+    }
+    expect(await expectSidebarsAgree()).toBeGreaterThan(0);
+
+    // Muted conversations still count (the badge is the client's choice); read positions part-way.
+    await toggleMuted(pub.id, bob.id);
+    for (const p of people) {
+      for (const c of await listMyChannels({ actor: p.actor, slug: ws.slug })) {
+        if (c.lastSeq > 0 && rnd(3) > 0) await markRead({ actor: p.actor, input: { channelId: c.id, seq: rnd(c.lastSeq) + 1 } });
+      }
+    }
+    await expectSidebarsAgree();
+
+    // Read up to the head: nothing unread (the shortcut that skips counting).
+    for (const p of people) {
+      for (const c of await listMyChannels({ actor: p.actor, slug: ws.slug })) {
+        await markRead({ actor: p.actor, input: { channelId: c.id, seq: c.lastSeq } });
+      }
+    }
+    expect(await expectSidebarsAgree()).toBe(0);
+
+    // New changes after reading (an edit-free delete of a read message moves lastSeq but adds nothing unread).
+    const late = await sendMessage({ actor: owner.actor, input: { channelId: pub.id, body: "late" } });
+    await deleteMessage({ actor: owner.actor, input: { messageId: late.id } });
+    await sendMessage({ actor: bob.actor, input: { channelId: pub.id, body: "later" } });
+    await expectSidebarsAgree();
+    const alicePub = (await listMyChannels({ actor: alice.actor, slug: ws.slug })).find((c) => c.id === pub.id)!;
+    expect(alicePub.unreadCount).toBe(1);
+    const bobPub = (await listMyChannels({ actor: bob.actor, slug: ws.slug })).find((c) => c.id === pub.id)!;
+    expect(bobPub).toMatchObject({ unreadCount: 0, muted: true });
+  });
+
+  it("keeps DM partners, member counts and leaves archived channels out", async () => {
+    const [owner, alice, bob] = people as [TTestUser, TTestUser, TTestUser];
+    const group = await openDm({ actor: alice.actor, slug: ws.slug, input: { userIds: [bob.id, owner.id] } });
+    const archived = await createChannel(ws, owner, { memberIds: [alice.id] });
+    await updateChannel({ actor: owner.actor, channelId: archived.id, input: { archived: true } });
+    const sidebar = await listMyChannels({ actor: alice.actor, slug: ws.slug });
+    const g = sidebar.find((c) => c.id === group.id)!;
+    expect(g.memberCount).toBe(3);
+    expect(g.dmMembers!.map((m) => m.id).sort()).toEqual([bob.id, owner.id].sort());
+    expect(sidebar.some((c) => c.id === archived.id)).toBe(false);
+    const general = sidebar.find((c) => c.isGeneral)!;
+    expect(general.dmMembers).toBeUndefined();
+    expect(general.memberCount).toBe(3); // the guest is not in #general
+  });
+});
