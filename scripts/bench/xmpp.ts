@@ -31,6 +31,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { client as xmppClient, xml, type Element, type XmppClient } from "@xmpp/client";
@@ -126,6 +127,14 @@ Component ${lua(MUC_DOMAIN)} "muc"
 `;
 }
 
+function readLog(logPath: string): string {
+  try {
+    return readFileSync(logPath, "utf8");
+  } catch {
+    return ""; // nothing logged at warn or above yet
+  }
+}
+
 /** Starts Prosody with `cfgPath` pinned to core 0 and resolves once its c2s port accepts connections. */
 async function startProsody(cfgPath: string, port: number, logPath: string): Promise<TProsody> {
   const args = [...pin(0), "prosody", "--config", cfgPath, "-F"];
@@ -133,15 +142,7 @@ async function startProsody(cfgPath: string, port: number, logPath: string): Pro
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
-  const log = () => {
-    let file = "";
-    try {
-      file = readFileSync(logPath, "utf8");
-    } catch {
-      /* not written yet */
-    }
-    return `${out}${file}`.slice(-4000);
-  };
+  const log = () => `${out}${readLog(logPath)}`.slice(-4000);
   const deadline = performance.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`prosody exited with ${child.exitCode}:\n${log()}`);
@@ -473,7 +474,7 @@ export async function runXmpp(configs: TFanoutConfig[]): Promise<void> {
         await server.stop();
       }
     }
-    console.log("Prosody and Parley each on core 0 (taskset), one at a time; generator on core 1; PostgreSQL unpinned.");
+    console.log(`Prosody and Parley each on core 0 (taskset), one at a time; generator on core 1; PostgreSQL unpinned. Load average ${os.loadavg().map((n) => n.toFixed(1)).join(" ")}`);
     const rows: { cfg: TFanoutConfig; parley: { fixed: TPhase; saturated: TPhase }; prosody: TProsodyResult }[] = [];
     for (const cfg of configs) {
       console.log(`\n${cfg.sockets} clients, rooms of ${cfg.members}, ${cfg.rate} msg/s for ${cfg.seconds} s; saturation: ${cfg.window} in flight for ${cfg.saturateSeconds} s`);
@@ -484,6 +485,9 @@ export async function runXmpp(configs: TFanoutConfig[]): Promise<void> {
       console.log(line("parley  saturated", parley.saturated));
       console.log(line("prosody saturated", prosody.saturated));
       console.log(`  archive check: ${prosody.archive}`);
+      const problems = readLog(logPath).split("\n").filter((l) => /\terror\t/.test(l) && !l.includes("certificate"));
+      if (problems.length) console.log(`  prosody log errors (${problems.length}):\n${problems.slice(-5).join("\n")}`);
+      console.log(`  load average ${os.loadavg().map((n) => n.toFixed(1)).join(" ")}`);
       rows.push({ cfg, parley, prosody });
     }
     console.log(`\nParley ÷ Prosody (deliveries/s and CPU per delivery saturated; latency at the fixed rate):\n\n${table(rows)}\n`);
