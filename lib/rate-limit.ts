@@ -19,6 +19,8 @@ const limits = {
   write: { points: 120, duration: 60 },
   /** Web API calls per token and method (about Slack's tier 4: 100+ per minute). */
   webApi: { points: 100, duration: 60 },
+  /** Searches per person (UI, HTTP and search.messages together): plenty for typing, stops scraping loops. */
+  search: { points: 60, duration: 60 },
 } as const;
 
 export type TLimitName = keyof typeof limits;

@@ -142,6 +142,38 @@ describe("HTTP API", { timeout: 120_000 }, () => {
     expect(reused.body.error.message).toMatch(/already been used/);
   });
 
+  it("searches messages over HTTP: Chinese and English, pages, errors, private results hidden", async () => {
+    const owner = await newUser("sora");
+    const other = await newUser("tomo");
+    const slug = `srch-${rid()}`;
+    await owner.http.json("/api/workspaces", { method: "POST", json: { name: "Search", slug } });
+    const invite = await owner.http.json(`/api/workspaces/${slug}/invites`, { method: "POST", json: {} });
+    expect((await other.http.json(`/api/invites/${invite.body.token}`, { method: "POST" })).status).toBe(200);
+    const channels = await owner.http.json(`/api/workspaces/${slug}/channels`);
+    const general = channels.body.channels[0].id;
+    const priv = (await owner.http.json(`/api/workspaces/${slug}/channels`, { method: "POST", json: { name: "机密", kind: "PRIVATE" } })).body.channel.id;
+    for (const body of ["明天发布新版本 release", "Release notes 发布说明", "第三条 release"]) await owner.http.json(`/api/channels/${general}/messages`, { method: "POST", json: { body } });
+    await owner.http.json(`/api/channels/${priv}/messages`, { method: "POST", json: { body: "秘密 release" } });
+    const q = (u: typeof owner, query: string, extra = "") => u.http.json(`/api/workspaces/${slug}/search?q=${encodeURIComponent(query)}${extra}`);
+    const zh = await q(other, "发布");
+    expect(zh.status).toBe(200);
+    expect(zh.body.matches.map((m: { body: string }) => m.body)).toEqual(["Release notes 发布说明", "明天发布新版本 release"]);
+    expect(zh.body.matches[0].snippet).toEqual({ text: "Release notes 发布说明", highlights: [[14, 16]] });
+    const page1 = await q(other, "RELEASE", "&limit=2");
+    expect(page1.body.total).toBe(3);
+    expect(page1.body.matches).toHaveLength(2);
+    const page2 = await q(other, "RELEASE", `&limit=2&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.matches.map((m: { body: string }) => m.body)).toEqual(["明天发布新版本 release"]);
+    expect(page2.body.nextCursor).toBeNull();
+    expect((await q(owner, "秘密")).body.matches).toHaveLength(1);
+    expect((await q(other, "秘密")).body.matches).toEqual([]);
+    const bad = await q(other, "release in:#机密");
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details[0].reason).toBe("channel_not_found");
+    expect((await q(other, "")).status).toBe(422);
+    expect((await new HttpClient(server.url).json(`/api/workspaces/${slug}/search?q=x`)).status).toBe(401);
+  });
+
   it("authenticates sockets with the same session cookie", async () => {
     const hank = await newUser("hank");
     const connect = (cookie?: string) =>

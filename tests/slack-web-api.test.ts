@@ -289,6 +289,43 @@ describe("conversations and users", () => {
     expect(posted.message!.bot_id).toBeUndefined();
   });
 
+  it("search.messages: Slack's shape, Chinese and English, highlights, pages and cursors, user tokens only", async () => {
+    const w = uniq("sm").replace(/[^a-z0-9]/g, "");
+    const ch = (await createChannel(ws, owner, { name: uniq("搜索-") })).id;
+    const sent = [];
+    for (let i = 1; i <= 5; i++) sent.push(await sendMessage({ actor: owner.actor, input: { channelId: ch, body: `${w} 第${i}条 项目进度 update <b>${i}</b>` } }));
+    await sendMessage({ actor: owner.actor, input: { channelId: privateId, body: `${w} 私有频道 hidden` } });
+    const res = await userClient.search.messages({ query: `${w} 项目`, sort: "timestamp", count: 2, highlight: true });
+    const msgs = res.messages!;
+    expect(msgs.total).toBe(5);
+    expect(msgs.paging).toEqual({ count: 2, total: 5, page: 1, pages: 3 });
+    expect(msgs.pagination).toMatchObject({ total_count: 5, page: 1, per_page: 2, page_count: 3, first: 1, last: 2 });
+    const m = msgs.matches![0]!;
+    expect(m).toMatchObject({ type: "message", iid: sent[4]!.id, user: owner.id, ts: sent[4]!.ts, channel: { id: ch, is_channel: true } });
+    expect(m.text).toBe(`\uE000${w}\uE001 第5条 \uE000项目\uE001进度 update &lt;b&gt;5&lt;/b&gt;`);
+    expect(m.permalink).toMatch(new RegExp(`/archives/${ch}/p\\d+$`));
+    // Page numbers: no duplicates, no gaps; past the end is empty.
+    const seen: string[] = [];
+    for (let page = 1; page <= 3; page++) {
+      const p = await userClient.search.messages({ query: `${w} 项目`, sort: "timestamp", sort_dir: "asc", count: 2, page });
+      seen.push(...p.messages!.matches!.map((x) => x.ts!));
+    }
+    expect(seen).toEqual(sent.map((s) => s.ts));
+    // Cursors: * starts, next_cursor continues.
+    const c1 = await userClient.search.messages({ query: `${w} update`, count: 3, cursor: "*" });
+    expect(c1.messages!.matches).toHaveLength(3);
+    const next = (c1 as { response_metadata?: { next_cursor?: string } }).response_metadata!.next_cursor!;
+    const c2 = await userClient.search.messages({ query: `${w} update`, count: 3, cursor: next });
+    expect(new Set([...c1.messages!.matches!, ...c2.messages!.matches!].map((x) => x.iid)).size).toBe(5);
+    // A private channel the person is not in never shows; bots are refused; a token without the scope too.
+    expect((await userClient.search.messages({ query: `${w} 私有频道` })).messages!.total).toBe(0);
+    expect(await slackError(botClient.search.messages({ query: w }))).toBe("not_allowed_token_type");
+    const narrow = await issueToken({ workspaceId: ws.id, userId: member.id, kind: "USER", name: "narrow", scopes: ["channels:read"], createdById: member.id });
+    expect(await slackError(client(narrow.token).search.messages({ query: w }))).toBe("missing_scope");
+    expect(await slackError(userClient.search.messages({ query: " " }))).toBe("no_query");
+    expect(await slackError(userClient.search.messages({ query: `${w} in:#no-such-${w}` }))).toBe("invalid_arguments");
+  });
+
   it("rate-limits a token per method with HTTP 429 and Retry-After", async () => {
     const t = await issueToken({ workspaceId: ws.id, userId: member.id, kind: "USER", name: "flood", scopes: [...ALL_SCOPES], createdById: member.id });
     let limited: Response | undefined;

@@ -29,6 +29,7 @@ const scopeHints: Record<TScope, string> = {
   commands: "Answer slash commands",
   "app_mentions:read": "Receive @mentions",
   "incoming-webhook": "Post through incoming webhooks",
+  "search:read": "Search messages (personal tokens only: Slack refuses it to bots)",
 };
 
 /** Scope checkboxes; put them in a <fieldset> with a legend (keyboard: Tab between them, Space toggles). */

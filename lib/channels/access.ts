@@ -4,6 +4,7 @@
  */
 import { findReadableChannelWithAccess, type TChannelRow } from "@/lib/channels/repository";
 import { forbidden, notFound } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 import { can } from "@/lib/permissions";
 import type { TActor } from "@/lib/users/service";
@@ -50,6 +51,21 @@ export async function getChannelAccess(actor: TActor, channelId: string): Promis
     canManage: computeCanManage(channel, role, actor.userId, !!membership),
     canEditTopic: computeCanEditTopic(channel, role, !!membership),
   };
+}
+
+/**
+ * The ids of every conversation of a workspace the user may read right now, as a SQL subquery for
+ * reads that span conversations (search). The same rule as findReadableChannelWithAccess: an active
+ * member of the workspace, and a member of the conversation or it is public/announcement and they
+ * are not a guest. Archived conversations stay readable by those who may read them.
+ */
+export function readableChannelIdsSql(userId: string, workspaceId: string): Prisma.Sql {
+  return Prisma.sql`SELECT c.id
+    FROM "Channel" c
+    JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = ${userId} AND wm.status = 'ACTIVE'
+    LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = ${userId}
+    WHERE c."workspaceId" = ${workspaceId}
+      AND (cm.id IS NOT NULL OR (c.kind IN ('PUBLIC', 'ANNOUNCEMENT') AND wm.role <> 'GUEST'))`;
 }
 
 /** Throws unless the actor may post; says why. */

@@ -31,11 +31,13 @@ export const ALL_SCOPES = [
   "commands",
   "app_mentions:read",
   "incoming-webhook",
+  /** search.messages: user tokens only, as in Slack. */
+  "search:read",
 ] as const;
 export type TScope = (typeof ALL_SCOPES)[number];
 
 /** What a new bot gets unless the admin picks otherwise: read and write where it is a member. */
-export const DEFAULT_BOT_SCOPES: TScope[] = ALL_SCOPES.filter((s) => s !== "chat:write.public" && s !== "incoming-webhook");
+export const DEFAULT_BOT_SCOPES: TScope[] = ALL_SCOPES.filter((s) => s !== "chat:write.public" && s !== "incoming-webhook" && s !== "search:read");
 
 export const ZScopes = z.array(z.enum(ALL_SCOPES, { error: "is not a scope Parley knows" })).max(ALL_SCOPES.length);
 

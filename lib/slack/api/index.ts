@@ -14,6 +14,7 @@ import { apiTest, authRevoke, authTest } from "@/lib/slack/api/methods/auth";
 import * as chat from "@/lib/slack/api/methods/chat";
 import * as conversations from "@/lib/slack/api/methods/conversations";
 import * as reactions from "@/lib/slack/api/methods/reactions";
+import * as search from "@/lib/slack/api/methods/search";
 import * as users from "@/lib/slack/api/methods/users";
 
 type TMethod = { run: (ctx: TMethodCtx) => Promise<Record<string, unknown>>; write?: boolean };
@@ -50,6 +51,7 @@ const methods: Record<string, TMethod> = {
   "pins.add": { run: reactions.pinsAdd, write: true },
   "pins.remove": { run: reactions.pinsRemove, write: true },
   "pins.list": { run: conversations.pinsList },
+  "search.messages": { run: search.messages },
 };
 
 /** Names of the methods Parley answers (docs, tests). */
