@@ -31,5 +31,5 @@ declare module "@xmpp/client" {
   /** Called with the server's SASL mechanisms; picks one and authenticates. */
   export type TCredentials = (authenticate: (credentials: { username: string; password: string }, mechanism: string) => Promise<void>, mechanisms: string[]) => Promise<void>;
 
-  export function client(options: { service: string; domain?: string; username?: string; password?: string; resource?: string; credentials?: TCredentials }): XmppClient;
+  export function client(options: { service: string; domain?: string; username?: string; password?: string; resource?: string; timeout?: number; credentials?: TCredentials }): XmppClient;
 }

@@ -220,6 +220,7 @@ async function connectAndJoin(port: number, i: number, room: string): Promise<Xm
     service: `xmpp://127.0.0.1:${port}`,
     domain: DOMAIN,
     resource: "bench",
+    timeout: 30_000, // the 2 s default is too short for handshakes on a busy shared machine
     credentials: (authenticate) => authenticate({ username: `u${i}`, password: PASSWORD }, "PLAIN"),
   });
   c.reconnect.stop();
@@ -233,7 +234,12 @@ async function connectAndJoin(port: number, i: number, room: string): Promise<Xm
     }
     onStanza(i, el);
   });
-  await c.start();
+  try {
+    await c.start();
+  } catch (err) {
+    await c.stop().catch(() => undefined);
+    throw err;
+  }
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`u${i}: no self-presence from ${room} in 60 s`)), 60_000);
     joined = (err) => {
@@ -339,13 +345,21 @@ async function drive(
 }
 
 /** Connects `count` clients, `concurrency` at a time, each joined to its room. */
-async function connectAll(port: number, count: number, roomOf: (i: number) => string, concurrency = 50): Promise<XmppClient[]> {
+async function connectAll(port: number, count: number, roomOf: (i: number) => string, concurrency = 20): Promise<XmppClient[]> {
   const clients: XmppClient[] = new Array(count);
   let next = 0;
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      clients[i] = await connectAndJoin(port, i, roomOf(i));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          clients[i] = await connectAndJoin(port, i, roomOf(i));
+          break;
+        } catch (err) {
+          if (attempt === 3) throw err;
+          console.log(`  u${i}: ${(err as Error).message || (err as Error).name}; retrying`);
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
