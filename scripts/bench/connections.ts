@@ -102,7 +102,7 @@ type TMem = { sockets: Socket[]; connectSeconds: number; rss: [number, number, n
  * the fresh node (one-off costs included: code paths, pool connections, JIT — an upper bound) and the
  * marginal cost of the second half (what one more socket costs).
  */
-async function memoryPerSocket(server: TChild, count: number, opts: (i: number) => { cookie?: string; auth?: Record<string, unknown> }): Promise<TMem> {
+async function memoryPerSocket(server: TChild, count: number, opts: (i: number) => { cookie?: string; auth?: Record<string, unknown> }, heapDir?: string): Promise<TMem> {
   const stats = async () => (await server.command("gc", "stats")).split(" ").slice(1).map(Number);
   const half = Math.floor(count / 2);
   const s0 = await stats();
@@ -110,10 +110,12 @@ async function memoryPerSocket(server: TChild, count: number, opts: (i: number) 
   const first = await connectSockets(server.port, half, opts, { concurrency: 100 });
   await sleep(2000);
   const s1 = await stats();
+  if (heapDir) await server.command(`heap ${heapDir}/half.heapsnapshot`, "heap ");
   const second = await connectSockets(server.port, count - half, (i) => opts(half + i), { concurrency: 100 });
   const connectSeconds = (performance.now() - t0) / 1000;
   await sleep(2000);
   const s2 = await stats();
+  if (heapDir) await server.command(`heap ${heapDir}/full.heapsnapshot`, "heap ");
   const pick = (k: number) => [s0[k]!, s1[k]!, s2[k]!] as [number, number, number];
   return { sockets: [...first, ...second], connectSeconds, rss: pick(0), heap: pick(1), external: pick(2) };
 }
@@ -156,7 +158,8 @@ export async function runConnections({ sockets: N, members: M, stormMessages }: 
 
     let server = await spawnChild("scripts/bench/parley-server.ts", { cpu: 0, env: extraEnv, nodeArgs, nofile: 65536 });
     const port = server.port;
-    const p = await memoryPerSocket(server, N, (i) => ({ cookie: cookies[i] }));
+    // BENCH_HEAP=<dir>: heap snapshots of the Parley node at N/2 and N sockets (scripts/bench/heap-diff.ts compares them).
+    const p = await memoryPerSocket(server, N, (i) => ({ cookie: cookies[i] }), process.env.BENCH_HEAP);
     const pm = describe("parley", p, N);
     const bm = describe("bare Socket.IO", b, N);
     console.log(`  → parley / bare Socket.IO memory per socket: ${(pm.avg / bm.avg).toFixed(2)}× on average, ${(pm.marginal / bm.marginal).toFixed(2)}× marginal (target ≤ 20 KB, aim 12 KB)`);

@@ -3,11 +3,14 @@
  * spawnChild: `node --import tsx scripts/bench/parley-server.ts <port>`. Without Next unless
  * BENCH_WITH_NEXT=1 (the production build must exist then). Prints `listening <port>`; on stdin,
  * `gc` answers `stats <rss> <heapUsed> <external>` after a full collection; `profile-start` and
- * `profile-stop <file>` record a CPU profile (answers `profile <file>`; open it in Chrome DevTools).
+ * `profile-stop <file>` record a CPU profile (answers `profile <file>`; open it in Chrome DevTools);
+ * `heap <file>` writes a heap snapshot after a full GC (answers `heap <file>`; compare two with
+ * scripts/bench/heap-diff.ts).
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { createInterface } from "node:readline";
+import { writeHeapSnapshot } from "node:v8";
 import { startParley } from "@/server/app";
 
 async function main(): Promise<void> {
@@ -23,6 +26,10 @@ async function main(): Promise<void> {
       gc?.();
       const m = process.memoryUsage();
       console.log(`stats ${m.rss} ${m.heapUsed} ${m.external}`);
+    } else if (cmd === "heap" && arg) {
+      (globalThis as { gc?: () => void }).gc?.();
+      writeHeapSnapshot(arg);
+      console.log(`heap ${arg}`);
     } else if (cmd === "profile-start") {
       void (async () => {
         session = new Session();
