@@ -6,6 +6,7 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { LoadingRow } from "@/components/ui/spinner";
 import { useChat } from "@/components/chat/chat-provider";
@@ -110,7 +111,12 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const timelineQuery = useTimeline(channelId);
   const pending = usePendingMessages(channelId);
   const [isDetailsOpen, setDetailsOpen] = useState(false);
-  const [openThreadId, setOpenThreadId] = useState<string | null>(null);
+  // `?thread=<root id>` (a search result that is a reply) opens that thread.
+  const threadParam = useSearchParams().get("thread");
+  const [openThreadId, setOpenThreadId] = useState<string | null>(threadParam);
+  useEffect(() => {
+    if (threadParam) setOpenThreadId(threadParam);
+  }, [threadParam]);
   const closeThread = useCallback(() => setOpenThreadId(null), []);
   const channel = channelQuery.data;
   const extras = useMemo(() => (channel ? { channel, openThread: setOpenThreadId, isInThreadPanel: false } : null), [channel]);

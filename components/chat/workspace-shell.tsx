@@ -12,6 +12,7 @@ import { ChatProvider } from "@/components/chat/chat-provider";
 import { MenuIcon } from "@/components/chat/icons";
 import { Sidebar } from "@/components/chat/sidebar";
 import { SlackDirectoryProvider } from "@/components/chat/slack/directory";
+import { SearchBar } from "@/components/search/search-bar";
 import { rememberLastWorkspace } from "@/components/workspace/last-workspace";
 import { isUnauthorized, redirectToLogin, useWorkspace } from "@/components/workspace/queries";
 import { ApiError } from "@/lib/client/api";
@@ -78,7 +79,10 @@ export function WorkspaceShell({ slug, children }: { slug: string; children: Rea
             <aside className={cn("fixed inset-y-0 left-0 z-40 w-72 transition-transform duration-200 md:static md:w-64 md:translate-x-0", isNavOpen ? "translate-x-0" : "-translate-x-full")}>
               <Sidebar slug={slug} />
             </aside>
-            <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto">{children}</main>
+            <div className="flex min-h-0 min-w-0 flex-1 flex-col">
+              <SearchBar slug={slug} />
+              <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto">{children}</main>
+            </div>
           </div>
         </ShellNavContext.Provider>
       </SlackDirectoryProvider>

@@ -1,0 +1,77 @@
+/**
+ * Search journey: someone searches from the top bar in Chinese and in English, sees the conversation,
+ * author and the matched words marked, and opens results — a channel message opens its conversation,
+ * a thread reply opens its thread. Setup goes over the HTTP API; what is tested goes through the UI.
+ */
+import type { APIRequestContext } from "@playwright/test";
+import { DEFAULT_PASSWORD, expect as baseExpect, makeUniqueEmail, test } from "./fixtures";
+
+// A busy machine compiles pages on first use: wait long for each step; nothing here measures speed.
+const expect = baseExpect.configure({ timeout: 45_000 });
+// As in chat.spec.ts: Next's dev HMR socket only accepts the "localhost" origin.
+const BASE_URL = `http://localhost:${process.env.E2E_PORT}`;
+test.use({ baseURL: BASE_URL });
+
+async function ok(response: Awaited<ReturnType<APIRequestContext["get"]>>, what: string) {
+  expect(response.ok(), `${what} → ${response.status()} ${await response.text().catch(() => "")}`).toBeTruthy();
+  return response.json();
+}
+
+test("search in Chinese and English from the top bar; results open the conversation and the thread", async ({ browser }) => {
+  test.setTimeout(420_000);
+  const context = await browser.newContext();
+  const request = context.request;
+  const email = makeUniqueEmail("searcher");
+  await ok(await request.post("/api/auth/signup", { data: { name: "林搜索", email, password: DEFAULT_PASSWORD }, headers: { origin: BASE_URL } }), "sign-up");
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  await ok(await request.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: DEFAULT_PASSWORD, json: "true" }, headers: { origin: BASE_URL } }), "sign-in");
+  const slug = `srch-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  await ok(await request.post("/api/workspaces", { data: { name: `Search ${slug}`, slug } }), "workspace");
+  const { channels } = (await ok(await request.get(`/api/workspaces/${slug}/channels`), "channels")) as { channels: { id: string; isGeneral: boolean }[] };
+  const generalId = channels.find((c) => c.isGeneral)!.id;
+  const { channel: project } = (await ok(await request.post(`/api/workspaces/${slug}/channels`, { data: { name: "项目组" } }), "channel")) as { channel: { id: string } };
+  await ok(await request.post(`/api/channels/${generalId}/messages`, { data: { body: "Lunch menu for Friday" } }), "post");
+  const { message: root } = (await ok(await request.post(`/api/channels/${project.id}/messages`, { data: { body: "今天下午三点开会讨论项目进度" } }), "post")) as { message: { id: string } };
+  await ok(await request.post(`/api/channels/${project.id}/messages`, { data: { body: "Deployment checklist is ready", threadRootId: root.id } }), "reply");
+
+  const page = await context.newPage();
+  await page.goto(`/w/${slug}/c/${generalId}`, { timeout: 180_000 });
+  await expect(page.getByTestId("channel-view")).toBeVisible({ timeout: 180_000 });
+  const box = page.getByRole("searchbox", { name: "Search messages" });
+
+  // Chinese: a two-character word inside a sentence without spaces; Ctrl+K focuses the box.
+  await page.keyboard.press("Control+k");
+  await expect(box).toBeFocused();
+  await box.fill("项目");
+  await box.press("Enter");
+  const results = page.getByTestId("search-result");
+  await expect(results).toHaveCount(1);
+  await expect(results.first()).toContainText("项目组");
+  await expect(results.first()).toContainText("林搜索");
+  await expect(results.first().locator("mark")).toHaveText(["项目"]);
+  await expect(page.getByTestId("search-summary")).toHaveText("1 result");
+  await results.first().click();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/c/${project.id}$`));
+  await expect(page.getByTestId("message").filter({ hasText: "今天下午三点开会讨论项目进度" })).toBeVisible();
+
+  // English, any case; a thread reply opens its thread.
+  await box.fill("DEPLOYMENT");
+  await box.press("Enter");
+  await expect(results).toHaveCount(1);
+  await expect(results.first()).toContainText("reply in a thread");
+  await expect(results.first().locator("mark")).toHaveText(["Deployment"]);
+  await results.first().click();
+  await expect(page.getByTestId("thread-panel")).toBeVisible();
+  await expect(page.getByTestId("thread-panel")).toContainText("Deployment checklist is ready");
+
+  // Nothing found, and "/" focuses the box from the page.
+  await box.blur();
+  await page.keyboard.press("/");
+  await expect(box).toBeFocused();
+  await box.fill("不存在的词");
+  await box.press("Enter");
+  await expect(page.getByText("No messages match")).toBeVisible();
+  await box.press("Escape");
+  await expect(page.getByText("No messages match")).toBeHidden();
+  await context.close();
+});
