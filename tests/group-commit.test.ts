@@ -4,10 +4,11 @@
  * as the ordinary path gives it.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { updateChannel } from "@/lib/channels/service";
+import { joinChannel, updateChannel } from "@/lib/channels/service";
 import { ensureDbReady, getDb } from "@/lib/db";
 import { groupCommitStats } from "@/lib/messages/group-commit";
-import { sendMessage } from "@/lib/messages/service";
+import { createBotIn } from "@/lib/integrations/bots";
+import { listMessages, sendMessage } from "@/lib/messages/service";
 import { createChannel, createMember, createUser, createWorkspace, expectAppError, resetSendLimit, uniq } from "@/tests/factories";
 
 beforeAll(async () => {
@@ -91,5 +92,24 @@ describe("group commit", () => {
     const codes = results.map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as { code: string }).code));
     expect(codes).toEqual(["ok", "not_found", "not_found", "not_found", "forbidden", "forbidden", "not_found", "ok"]);
     expect(await getDb().message.count({ where: { channelId: { in: [priv.id, archived.id] } } })).toBe(0);
+  });
+
+  it("acknowledges each message exactly as history then serves it, and keeps each sender's order", async () => {
+    const ws = await createWorkspace();
+    const member = await createMember(ws);
+    const { bot } = await createBotIn(ws.id, ws.owner.id, { name: `Deploy ${uniq()}` });
+    await joinChannel({ actor: { userId: bot.userId }, channelId: ws.generalId });
+    const blocks = [{ type: "section", text: { type: "mrkdwn", text: "*发布* done" } }];
+    const attachments = [{ color: "#36a64f", text: "build 42" }];
+    const sends = [
+      ...Array.from({ length: 12 }, (_, i) => sendMessage({ actor: member.actor, input: { channelId: ws.generalId, body: `order ${i} 顺序`, clientMsgId: `ord-${uniq()}` } })),
+      sendMessage({ actor: { userId: bot.userId }, input: { channelId: ws.generalId, body: "deployed" }, extras: { markup: "mrkdwn", blocks, attachments, overrideName: "CI", overrideIcon: ":rocket:" } }),
+    ];
+    const acked = await Promise.all(sends);
+    const page = await listMessages({ actor: ws.owner.actor, input: { channelId: ws.generalId, limit: 50 } });
+    for (const m of acked) expect(page.messages.find((h) => h.id === m.id)).toEqual(m);
+    const mine = acked.slice(0, 12).map((m) => m.seq);
+    expect(mine).toEqual([...mine].sort((a, b) => a - b)); // arrival order is conversation order
+    expect(acked[12]!.sender).toMatchObject({ id: bot.userId, isBot: true, botId: bot.id });
   });
 });

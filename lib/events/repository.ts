@@ -1,4 +1,5 @@
 /** Prisma access for the Events API outbox (EventDelivery) and bots' event settings. No business rules. */
+import DataLoader from "dataloader";
 import { getDb, type Prisma } from "@/lib/db";
 
 /** What the outbox needs to know about a bot that may receive events. */
@@ -14,9 +15,38 @@ const liveBot = (workspaceId: string): Prisma.BotWhereInput => ({
   deactivatedAt: null,
 });
 
-/** Live bots whose bot user is a member of the channel. */
+/**
+ * Live bots whose bot user is a member of the channel. Every committed change asks this, so the
+ * lookups made in one tick (a group-commit batch publishes all its messages at once) share ONE query.
+ */
 export function findLiveBotsInChannel(workspaceId: string, channelId: string): Promise<TEventBot[]> {
-  return getDb().bot.findMany({ where: { ...liveBot(workspaceId), user: { channelMembers: { some: { channelId } } } }, select: eventBotSelect });
+  return liveBotsLoader().load(`${workspaceId}|${channelId}`);
+}
+
+const loaderHolder = globalThis as unknown as { __parleyLiveBotsLoader?: DataLoader<string, TEventBot[]> };
+
+/** No cache: each batch reads the database as it is now (a bot may join or be disabled at any time). */
+function liveBotsLoader(): DataLoader<string, TEventBot[]> {
+  loaderHolder.__parleyLiveBotsLoader ??= new DataLoader(
+    async (keys) => {
+      const pairs = keys.map((k) => k.split("|") as [string, string]);
+      const rows = await getDb().bot.findMany({
+        where: {
+          OR: [...new Set(pairs.map(([w]) => w))].map((workspaceId) => liveBot(workspaceId)),
+          user: { channelMembers: { some: { channelId: { in: [...new Set(pairs.map(([, c]) => c))] } } } },
+        },
+        select: { ...eventBotSelect, user: { select: { channelMembers: { where: { channelId: { in: pairs.map(([, c]) => c) } }, select: { channelId: true } } } } },
+      });
+      return pairs.map(([workspaceId, channelId]) =>
+        rows.filter((b) => b.workspaceId === workspaceId && b.user.channelMembers.some((m) => m.channelId === channelId)).map(({ user: _user, ...bot }) => bot),
+      );
+    },
+    // A microtask: everything published in one synchronous run (a whole group-commit batch) shares the
+    // query. DataLoader's default (a nextTick queued from a promise job) and setImmediate can both wait
+    // behind a chain of promise jobs (PGlite answers in-process) until later changes have committed.
+    { cache: false, batchScheduleFn: (dispatch) => queueMicrotask(dispatch) },
+  );
+  return loaderHolder.__parleyLiveBotsLoader;
 }
 
 /** Live bots of the workspace, member of anything or not. */

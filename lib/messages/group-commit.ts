@@ -1,9 +1,10 @@
 /**
  * Group commit for new messages. Sends that arrive while a batch is being written wait for the next
- * batch: one round of reads checks every sender's right to post, then ONE statement takes each
- * channel's next seqs (rows locked in id order, only while it runs), inserts the messages and their
- * events and moves read positions. An idle server writes a batch of one at once, so nothing waits on a timer;
- * under load the batches grow and the database does a fraction of the work per message.
+ * batch: ONE query checks every sender's right to post (and finds retries), then ONE statement takes
+ * each channel's next seqs (rows locked in id order, only while it runs), inserts the messages and
+ * their events, moves read positions and returns what the acknowledgements need — two round trips
+ * per batch, whatever its size. An idle server writes a batch of one at once, so nothing waits on a
+ * timer; under load the batches grow and the database does a fraction of the work per message.
  *
  * The promise is unchanged: a send resolves only after its batch commits. Anything the fast checks do
  * not clearly allow (not a member, archived, announcement rules, a clientMsgId race) and any batch that
@@ -30,7 +31,8 @@ type TQueued = TBatchJob & { resolve: (m: TMessage) => void; reject: (err: unkno
 /** What a committed message needs after the batch: its wire form and where to announce it. */
 export type TCommitted = { message: TMessage; workspaceId: string };
 
-type TState = { queue: TQueued[]; inFlight: number; batches: number; batched: number };
+/** `busy`: channels that a batch in flight is writing. */
+type TState = { queue: TQueued[]; busy: Set<string>; inFlight: number; batches: number; batched: number };
 
 /** Batches bigger than this wait for the next round (keeps one transaction's locks short). */
 const MAX_BATCH = 256;
@@ -43,7 +45,7 @@ const MAX_PARALLEL = 4;
 
 const holder = globalThis as unknown as { __parleyGroupCommit?: TState };
 function state(): TState {
-  holder.__parleyGroupCommit ??= { queue: [], inFlight: 0, batches: 0, batched: 0 };
+  holder.__parleyGroupCommit ??= { queue: [], busy: new Set(), inFlight: 0, batches: 0, batched: 0 };
   return holder.__parleyGroupCommit;
 }
 
@@ -73,18 +75,33 @@ export function postBatched(job: TBatchJob): Promise<TMessage> {
   });
 }
 
-/** Starts batches while there is work and a free slot; each finished batch calls it again. */
+/**
+ * Starts batches while there is work and a free slot. Batches in flight never share a channel: each
+ * locks its channels for its one statement, so two overlapping batches would only queue on those
+ * locks. A channel held by a running batch keeps its queued sends (in arrival order) for the next one.
+ */
 function pump(): void {
   const s = state();
   while (s.queue.length && s.inFlight < MAX_PARALLEL) {
-    // Share the waiting sends among the free slots, so batches run side by side rather than one big one.
-    const batch = s.queue.splice(0, Math.min(MAX_BATCH, Math.ceil(s.queue.length / (MAX_PARALLEL - s.inFlight))));
+    const free: string[] = [];
+    for (const j of s.queue) if (!s.busy.has(j.channelId) && !free.includes(j.channelId)) free.push(j.channelId);
+    if (!free.length) return;
+    // Share the free channels among the free slots, so batches run side by side rather than one big one.
+    const mine = new Set(free.slice(0, Math.ceil(free.length / (MAX_PARALLEL - s.inFlight))));
+    const batch: TQueued[] = [];
+    s.queue = s.queue.filter((j) => {
+      if (!mine.has(j.channelId) || batch.length >= MAX_BATCH) return true;
+      batch.push(j);
+      return false;
+    });
+    for (const c of mine) s.busy.add(c);
     s.inFlight++;
     void flush(batch)
       .catch((err: unknown) => {
         for (const j of batch) j.reject(err);
       })
       .finally(() => {
+        for (const c of mine) s.busy.delete(c);
         s.inFlight--;
         pump();
       });
@@ -136,32 +153,28 @@ async function flush(batch: TQueued[]): Promise<void> {
     };
   }
 
-  const keyed = jobs.filter((j) => j.clientMsgId);
-  const pairs = [...new Map(jobs.map((j) => [`${j.channelId}|${j.actor.userId}`, { channelId: j.channelId, userId: j.actor.userId }])).values()];
-  const [existing, rights] = await Promise.all([
-    keyed.length ? repo.findMessagesByClientIds(keyed.map((j) => ({ senderId: j.actor.userId, clientMsgId: j.clientMsgId! }))) : [],
-    repo.findPostingRights(pairs),
-  ]);
-  const stored = new Map(existing.map((m) => [`${m.senderId}|${m.clientMsgId}`, m]));
-  const rightByPair = new Map(rights.map((r) => [`${r.channelId}|${r.userId}`, r]));
+  const facts = await repo.findBatchFacts(jobs.map((j) => ({ channelId: j.channelId, userId: j.actor.userId, clientMsgId: j.clientMsgId })));
+  // Retries of stored messages are rare: only they cost a second read.
+  const existingIds = facts.flatMap((f) => (f.existingId ? [f.existingId] : []));
+  const stored = new Map(existingIds.length ? (await repo.findMessagesByIds(existingIds)).map((m) => [m.id, m]) : []);
 
-  const ready: (TQueued & { workspaceId: string })[] = [];
+  const ready: TReady[] = [];
   const elsewhere: TQueued[] = [];
-  for (const j of jobs) {
-    const prior = j.clientMsgId ? stored.get(`${j.actor.userId}|${j.clientMsgId}`) : undefined;
+  jobs.forEach((j, i) => {
+    const { right, sender, existingId } = facts[i]!;
+    const prior = existingId ? stored.get(existingId) : undefined;
     if (prior) {
       try {
-        j.resolve(hooks.replay(prior, j.channelId));
+        j.resolve(hooks!.replay(prior, j.channelId));
       } catch (err) {
         j.reject(err);
       }
-      continue;
+      return;
     }
-    const right = rightByPair.get(`${j.channelId}|${j.actor.userId}`);
-    const allowed = right && canPost(right) && (!j.actor.workspaceId || j.actor.workspaceId === right.workspaceId);
-    if (allowed) ready.push({ ...j, workspaceId: right.workspaceId });
+    const allowed = right && sender && !existingId && canPost(right) && (!j.actor.workspaceId || j.actor.workspaceId === right.workspaceId);
+    if (allowed) ready.push({ ...j, workspaceId: right.workspaceId, sender });
     else elsewhere.push(j);
-  }
+  });
 
   if (ready.length) {
     let committed: TCommitted[] | undefined;
@@ -186,7 +199,9 @@ function newMessageId(): string {
   return `m${Date.now().toString(36)}${randomBytes(9).toString("base64url")}`;
 }
 
-async function writeBatch(ready: (TQueued & { workspaceId: string })[]): Promise<TCommitted[]> {
+type TReady = TQueued & { workspaceId: string; sender: NonNullable<repo.TBatchFacts["sender"]> };
+
+async function writeBatch(ready: TReady[]): Promise<TCommitted[]> {
   const rows: repo.TBatchRow[] = ready.map((j) => ({
     id: newMessageId(),
     channelId: j.channelId,
@@ -194,16 +209,36 @@ async function writeBatch(ready: (TQueued & { workspaceId: string })[]): Promise
     clientMsgId: j.clientMsgId,
     body: j.body,
     markup: j.extras.markup ?? "md",
-    blocks: j.extras.blocks ?? null,
-    attachments: j.extras.attachments ?? null,
+    blocks: j.extras.blocks?.length ? j.extras.blocks : null,
+    attachments: j.extras.attachments?.length ? j.extras.attachments : null,
     overrideName: j.extras.overrideName ?? null,
     overrideIcon: j.extras.overrideIcon ?? null,
     subtype: j.extras.subtype ?? null,
   }));
-  await repo.writeMessageBatch(rows);
-  // Committed: read the messages back in their wire shape (outside any lock).
-  const byId = new Map((await repo.findMessagesByIds(rows.map((r) => r.id))).map((m) => [m.id, m]));
-  return rows.map((r, i) => ({ message: repo.toMessage(byId.get(r.id)!), workspaceId: ready[i]!.workspaceId }));
+  const written = new Map((await repo.writeMessageBatch(rows)).map((w) => [w.id, w]));
+  // Committed. The statement returned what the database chose (seq, ts, time); the rest is what was written.
+  return rows.map((r, i) => {
+    const w = written.get(r.id)!;
+    const row: repo.TMessageRow = {
+      ...r,
+      blocks: r.blocks as repo.TMessageRow["blocks"],
+      attachments: r.attachments as repo.TMessageRow["attachments"],
+      seq: w.seq,
+      ts: w.ts,
+      createdAt: w.createdAt,
+      threadRootId: null,
+      replyCount: 0,
+      broadcast: false,
+      pinnedAt: null,
+      pinnedById: null,
+      editedAt: null,
+      deletedAt: null,
+      sender: ready[i]!.sender,
+      threadRoot: null,
+      reactions: [],
+    };
+    return { message: repo.toMessage(row), workspaceId: ready[i]!.workspaceId };
+  });
 }
 
 /** Batches written and messages in them since start (tests and benchmarks read it). */

@@ -252,19 +252,39 @@ export function listReplies(rootId: string, after: number, take: number) {
 
 // ---- Group commit (lib/messages/group-commit.ts): one query per batch instead of one per message ----
 
-/** For each (channel, sender) pair: the facts posting depends on, when the sender is an active member of the channel. */
-export function findPostingRights(pairs: { channelId: string; userId: string }[]) {
-  return getDb().$queryRaw<{ channelId: string; userId: string; workspaceId: string; kind: string; archivedAt: Date | null; role: string; isPoster: boolean }[]>`
-    SELECT v.cid AS "channelId", v.uid AS "userId", c."workspaceId", c.kind::text AS kind, c."archivedAt", wm.role::text AS role, cm."isPoster"
-    FROM unnest(${pairs.map((p) => p.channelId)}::text[], ${pairs.map((p) => p.userId)}::text[]) AS v(cid, uid)
-    JOIN "Channel" c ON c.id = v.cid
-    JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = v.uid AND wm.status = 'ACTIVE'
-    JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = v.uid`;
-}
+/** What one queued send needs checked before it joins a batch (see findBatchFacts). */
+export type TBatchFacts = {
+  /** Null when the channel does not exist or the sender is not an active member of its workspace and of the channel. */
+  right: { workspaceId: string; kind: string; archivedAt: Date | null; role: string; isPoster: boolean } | null;
+  sender: TMessageRow["sender"] | null;
+  /** A message this sender already stored with this clientMsgId (a retry). */
+  existingId: string | null;
+};
 
-/** Stored messages for these (sender, clientMsgId) keys, for idempotent retries. */
-export function findMessagesByClientIds(keys: { senderId: string; clientMsgId: string }[]) {
-  return getDb().message.findMany({ where: { OR: keys.map((k) => ({ senderId: k.senderId, clientMsgId: k.clientMsgId })) }, select: messageSelect });
+/**
+ * ONE query for a whole batch of sends, in input order: each sender's right to post in the channel,
+ * the sender fields a message carries, and whether the (sender, clientMsgId) is already stored.
+ */
+export async function findBatchFacts(sends: { channelId: string; userId: string; clientMsgId: string | null }[]): Promise<TBatchFacts[]> {
+  const rows = await getDb().$queryRaw<
+    { ord: bigint | number; workspaceId: string | null; kind: string | null; archivedAt: Date | null; role: string | null; isPoster: boolean | null; userId: string | null; name: string; avatarUrl: string | null; isBot: boolean; botId: string | null; existingId: string | null }[]
+  >`
+    SELECT v.ord, c."workspaceId", c.kind::text AS kind, c."archivedAt", wm.role::text AS role, cm."isPoster",
+           u.id AS "userId", u.name, u."avatarUrl", u."isBot", b.id AS "botId", m.id AS "existingId"
+    FROM unnest(${sends.map((x) => x.channelId)}::text[], ${sends.map((x) => x.userId)}::text[], ${sends.map((x) => x.clientMsgId ?? "")}::text[])
+         WITH ORDINALITY AS v(cid, uid, cmid, ord)
+    LEFT JOIN "User" u ON u.id = v.uid
+    LEFT JOIN "Bot" b ON b."userId" = v.uid
+    LEFT JOIN "Message" m ON v.cmid <> '' AND m."senderId" = v.uid AND m."clientMsgId" = v.cmid
+    LEFT JOIN "Channel" c ON c.id = v.cid
+    LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = v.uid AND wm.status = 'ACTIVE'
+    LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = v.uid
+    ORDER BY v.ord`;
+  return rows.map((r) => ({
+    right: r.workspaceId && r.role && r.isPoster !== null ? { workspaceId: r.workspaceId, kind: r.kind!, archivedAt: r.archivedAt, role: r.role, isPoster: r.isPoster } : null,
+    sender: r.userId ? { id: r.userId, name: r.name, avatarUrl: r.avatarUrl, isBot: r.isBot, bot: r.botId ? { id: r.botId } : null } : null,
+    existingId: r.existingId,
+  }));
 }
 
 export type TBatchRow = {
@@ -289,10 +309,10 @@ export type TBatchRow = {
  * Optional values travel as '' and become NULL (arrays with NULL elements are not portable across
  * the drivers).
  */
-export async function writeMessageBatch(rows: TBatchRow[]): Promise<{ id: string; channelId: string; seq: number }[]> {
+export async function writeMessageBatch(rows: TBatchRow[]): Promise<{ id: string; seq: number; ts: bigint; createdAt: Date }[]> {
   const col = <K extends keyof TBatchRow>(k: K, f: (v: TBatchRow[K]) => string = (v) => (v == null ? "" : String(v))) => rows.map((r) => f(r[k]));
   const json = (v: unknown[] | null) => (v?.length ? JSON.stringify(v) : "");
-  const out = await getDb().$queryRaw<{ id: string; channelId: string; seq: number }[]>`
+  const out = await getDb().$queryRaw<{ id: string; seq: number; ts: bigint; createdAt: Date }[]>`
     WITH input AS (
       SELECT * FROM unnest(
         ${col("id")}::text[], ${col("channelId")}::text[], ${col("senderId")}::text[], ${col("clientMsgId")}::text[], ${col("body")}::text[],
@@ -321,7 +341,7 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<{ id: string
       SELECT id, cid, seq, ts, uid, NULLIF(cmid, ''), body, markup, NULLIF(blocks, '')::jsonb, NULLIF(attachments, '')::jsonb,
              NULLIF(oname, ''), NULLIF(oicon, ''), NULLIF(subtype, ''), now()
       FROM numbered
-      RETURNING id, "channelId", seq
+      RETURNING id, "channelId", seq, ts, "createdAt"
     ),
     ev AS (
       INSERT INTO "ChannelEvent" ("channelId", seq, type, "messageId") SELECT "channelId", seq, 'message.created', id FROM ins
@@ -331,7 +351,7 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<{ id: string
       FROM (SELECT cid, uid, max(seq) AS seq FROM numbered GROUP BY cid, uid) r
       WHERE cm."channelId" = r.cid AND cm."userId" = r.uid AND cm."lastReadSeq" < r.seq
     )
-    SELECT id, "channelId", seq FROM ins`;
+    SELECT id, seq, ts, "createdAt" FROM ins`;
   if (out.length !== rows.length) throw new Error("a channel vanished while posting");
-  return out.map((r) => ({ ...r, seq: Number(r.seq) }));
+  return out.map((r) => ({ id: r.id, seq: Number(r.seq), ts: BigInt(r.ts), createdAt: new Date(r.createdAt) }));
 }
