@@ -17,10 +17,10 @@
  *   lighthouse: desktop preset (performance, accessibility, best practices, SEO) on the sign-in page
  *            and a signed-in channel page, median of BENCH_LH_RUNS runs.
  *
- * The server (production build, PostgreSQL) runs pinned to core 0; this process and Chromium to core 1.
+ * The server (production build, PostgreSQL), Chromium and this process run unpinned (see below).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -128,6 +128,11 @@ const PAGE_SCRIPT = `(() => {
       requestAnimationFrame(check);
     });
   };
+  /** What the page fetched since the last click: path, start and end relative to the click (ms). */
+  B.fetchesSinceClick = () => performance.getEntriesByType("resource").filter((e) => e.startTime >= B.clickAt - 1).map((e) => {
+    const u = new URL(e.name);
+    return { path: u.pathname + (u.search.includes("_rsc") ? " (RSC)" : u.search.replace(/_rsc=[^&]*&?/, "")), start: e.startTime - B.clickAt, end: e.responseEnd - B.clickAt };
+  });
   /** Scrolls the list up at pxPerS for seconds; records frame intervals, row counts, waits at the top. */
   B.scrollUp = (pxPerS, seconds) => new Promise((resolve) => {
     const scroller = document.querySelector('[data-testid="channel-view"] [data-virtuoso-scroller]');
@@ -228,13 +233,38 @@ async function measureOpens(context: BrowserContext, base: string, seqs: Record<
     warmSmall.push(await openChannel(page, SMALL, seqs[SMALL]!));
     await page.waitForTimeout(150);
   }
+  // Where the time goes: one more warm and one more cold open of #big, with what they fetched.
+  const breakdown = async (label: string) => {
+    const r = await openChannel(page, BIG, seqs[BIG]!);
+    const fetches = (await page.evaluate("window.__bench.fetchesSinceClick()")) as { path: string; start: number; end: number }[];
+    console.log(`  ${label}: painted at ${f1(r.ms)} ms; fetched: ${fetches.map((x) => `${x.path} ${f1(x.start)}→${f1(x.end)}`).join(", ") || "nothing"}`);
+  };
+  const profileFile = process.env.BENCH_OPEN_PROFILE;
+  const cdp = profileFile ? await context.newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+    await cdp.send("Profiler.start");
+  }
+  await openChannel(page, SMALL, seqs[SMALL]!);
+  await breakdown("one warm open of #big");
+  await openWorkspaceAt(page, base, GENERAL, seqs[GENERAL]!);
+  await breakdown("one cold open of #big");
+  if (cdp) {
+    const { profile } = await cdp.send("Profiler.stop");
+    writeFileSync(profileFile!, JSON.stringify(profile));
+    console.log(`  CPU profile of those two opens (and the page load between them): ${profileFile}; heaviest self time:`);
+    for (const [name, ms] of topSelfTime(profile, 15)) console.log(`      ${f1(ms).padStart(7)} ms  ${name}`);
+  }
   await page.close();
   return { coldBig, coldSmall, warmBig, warmSmall };
 }
 
-async function measureBare(context: BrowserContext, count: number): Promise<number[]> {
+async function measureBare(context: BrowserContext, base: string, count: number): Promise<number[]> {
   const page = await context.newPage();
-  await page.setContent(BARE_PAGE);
+  // Served as a navigation (not setContent: document.open() would drop the init script's listeners).
+  await page.route(`${base}/__bench-bare`, (route) => route.fulfill({ contentType: "text/html; charset=utf-8", body: BARE_PAGE }));
+  await page.goto(`${base}/__bench-bare`);
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
     await page.evaluate(`(() => {
@@ -255,6 +285,21 @@ async function measureBare(context: BrowserContext, count: number): Promise<numb
   }
   await page.close();
   return out;
+}
+
+/** Self time per function (name, file:line) in a CDP CPU profile, heaviest first. */
+function topSelfTime(profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples?: number[]; timeDeltas?: number[] }, count: number): [string, number][] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  for (let i = 0; i < samples.length; i++) {
+    const frame = byId.get(samples[i]!)?.callFrame;
+    if (!frame) continue;
+    const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").slice(-1)[0] ?? ""}:${frame.lineNumber + 1}`;
+    totals.set(key, (totals.get(key) ?? 0) + (deltas[i + 1] ?? 0) / 1000);
+  }
+  return [...totals.entries()].filter(([k]) => !k.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, count);
 }
 
 type TScroll = { frames: number[]; rowCounts: number[]; waitingMs: number; minSeq: number; pixels: number; longTasks: { start: number; duration: number }[] };
@@ -345,7 +390,12 @@ async function runLighthouse(chromiumPath: string, url: string, cookie: string |
       audits = Object.values(lhr.categories).flatMap((c) =>
         c.auditRefs
           .filter((r) => r.weight > 0 && (lhr.audits[r.id]?.score ?? 1) < 0.9)
-          .map((r) => `${c.id}: ${r.id} (${lhr.audits[r.id]!.displayValue ?? lhr.audits[r.id]!.score})`),
+          .map((r) => {
+            const audit = lhr.audits[r.id]!;
+            // Accessibility audits name the failing elements: show the first few.
+            const items = ((audit.details as { items?: { node?: { selector?: string; snippet?: string } }[] } | undefined)?.items ?? []).flatMap((it) => (it.node ? [`${it.node.selector} ${it.node.snippet?.slice(0, 120)}`] : []));
+            return `${c.id}: ${r.id} (${audit.displayValue ?? audit.score})${items.slice(0, 4).map((x) => `\n          ${x}`).join("")}`;
+          }),
       );
     } finally {
       await chrome.kill();
@@ -370,8 +420,13 @@ function printLighthouse(label: string, r: Awaited<ReturnType<typeof runLighthou
 }
 
 export async function runChannelOpen(opts: { messages: number; cold: number; warm: number; scrollSeconds: number; scrollPxPerS: number; lighthouseRuns: number; port: number }): Promise<void> {
+  // Unpinned by default: a browser is several busy processes (browser, renderer, GPU, network), and
+  // pinned to one core of a shared machine it measured 900 ms for a click that takes 10 ms unpinned.
+  const isPinned = process.env.BENCH_PIN === "1";
+  if (!isPinned) process.env.BENCH_NO_PIN ??= "1";
+  if (isPinned) pinSelf(1); // Chromium's processes inherit it.
   const chromium = resolveChromium();
-  if (!chromium.path) throw new Error(chromium.error);
+  if (chromium.path === null) throw new Error(`${chromium.error} Run \`node scripts/ensure-chromium.mjs\`.`);
   const db = await createBenchDb();
   const data = tempDir();
   let server: TChild | undefined;
@@ -392,8 +447,7 @@ export async function runChannelOpen(opts: { messages: number; cold: number; war
     });
     const cookie = await mintCookie(s.users[0]!);
     const [cookieName, cookieValue] = [cookie.slice(0, cookie.indexOf("=")), cookie.slice(cookie.indexOf("=") + 1)];
-    const pinned = pinSelf(1); // Chromium's processes inherit it.
-    console.log(`  server pinned to core 0, this process and Chromium ${pinned ? "to core 1" : "unpinned"}; load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+    console.log(`  server, Chromium and this process unpinned (BENCH_PIN=1 pins the server to core 0, the rest to core 1); load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
     const { chromium: pw } = await import("playwright-core");
     browser = await pw.launch({ executablePath: chromium.path, args: CHROMIUM_FLAGS });
@@ -408,28 +462,31 @@ export async function runChannelOpen(opts: { messages: number; cold: number; war
       await openChannel(page, SMALL, seqs[SMALL]!);
       await page.close();
     }
-    const bare = await measureBare(context, opts.warm);
-    const o = await measureOpens(context, base, seqs, opts.cold, opts.warm);
-    const ms = (x: TOpen[]) => x.map((v) => v.ms);
-    console.log(`\n  click → newest message painted                                                  (target: #big p75 ≤ 150 ms)`);
-    console.log(line("cold: #big (100,000), first visit after load", ms(o.coldBig), ms(o.coldSmall)));
-    console.log(line("cold: #small (50), first visit after load", ms(o.coldSmall)));
-    console.log(line("warm: #big, switching back", ms(o.warmBig), ms(o.warmSmall)));
-    console.log(line("warm: #small, switching back", ms(o.warmSmall)));
-    console.log(line("bare page: click → 50 static rows painted", bare));
-    console.log(`  → #big ÷ #small p75: cold ${(stats(ms(o.coldBig)).p75 / stats(ms(o.coldSmall)).p75).toFixed(2)}×, warm ${(stats(ms(o.warmBig)).p75 / stats(ms(o.warmSmall)).p75).toFixed(2)}×; #big warm ÷ bare page p75 ${(stats(ms(o.warmBig)).p75 / stats(bare).p75).toFixed(2)}×`);
-    console.log(`  message rows in the DOM when #big was painted: ${Math.min(...o.warmBig.map((x) => x.rows), ...o.coldBig.map((x) => x.rows))}–${Math.max(...o.warmBig.map((x) => x.rows), ...o.coldBig.map((x) => x.rows))}`);
-
-    const sc = await measureScroll(context, base, seqs, opts.scrollPxPerS, opts.scrollSeconds);
-    const d = droppedFrames(sc.frames);
-    const frames = stats(sc.frames);
-    const longMs = sc.longTasks.reduce((a, t) => a + t.duration, 0);
-    const fetches = stats(sc.olderFetches);
-    console.log(`\n  scrolling #big up at ${opts.scrollPxPerS} px/s for ${opts.scrollSeconds} s: ${Math.round(sc.pixels).toLocaleString("en")} px, back to seq ${sc.minSeq.toLocaleString("en")} (${(seqs[BIG]! - sc.minSeq + 1).toLocaleString("en")} messages, ${sc.olderFetches.length} older pages)`);
-    console.log(`  frames: ${sc.frames.length}, interval p50 ${f1(frames.p50)} / p95 ${f1(frames.p95)} / max ${f1(Math.max(...sc.frames))} ms; dropped ${d.dropped} of ${d.expected} (${((100 * d.dropped) / Math.max(1, d.expected)).toFixed(1)} %, frame period ${f1(d.period)} ms)`);
-    console.log(`  long tasks: ${sc.longTasks.length}, ${f1(longMs)} ms in all (longest ${f1(Math.max(0, ...sc.longTasks.map((t) => t.duration)))} ms); "Loading older messages…" in view ${f1(sc.waitingMs)} ms`);
-    console.log(`  older page fetch (request → response body): p50 ${f1(fetches.p50)} / p95 ${f1(fetches.p95)} ms`);
-    console.log(`  message rows in the DOM while scrolling: ${Math.min(...sc.rowCounts)}–${Math.max(...sc.rowCounts)} (virtualised: bounded while ${(seqs[BIG]! - sc.minSeq + 1).toLocaleString("en")} messages passed)`);
+    if (opts.warm > 0 && opts.cold > 0) {
+      const bare = await measureBare(context, base, opts.warm);
+      const o = await measureOpens(context, base, seqs, opts.cold, opts.warm);
+      const ms = (x: TOpen[]) => x.map((v) => v.ms);
+      console.log(`\n  click → newest message painted                                                  (target: #big p75 ≤ 150 ms)`);
+      console.log(line("cold: #big (100,000), first visit after load", ms(o.coldBig), ms(o.coldSmall)));
+      console.log(line("cold: #small (50), first visit after load", ms(o.coldSmall)));
+      console.log(line("warm: #big, switching back", ms(o.warmBig), ms(o.warmSmall)));
+      console.log(line("warm: #small, switching back", ms(o.warmSmall)));
+      console.log(line("bare page: click → 50 static rows painted", bare));
+      console.log(`  → #big ÷ #small p75: cold ${(stats(ms(o.coldBig)).p75 / stats(ms(o.coldSmall)).p75).toFixed(2)}×, warm ${(stats(ms(o.warmBig)).p75 / stats(ms(o.warmSmall)).p75).toFixed(2)}×; #big warm ÷ bare page p75 ${(stats(ms(o.warmBig)).p75 / stats(bare).p75).toFixed(2)}×`);
+      console.log(`  message rows in the DOM when #big was painted: ${Math.min(...o.warmBig.map((x) => x.rows), ...o.coldBig.map((x) => x.rows))}–${Math.max(...o.warmBig.map((x) => x.rows), ...o.coldBig.map((x) => x.rows))}`);
+    }
+    if (opts.scrollSeconds > 0) {
+      const sc = await measureScroll(context, base, seqs, opts.scrollPxPerS, opts.scrollSeconds);
+      const d = droppedFrames(sc.frames);
+      const frames = stats(sc.frames);
+      const longMs = sc.longTasks.reduce((a, t) => a + t.duration, 0);
+      const fetches = stats(sc.olderFetches);
+      console.log(`\n  scrolling #big up at ${opts.scrollPxPerS} px/s for ${opts.scrollSeconds} s: ${Math.round(sc.pixels).toLocaleString("en")} px, back to seq ${sc.minSeq.toLocaleString("en")} (${(seqs[BIG]! - sc.minSeq + 1).toLocaleString("en")} messages, ${sc.olderFetches.length} older pages)`);
+      console.log(`  frames: ${sc.frames.length}, interval p50 ${f1(frames.p50)} / p95 ${f1(frames.p95)} / max ${f1(Math.max(...sc.frames))} ms; dropped ${d.dropped} of ${d.expected} (${((100 * d.dropped) / Math.max(1, d.expected)).toFixed(1)} %, frame period ${f1(d.period)} ms)`);
+      console.log(`  long tasks: ${sc.longTasks.length}, ${f1(longMs)} ms in all (longest ${f1(Math.max(0, ...sc.longTasks.map((t) => t.duration)))} ms); "Loading older messages…" in view ${f1(sc.waitingMs)} ms`);
+      console.log(`  older page fetch (request → response body): p50 ${f1(fetches.p50)} / p95 ${f1(fetches.p95)} ms`);
+      console.log(`  message rows in the DOM while scrolling: ${Math.min(...sc.rowCounts)}–${Math.max(...sc.rowCounts)} (virtualised: bounded while ${(seqs[BIG]! - sc.minSeq + 1).toLocaleString("en")} messages passed)`);
+    }
     await context.close();
     await browser.close();
     browser = undefined;
