@@ -51,3 +51,36 @@ export function createLimiter(limit: number): TLimiter {
     },
   };
 }
+
+/**
+ * Coalesces lookups: callers ask for one key each; waiting keys are answered together by one call of
+ * `load` (up to `maxBatch` keys), with at most `concurrency` calls in flight. Under a burst (a
+ * reconnect storm's handshakes) thousands of lookups become tens of queries; alone, a lookup is
+ * answered at once. `load` answers every key it was given (undefined for "none").
+ */
+export function createBatcher<K, V>(load: (keys: K[]) => Promise<V[]>, opts: { maxBatch: number; concurrency: number }): (key: K) => Promise<V> {
+  type TWaiter = { key: K; resolve: (v: V) => void; reject: (err: unknown) => void };
+  let waiting: TWaiter[] = [];
+  let inFlight = 0;
+  const pump = () => {
+    while (inFlight < opts.concurrency && waiting.length > 0) {
+      const batch = waiting.slice(0, opts.maxBatch);
+      waiting = waiting.slice(batch.length);
+      inFlight++;
+      load(batch.map((w) => w.key))
+        .then(
+          (values) => batch.forEach((w, i) => w.resolve(values[i]!)),
+          (err) => batch.forEach((w) => w.reject(err)),
+        )
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
+    }
+  };
+  return (key) =>
+    new Promise<V>((resolve, reject) => {
+      waiting.push({ key, resolve, reject });
+      pump();
+    });
+}

@@ -13,8 +13,8 @@ import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
 import { decodeSessionCookie } from "@/lib/auth/session";
-import { getChannelAccess, getSocketSession, listChannelIdsForUser, listLiveReaders, markRead } from "@/lib/channels/service";
-import { createLimiter } from "@/lib/concurrency";
+import { getChannelAccess, getSocketSessions, listChannelIdsForUser, listLiveReaders, markRead } from "@/lib/channels/service";
+import { createBatcher } from "@/lib/concurrency";
 import { env } from "@/lib/env";
 import { notFound, toErrorResponse } from "@/lib/errors";
 import { pinMessage, unpinMessage } from "@/lib/messages/pins";
@@ -234,12 +234,15 @@ async function refreshRooms(socket: TSocket): Promise<void> {
 }
 
 /**
- * Handshakes whose database work may run at once. The pool has 20 connections: during a reconnect
- * storm every socket's handshake used to hold them all, and the catch-ups (`channels.sync`) that
- * make clients whole again queued behind thousands of handshakes (docs/performance.md). Queued
- * sockets wait; none is refused.
+ * Handshake admission. Every handshake used to run 3–4 queries of its own, and during a reconnect
+ * storm they held all 20 pool connections while the catch-ups (`channels.sync`) that make clients
+ * whole again queued behind thousands of them (docs/performance.md). Now waiting handshakes are
+ * answered together — one query for up to HANDSHAKE_BATCH sockets — with at most
+ * HANDSHAKE_CONCURRENCY such queries at once, so the rest of the pool stays free for catch-ups.
+ * Queued sockets wait; none is refused. A lone handshake is answered at once, by a batch of one.
  */
-const HANDSHAKE_CONCURRENCY = 4;
+const HANDSHAKE_CONCURRENCY = 2;
+const HANDSHAKE_BATCH = 200;
 
 type TPendingHandshake = { userId: string; stale: boolean; onClose: () => void };
 
@@ -254,7 +257,7 @@ type TPendingHandshake = { userId: string; stale: boolean; onClose: () => void }
 class HandshakeGate {
   private readonly pending = new Map<string, Set<TPendingHandshake>>();
   private readonly bySocket = new WeakMap<TSocket, TPendingHandshake>();
-  readonly limiter = createLimiter(HANDSHAKE_CONCURRENCY);
+  readonly lookup = createBatcher(getSocketSessions, { maxBatch: HANDSHAKE_BATCH, concurrency: HANDSHAKE_CONCURRENCY });
 
   /** Registers a handshake for `userId` until its socket is connected or its connection closes. */
   open(socket: TSocket, userId: string): TPendingHandshake {
@@ -307,7 +310,7 @@ class HandshakeGate {
     // then tell the client to catch up (it may have missed events of rooms it was moved into).
     for (const room of socket.rooms) if (room !== socket.id && room !== rooms.user(entry.userId)) socket.leave(room);
     const claimed = { userId: entry.userId, sessionVersion: socket.data.sessionVersion };
-    void this.limiter.run(() => getSocketSession(claimed)).then(
+    void this.lookup(claimed).then(
       (session) => {
         if (!session) return void socket.disconnect(true); // The session ended meanwhile.
         setRooms(socket, session);
@@ -328,7 +331,7 @@ function setRooms(socket: TSocket, { workspaceIds, channelIds }: { workspaceIds:
 
 /**
  * The handshake: the session cookie's user, checked and with every room it belongs to in one query
- * (admitted through the gate's limiter), then joined before the connection is confirmed, so no event
+ * (batched with the other handshakes waiting: HandshakeGate.lookup), then joined before the connection is confirmed, so no event
  * published after the client's catch-up can slip past it.
  */
 async function admitSocket(socket: TSocket, gate: HandshakeGate): Promise<void> {
@@ -336,10 +339,10 @@ async function admitSocket(socket: TSocket, gate: HandshakeGate): Promise<void> 
   if (!claimed) throw new Error("unauthorized");
   const entry = gate.open(socket, claimed.userId);
   try {
-    let session: Awaited<ReturnType<typeof getSocketSession>>;
+    let session: Awaited<ReturnType<HandshakeGate["lookup"]>>;
     do {
       entry.stale = false;
-      session = await gate.limiter.run(() => getSocketSession(claimed));
+      session = await gate.lookup(claimed);
       if (!session) throw new Error("unauthorized");
     } while (entry.stale);
     socket.data.userId = claimed.userId;

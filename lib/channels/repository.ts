@@ -168,21 +168,21 @@ export async function listRoomIdsForUser(userId: string) {
 }
 
 /**
- * Everything a connecting socket needs, in one query (a reconnect storm runs it once per socket):
- * the user's session version, the workspaces where they are active and the conversations they are in
- * there. Null when the user does not exist.
+ * Everything connecting sockets need, in one query for many users (a reconnect storm's handshakes are
+ * answered in batches): each user's session version, the workspaces where they are active and the
+ * conversations they are in there. Users that do not exist are absent.
  */
-export async function findSocketSession(userId: string): Promise<{ sessionVersion: number; workspaceIds: string[]; channelIds: string[] } | null> {
-  const rows = await getDb().$queryRaw<{ sessionVersion: number; workspaceIds: string[]; channelIds: string[] }[]>`
-    SELECT u."sessionVersion",
+export async function findSocketSessions(userIds: string[]): Promise<Map<string, { sessionVersion: number; workspaceIds: string[]; channelIds: string[] }>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await getDb().$queryRaw<{ id: string; sessionVersion: number; workspaceIds: string[]; channelIds: string[] }[]>`
+    SELECT u.id, u."sessionVersion",
       ARRAY(SELECT wm."workspaceId" FROM "WorkspaceMember" wm WHERE wm."userId" = u.id AND wm.status = 'ACTIVE') AS "workspaceIds",
       ARRAY(SELECT cm."channelId" FROM "ChannelMember" cm
             JOIN "Channel" c ON c.id = cm."channelId"
             JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = cm."userId" AND wm.status = 'ACTIVE'
             WHERE cm."userId" = u.id) AS "channelIds"
-    FROM "User" u WHERE u.id = ${userId}`;
-  const r = rows[0];
-  return r ? { sessionVersion: Number(r.sessionVersion), workspaceIds: r.workspaceIds, channelIds: r.channelIds } : null;
+    FROM "User" u WHERE u.id = ANY(${userIds})`;
+  return new Map(rows.map((r) => [r.id, { sessionVersion: Number(r.sessionVersion), workspaceIds: r.workspaceIds, channelIds: r.channelIds }]));
 }
 
 /**

@@ -277,13 +277,16 @@ export function listChannelIdsForUser(userId: string): Promise<{ workspaceIds: s
 }
 
 /**
- * A connecting socket's rooms, checked against its session in the same query: null when the user is
- * gone or the session version moved on (signed out everywhere, password changed, deactivated).
+ * Connecting sockets' rooms, each checked against its session in the same query (one query for all
+ * of them): null for a socket whose user is gone or whose session version moved on (signed out
+ * everywhere, password changed, deactivated).
  */
-export async function getSocketSession(claimed: { userId: string; sessionVersion: number }): Promise<{ workspaceIds: string[]; channelIds: string[] } | null> {
-  const found = await repo.findSocketSession(claimed.userId);
-  if (!found || found.sessionVersion !== claimed.sessionVersion) return null;
-  return { workspaceIds: found.workspaceIds, channelIds: found.channelIds };
+export async function getSocketSessions(claims: { userId: string; sessionVersion: number }[]): Promise<({ workspaceIds: string[]; channelIds: string[] } | null)[]> {
+  const found = await repo.findSocketSessions([...new Set(claims.map((c) => c.userId))]);
+  return claims.map((c) => {
+    const s = found.get(c.userId);
+    return s && s.sessionVersion === c.sessionVersion ? { workspaceIds: s.workspaceIds, channelIds: s.channelIds } : null;
+  });
 }
 
 /** Per conversation, the users allowed to receive its live events now (cluster delivery check). */
