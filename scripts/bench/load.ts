@@ -3,7 +3,7 @@
  * signs in through next-auth's credentials flow, loads the app page and the sidebar, keeps a socket
  * open, then loops forever: pick an action by weight, run it, idle (at least 1 s, 20 s on average —
  * load-test-ng's defaults). Weights follow load-test-ng's action frequencies, mapped to what Parley
- * has (search is not built yet and is skipped):
+ * has:
  *
  *   switch channel 6.5   GET newest page + POST read position       (SwitchChannel)
  *   scroll         2.0   GET the page before the oldest one shown   (ScrollChannel)
@@ -13,6 +13,7 @@
  *   permalink      0.3   GET /api/messages/:id/replies of a recent message (ClickPermalink)
  *   react          0.13  POST /api/messages/:id/reactions           (AddReaction)
  *   reconnect      0.14  drop the socket, connect, catch up by channels.sync (ReconnectWebSocket)
+ *   search         0.5   GET /api/workspaces/bench/search?q=… (SearchPosts; weight ours: a few searches an hour per user)
  *
  * → about one action per 21 s and one post per ~4.5 minutes per user. Each user is in a team
  * conversation of 10, a department of 100 and the all-hands of everyone; it opens them with weights
@@ -56,6 +57,7 @@ const ACTIONS: [string, number][] = [
   ["permalink", 0.3],
   ["react", 0.13],
   ["reconnect", 0.14],
+  ["search", 0.5],
 ];
 const TOTAL_WEIGHT = ACTIONS.reduce((a, [, w]) => a + w, 0);
 const MIN_IDLE_MS = Number(process.env.BENCH_MIN_IDLE_MS ?? 1000);
@@ -231,6 +233,12 @@ class SimUser {
         const m = this.pickRecent();
         if (!m) return;
         await this.http("react", `/api/messages/${m.id}/reactions`, { method: "POST", json: { emoji: ["thumbsup", "tada", "eyes", "white_check_mark"][this.k++ % 4] } });
+        return;
+      }
+      case "search": {
+        // Words the seeded and posted messages contain, Chinese and English; newest first, one page.
+        const q = ["进度", "message", "今天", "ok user"][this.k++ % 4]!;
+        await this.http("search", `/api/workspaces/bench/search?q=${encodeURIComponent(q)}&limit=20`);
         return;
       }
       case "reconnect": {
