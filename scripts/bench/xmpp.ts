@@ -262,7 +262,7 @@ async function drive(
   rooms: TRoom[],
   sentPerRoom: Map<string, number>,
   mode: { kind: "rate"; rate: number; seconds: number } | { kind: "window"; window: number; seconds: number },
-): Promise<TPhase> {
+): Promise<TPhase & { generatorCpuPercent: number }> {
   const run = `x${++runCounter}${Date.now().toString(36)}`; // no "-": the body is "fan-out <run>-<k> <t> …"
   const state: TLive = { run, latencies: [], deliveries: 0, deliveriesInWindow: 0, windowOpen: true, pending: new Map() };
   live = state;
@@ -302,6 +302,7 @@ async function drive(
     }
   };
 
+  const cpu0 = process.cpuUsage();
   const m = await measured(pid, async () => {
     const t0 = performance.now();
     const pending: Promise<void>[] = [];
@@ -324,6 +325,7 @@ async function drive(
     state.windowOpen = false;
     return (performance.now() - t0) / 1000;
   });
+  const cpu = process.cpuUsage(cpu0);
   // Stragglers: wait until every reflected (so archived) message reached every member (or 10 s).
   const until = performance.now() + 10_000;
   while (state.deliveries < expected && performance.now() < until) await sleep(50);
@@ -341,6 +343,7 @@ async function drive(
     messagesPerSecond: acked / seconds,
     cpuPercent: m.cpuPercent,
     rssPeak: m.rssPeak,
+    generatorCpuPercent: (100 * (cpu.user + cpu.system)) / 1e6 / m.result,
   };
 }
 
@@ -377,7 +380,7 @@ async function archivedCount(c: XmppClient, room: string): Promise<number> {
   return Number(count);
 }
 
-type TProsodyResult = { fixed: TPhase; saturated: TPhase; archive: string };
+type TProsodyResult = { fixed: TPhase & { generatorCpuPercent: number }; saturated: TPhase & { generatorCpuPercent: number }; archive: string };
 
 async function runProsody(cfg: TFanoutConfig, cfgPath: string, port: number, logPath: string, pool: pg.Pool | undefined): Promise<TProsodyResult> {
   const server = await startProsody(cfgPath, port, logPath);
@@ -386,7 +389,8 @@ async function runProsody(cfg: TFanoutConfig, cfgPath: string, port: number, log
     const rooms: TRoom[] = [];
     for (let r = 0; r * cfg.members < cfg.sockets; r++) {
       const members = Array.from({ length: Math.min(cfg.members, cfg.sockets - r * cfg.members) }, (_, j) => r * cfg.members + j);
-      rooms.push({ jid: `g${cfg.members}-${r}@${MUC_DOMAIN}`, members });
+      // Named per configuration: rooms are persistent, and 1,000 × 10 must not reuse 200 × 10's archive.
+      rooms.push({ jid: `s${cfg.sockets}-g${cfg.members}-${r}@${MUC_DOMAIN}`, members });
     }
     const t0 = performance.now();
     clients.push(...(await connectAll(port, cfg.sockets, (i) => rooms[Math.floor(i / cfg.members)]!.jid)));
@@ -403,7 +407,7 @@ async function runProsody(cfg: TFanoutConfig, cfgPath: string, port: number, log
     let archive = `MAM count for ${room.jid.split("@")[0]}: ${viaMam} archived / ${want} sent`;
     if (pool) {
       const total = [...sentPerRoom.values()].reduce((a, b) => a + b, 0);
-      const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM prosodyarchive WHERE store = 'muc_log' AND "user" LIKE $1`, [`g${cfg.members}-%`]);
+      const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM prosodyarchive WHERE store = 'muc_log' AND "user" LIKE $1`, [`s${cfg.sockets}-g${cfg.members}-%`]);
       archive += `; archive table, all ${rooms.length} rooms: ${rows[0]!.n} rows / ${total} sent`;
       if (Number(rows[0]!.n) !== total) archive += " — MISMATCH";
     }
@@ -498,6 +502,7 @@ export async function runXmpp(configs: TFanoutConfig[]): Promise<void> {
       console.log(line("prosody fixed rate", prosody.fixed));
       console.log(line("parley  saturated", parley.saturated));
       console.log(line("prosody saturated", prosody.saturated));
+      console.log(`  generator CPU during the prosody phases: ${prosody.fixed.generatorCpuPercent.toFixed(0)} % (fixed rate), ${prosody.saturated.generatorCpuPercent.toFixed(0)} % (saturated) of its core`);
       console.log(`  archive check: ${prosody.archive}`);
       const problems = readLog(logPath).split("\n").filter((l) => /\terror\t/.test(l) && !l.includes("certificate"));
       if (problems.length) console.log(`  prosody log errors (${problems.length}):\n${problems.slice(-5).join("\n")}`);
