@@ -64,8 +64,9 @@ test("search in Chinese and English from the top bar; results open the conversat
   await expect(page.getByTestId("thread-panel")).toBeVisible();
   await expect(page.getByTestId("thread-panel")).toContainText("Deployment checklist is ready");
 
-  // Nothing found, and "/" focuses the box from the page.
-  await box.blur();
+  // Nothing found, and "/" focuses the box from the page (not from a text field: the thread's
+  // composer has the focus now, so leave it first).
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await page.keyboard.press("/");
   await expect(box).toBeFocused();
   await box.fill("不存在的词");
