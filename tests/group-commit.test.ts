@@ -8,7 +8,7 @@ import { joinChannel, updateChannel } from "@/lib/channels/service";
 import { ensureDbReady, getDb } from "@/lib/db";
 import { groupCommitStats } from "@/lib/messages/group-commit";
 import { createBotIn } from "@/lib/integrations/bots";
-import { listMessages, sendMessage } from "@/lib/messages/service";
+import { deleteMessage, editMessage, listMessages, sendMessage } from "@/lib/messages/service";
 import { createChannel, createMember, createUser, createWorkspace, expectAppError, resetSendLimit, uniq } from "@/tests/factories";
 
 beforeAll(async () => {
@@ -111,5 +111,20 @@ describe("group commit", () => {
     const mine = acked.slice(0, 12).map((m) => m.seq);
     expect(mine).toEqual([...mine].sort((a, b) => a - b)); // arrival order is conversation order
     expect(acked[12]!.sender).toMatchObject({ id: bot.userId, isBot: true, botId: bot.id });
+  });
+
+  it("indexes every message for search exactly as the database's own function would, on every write path", async () => {
+    const ws = await createWorkspace();
+    const texts = ["项目进度 Project STATUS", "ÀÉÎ café déjà-vu ＡＢＣ１２３", "API接口文档 v2", "", "x".repeat(100) + " 长长长长长长长长"];
+    const batched = await Promise.all(texts.filter(Boolean).map((body) => sendMessage({ actor: ws.owner.actor, input: { channelId: ws.generalId, body } })));
+    const reply = await sendMessage({ actor: ws.owner.actor, input: { channelId: ws.generalId, body: "线程回复 reply", threadRootId: batched[0]!.id } });
+    await editMessage({ actor: ws.owner.actor, input: { messageId: batched[1]!.id, body: "编辑以后 edited NOW" } });
+    await deleteMessage({ actor: ws.owner.actor, input: { messageId: batched[2]!.id } });
+    const rows = await getDb().$queryRaw<{ id: string; stored: string; expected: string }[]>`
+      SELECT id, "searchVector"::text AS stored, parley_search_vector(body)::text AS expected FROM "Message" WHERE "channelId" = ${ws.generalId}`;
+    expect(rows.map((r) => r.id).sort()).toEqual([...batched.map((m) => m.id), reply.id].sort());
+    for (const r of rows) expect(r.stored).toBe(r.expected);
+    expect(rows.find((r) => r.id === batched[1]!.id)!.stored).toContain("'edited'");
+    expect(rows.find((r) => r.id === batched[2]!.id)!.stored).toBe("");
   });
 });

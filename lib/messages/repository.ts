@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { TMarkup, TMessage, TReactionSummary } from "@/lib/messages/schema";
 import { formatTs } from "@/lib/messages/ts";
+import { toTsvectorText } from "@/lib/search/tokenize";
 
 /** The message's own columns, without relations. */
 export const messageScalarSelect = {
@@ -306,6 +307,7 @@ export type TBatchRow = {
  * are locked only while it runs): locks the channels in id order (no deadlocks between batches),
  * takes each channel's next seqs and ts values, inserts the messages in input order per channel and
  * their events, and moves each sender's read position to their newest message. All or nothing.
+ * The search vector is computed here, before the locks (the database's trigger would compute the same).
  * Optional values travel as '' and become NULL (arrays with NULL elements are not portable across
  * the drivers).
  */
@@ -317,8 +319,8 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<{ id: string
       SELECT * FROM unnest(
         ${col("id")}::text[], ${col("channelId")}::text[], ${col("senderId")}::text[], ${col("clientMsgId")}::text[], ${col("body")}::text[],
         ${col("markup")}::text[], ${col("blocks", json)}::text[], ${col("attachments", json)}::text[], ${col("overrideName")}::text[],
-        ${col("overrideIcon")}::text[], ${col("subtype")}::text[]
-      ) WITH ORDINALITY AS t(id, cid, uid, cmid, body, markup, blocks, attachments, oname, oicon, subtype, ord)
+        ${col("overrideIcon")}::text[], ${col("subtype")}::text[], ${col("body", toTsvectorText)}::text[]
+      ) WITH ORDINALITY AS t(id, cid, uid, cmid, body, markup, blocks, attachments, oname, oicon, subtype, search, ord)
     ),
     counts AS (SELECT cid, count(*)::int AS n FROM input GROUP BY cid),
     locked AS (SELECT c.id FROM "Channel" c WHERE c.id IN (SELECT cid FROM counts) ORDER BY c.id FOR UPDATE),
@@ -337,9 +339,9 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<{ id: string
       FROM input i JOIN bumped b ON b.id = i.cid
     ),
     ins AS (
-      INSERT INTO "Message" (id, "channelId", seq, ts, "senderId", "clientMsgId", body, markup, blocks, attachments, "overrideName", "overrideIcon", subtype, "updatedAt")
+      INSERT INTO "Message" (id, "channelId", seq, ts, "senderId", "clientMsgId", body, markup, blocks, attachments, "overrideName", "overrideIcon", subtype, "searchVector", "updatedAt")
       SELECT id, cid, seq, ts, uid, NULLIF(cmid, ''), body, markup, NULLIF(blocks, '')::jsonb, NULLIF(attachments, '')::jsonb,
-             NULLIF(oname, ''), NULLIF(oicon, ''), NULLIF(subtype, ''), now()
+             NULLIF(oname, ''), NULLIF(oicon, ''), NULLIF(subtype, ''), search::tsvector, now()
       FROM numbered
       RETURNING id, "channelId", seq, ts, "createdAt"
     ),
