@@ -209,6 +209,8 @@ export async function runConnections({ sockets: N, members: M, stormMessages }: 
     await server.stop("SIGKILL");
     server = await spawnChild("scripts/bench/parley-server.ts", { cpu: 0, env: extraEnv, nodeArgs, nofile: 65536, port });
     const tUp = performance.now();
+    // BENCH_PROFILE=<dir>: a CPU profile of the restarted node from its start until every client caught up.
+    if (process.env.BENCH_PROFILE) await server.command("profile-start", "profile started");
     const deadline = tKill + 180_000;
     let lastLog = performance.now();
     while (clients.some((c) => !c.syncedAt) && performance.now() < deadline) {
@@ -218,6 +220,7 @@ export async function runConnections({ sockets: N, members: M, stormMessages }: 
         console.log(`    ${((lastLog - tKill) / 1000).toFixed(0)} s: ${clients.filter((c) => c.socket.connected).length} connected, ${clients.filter((c) => c.connectedAt).length} reconnected, ${clients.filter((c) => c.syncedAt).length} caught up`);
       }
     }
+    if (process.env.BENCH_PROFILE) await server.command(`profile-stop ${process.env.BENCH_PROFILE}/storm.cpuprofile`, "profile");
     const done = clients.filter((c) => c.syncedAt);
     const syncFailures = clients.reduce((a, c) => a + c.failures, 0);
     const times = done.map((c) => (c.syncedAt - tKill) / 1000);
