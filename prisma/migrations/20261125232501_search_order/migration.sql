@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Message_ts_id_idx" ON "Message"("ts", "id");
