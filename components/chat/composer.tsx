@@ -121,7 +121,6 @@ export function Composer({ channelId, placeholder }: { channelId: string; placeh
           rows={1}
           aria-label="Message"
           aria-autocomplete="list"
-          aria-expanded={menu.isOpen}
           aria-controls={menu.isOpen ? menuId : undefined}
           aria-activedescendant={menu.isOpen ? `${menuId}-${menu.activeIndex}` : undefined}
           aria-invalid={isTooLong || undefined}
@@ -131,7 +130,7 @@ export function Composer({ channelId, placeholder }: { channelId: string; placeh
           className="block max-h-60 w-full resize-none bg-transparent px-3 pt-2.5 pb-1 text-[15px] leading-6 text-slate-900 placeholder:text-slate-400 focus:outline-none"
         />
         <div className="flex items-center justify-between gap-3 px-2 pb-1.5">
-          <p id={`composer-hint-${channelId}`} className={cn("truncate pl-1 text-xs", isTooLong || commandError ? "font-medium text-red-600" : "text-slate-400")} aria-live="polite">
+          <p id={`composer-hint-${channelId}`} className={cn("truncate pl-1 text-xs", isTooLong || commandError ? "font-medium text-red-600" : "text-slate-500")} aria-live="polite">
             {commandError
               ? commandError
               : isRunning

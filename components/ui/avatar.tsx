@@ -1,10 +1,15 @@
 import { cn } from "@/components/ui/cn";
 
-const palette = ["bg-rose-600", "bg-amber-600", "bg-emerald-600", "bg-teal-600", "bg-sky-600", "bg-indigo-600", "bg-violet-600", "bg-fuchsia-700"];
+/** Each at least 4.5:1 against the white initials (WCAG AA for small text). */
+const palette = ["bg-rose-600", "bg-amber-700", "bg-emerald-700", "bg-teal-700", "bg-sky-700", "bg-indigo-600", "bg-violet-600", "bg-fuchsia-700"];
+
+let graphemes: Intl.Segmenter | undefined;
 
 /** First grapheme of a string, so 张三 gives 张 and emoji or accented letters stay whole. */
 function firstGrapheme(s: string): string {
-  const segment = new Intl.Segmenter(undefined, { granularity: "grapheme" }).segment(s)[Symbol.iterator]().next();
+  // One segmenter for all: creating one costs more than the rest of an avatar's render.
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  const segment = graphemes.segment(s)[Symbol.iterator]().next();
   return segment.done ? "" : segment.value.segment;
 }
 
