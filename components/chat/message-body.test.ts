@@ -3,8 +3,8 @@ import { renderToStaticMarkup } from "react-dom/server";
 import Markdown from "react-markdown";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
-import { describe, expect, it } from "vitest";
-import { MARKDOWN_SYNTAX, PlainText } from "@/components/chat/message-body";
+import { describe, expect, it, vi } from "vitest";
+import { FormattedText, getMarkdownTree, MARKDOWN_SYNTAX, PlainText } from "@/components/chat/message-body";
 
 /** What the Markdown path produces (without highlighting, which plain text never needs). */
 function renderMarkdown(text: string): string {
@@ -24,4 +24,26 @@ describe("plain-text fast path", () => {
     "leaves %j to the Markdown parser",
     (text) => expect(MARKDOWN_SYNTAX.test(text)).toBe(true),
   );
+});
+
+describe("parsed-text cache", () => {
+  it("returns the same tree for the same text and markup, and renders what the component renders", () => {
+    const text = "**注意**：see [the issue](https://example.com/1) and `code`";
+    const first = getMarkdownTree(text, "md");
+    expect(getMarkdownTree(text, "md")).toBe(first);
+    expect(renderToStaticMarkup(getMarkdownTree(text, "plain"))).not.toContain("<strong>"); // keyed by markup too
+    expect(renderToStaticMarkup(first)).toBe(renderToStaticMarkup(createElement(FormattedText, { text, markup: "md" })));
+    expect(renderToStaticMarkup(first)).toContain("<strong>注意</strong>");
+  });
+});
+
+describe("code highlighting, loaded on first need", () => {
+  it("shows a code block plain at first, then highlighted once highlight.js has loaded", async () => {
+    const text = "```ts\nconst answer = 42;\n```";
+    const html = () => renderToStaticMarkup(getMarkdownTree(text, "md"));
+    expect(html()).toContain("const answer = 42;");
+    await vi.waitFor(() => expect(html()).toContain('<span class="hljs-keyword">const</span>'), { timeout: 10_000 });
+    // Text without a code block never needs it.
+    expect(renderToStaticMarkup(getMarkdownTree("`inline` only", "md"))).toBe("<p><code>inline</code> only</p>");
+  });
 });

@@ -9,9 +9,8 @@
  */
 import "highlight.js/styles/github.css";
 import "@/components/chat/message-body.css";
-import { memo } from "react";
+import { memo, useSyncExternalStore } from "react";
 import Markdown, { defaultUrlTransform, type Components, type Options } from "react-markdown";
-import rehypeHighlight from "rehype-highlight";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
 import { SlackTokenSpan } from "@/components/chat/slack/tokens";
@@ -23,7 +22,35 @@ const remarkPlugins: Record<TMarkup, Options["remarkPlugins"]> = {
   mrkdwn: [remarkMrkdwn],
   plain: [[remarkMrkdwn, { formatting: false }]],
 };
-const rehypePlugins: Options["rehypePlugins"] = [[rehypeHighlight, { plainText: ["text", "txt", "plain"] }]];
+
+/**
+ * Code highlighting (highlight.js with ~40 grammars) is loaded on first need, not with the page: it
+ * was the biggest part of the chat's JavaScript, and most conversations show no code block. Until
+ * it arrives a block shows unhighlighted, then re-renders.
+ */
+let highlightPlugins: Options["rehypePlugins"] | null = null;
+let highlighterLoad: Promise<void> | null = null;
+const highlighterListeners = new Set<() => void>();
+
+function loadHighlighter(): void {
+  highlighterLoad ??= import("rehype-highlight").then(
+    ({ default: rehypeHighlight }) => {
+      highlightPlugins = [[rehypeHighlight, { plainText: ["text", "txt", "plain"] }]];
+      for (const listener of highlighterListeners) listener();
+    },
+    () => {
+      highlighterLoad = null; // Offline for a moment: try again on the next code block.
+    },
+  );
+}
+
+function subscribeHighlighter(listener: () => void): () => void {
+  highlighterListeners.add(listener);
+  return () => highlighterListeners.delete(listener);
+}
+
+/** Fenced or indented code blocks: the only elements highlighting touches (`pre > code`). */
+const CODE_BLOCK = /```|~~~|^ {4}|^\t/m;
 
 const components: Components = {
   // Links leave the app and carry no referrer or ranking credit.
@@ -65,15 +92,45 @@ export function PlainText({ text }: { text: string }) {
   return <p>{lines.flatMap((line, i) => (i === 0 ? [line] : [<br key={i} />, `\n${line}`]))}</p>;
 }
 
+/** How many parsed texts stay cached: a few screens of several conversations. */
+const PARSED_CACHE_SIZE = 2000;
+const parsedCache = new Map<string, React.ReactElement>();
+
+/**
+ * The element tree react-markdown builds for a text, cached by markup and text (least recently used
+ * goes first). Parsing and highlighting are most of a row's render time, and every channel switch
+ * and every scroll back remounts rows whose text has not changed. The tree holds only elements (the
+ * link, image and token components render later, with their own context), so reusing it is safe.
+ */
+export function getMarkdownTree(text: string, markup: TMarkup): React.ReactElement {
+  const needsHighlight = CODE_BLOCK.test(text);
+  if (needsHighlight && !highlightPlugins) loadHighlighter();
+  const rehypePlugins = needsHighlight && highlightPlugins ? highlightPlugins : undefined;
+  const key = `${markup}${rehypePlugins ? "+hl" : ""}\u0000${text}`;
+  const hit = parsedCache.get(key);
+  if (hit) {
+    parsedCache.delete(key);
+    parsedCache.set(key, hit);
+    return hit;
+  }
+  // react-markdown's synchronous Markdown is a pure function of its options (no hooks): calling it
+  // directly yields the same tree React would render.
+  const tree = Markdown({ remarkPlugins: remarkPlugins[markup], rehypePlugins, components, urlTransform, children: text }) as React.ReactElement;
+  parsedCache.set(key, tree);
+  if (parsedCache.size > PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value!);
+  return tree;
+}
+
+const isHighlighterLoaded = () => highlightPlugins !== null;
+const isHighlighterNotLoaded = () => false;
+
 /** Message text without the message-body wrapper (also used inside Block Kit sections and attachments). */
 export const FormattedText = memo(function FormattedText({ text, markup = "md" }: { text: string; markup?: TMarkup }) {
+  // Re-render once the highlighter has loaded (only texts with code blocks look different then).
+  useSyncExternalStore(subscribeHighlighter, isHighlighterLoaded, isHighlighterNotLoaded);
   const syntax = markup === "md" ? MARKDOWN_SYNTAX : MRKDWN_SYNTAX;
   if (!syntax.test(text)) return <PlainText text={text} />;
-  return (
-    <Markdown remarkPlugins={remarkPlugins[markup]} rehypePlugins={rehypePlugins} components={components} urlTransform={urlTransform}>
-      {text}
-    </Markdown>
-  );
+  return getMarkdownTree(text, markup);
 });
 
 export const MessageBody = memo(function MessageBody({ body, markup = "md", trailing }: { body: string; markup?: TMarkup; trailing?: React.ReactNode }) {
