@@ -15,6 +15,13 @@ const nextConfig = {
   // Dev only: the app is often opened as 127.0.0.1 (tests, scripts); let Next's dev assets load there.
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
+  experimental: {
+    // Going back to a conversation within 30 s reuses its route payload instead of asking the server
+    // again (Next's default for dynamic pages is 0). Our pages are thin — an auth check and a client
+    // component whose data comes from react-query — so nothing in the payload goes stale; the data
+    // itself is checked on every open. Measured by `npm run bench -- channel-open`.
+    staleTimes: { dynamic: 30 },
+  },
   reactStrictMode: true,
   async headers() {
     return [

@@ -21,6 +21,7 @@ import { ChannelDetailsDialog } from "@/components/workspace/channel-details-dia
 import { useChannel } from "@/components/workspace/queries";
 import type { TChannelView } from "@/lib/channels/schema";
 import { ApiError } from "@/lib/client/api";
+import { queryKeys } from "@/lib/client/query-keys";
 import { markChannelRead } from "@/lib/client/message-actions";
 import type { TOutboxEntry } from "@/lib/client/outbox";
 import { useTimeline } from "@/lib/client/queries";
@@ -105,6 +106,14 @@ function LoadFailed({ error, onRetry }: { error: unknown; onRetry: () => void })
   );
 }
 
+/** The conversation as the sidebar already lists it (same shape as its details), to draw at once. */
+function useListedChannel(channelId: string): TChannelView | undefined {
+  const queryClient = useQueryClient();
+  const { slug } = useChat();
+  const [listed] = useState(() => queryClient.getQueryData<TChannelView[]>(queryKeys.sidebarChannels(slug))?.find((c) => c.id === channelId));
+  return listed;
+}
+
 export function ChannelView({ channelId }: { channelId: string }) {
   const { me } = useChat();
   const channelQuery = useChannel(channelId);
@@ -118,7 +127,9 @@ export function ChannelView({ channelId }: { channelId: string }) {
     if (threadParam) setOpenThreadId(threadParam);
   }, [threadParam]);
   const closeThread = useCallback(() => setOpenThreadId(null), []);
-  const channel = channelQuery.data;
+  // Until its details arrive (fetched on every open), the sidebar's copy stands in.
+  const listed = useListedChannel(channelId);
+  const channel = channelQuery.data ?? (channelQuery.isError ? undefined : listed);
   const extras = useMemo(() => (channel ? { channel, openThread: setOpenThreadId, isInThreadPanel: false } : null), [channel]);
   useMarkReadWhileVisible(channel, timelineQuery.data);
   useDocumentTitle(channel ? `${isDirectMessage(channel) ? "" : "#"}${getChannelTitle(channel, me.name)}` : null);

@@ -94,7 +94,26 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
   const isWritable = channel.isMember && !channel.archivedAt;
   const firstItemIndex = FIRST_ITEM_INDEX - timeline.prependedCount;
 
+  // Older history is fetched only once the opening screen has been drawn: on open, the newest rows
+  // sit within PREFETCH_ROWS of the top, and fetching and prepending a page then would delay the
+  // first paint (measured: scripts/bench/channel-open.ts).
+  const [isOpened, setOpened] = useState(false);
+  const nearTopRef = useRef(false);
+  useEffect(() => {
+    const done = () => setOpened(true);
+    if (typeof requestIdleCallback === "function") {
+      const id = requestIdleCallback(done, { timeout: 300 });
+      return () => cancelIdleCallback(id);
+    }
+    const id = setTimeout(done, 100);
+    return () => clearTimeout(id);
+  }, []);
+
   const loadOlder = useCallback(() => {
+    if (!isOpened) {
+      nearTopRef.current = true;
+      return;
+    }
     if (!timeline.hasOlder || isLoadingOlder) return;
     setLoadingOlder(true);
     setOlderError(null);
@@ -102,7 +121,12 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
       .loadOlder(channel.id)
       .catch((err: unknown) => setOlderError(err instanceof Error ? err.message : "Failed"))
       .finally(() => setLoadingOlder(false));
-  }, [channelSync, channel.id, timeline.hasOlder, isLoadingOlder]);
+  }, [channelSync, channel.id, timeline.hasOlder, isLoadingOlder, isOpened]);
+  // Once, when opened: what was asked for meanwhile. Later calls come from rangeChanged/startReached.
+  useEffect(() => {
+    if (isOpened && nearTopRef.current) loadOlder();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [isOpened]);
 
   // I just sent something: show it, wherever I had scrolled to.
   const newestPendingId = pending.at(-1)?.clientMsgId;
@@ -169,7 +193,9 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         itemContent={renderRow}
         startReached={loadOlder}
         rangeChanged={(range) => {
-          if (range.startIndex - firstItemIndex < PREFETCH_ROWS) loadOlder();
+          const isNearTop = range.startIndex - firstItemIndex < PREFETCH_ROWS;
+          nearTopRef.current = isNearTop;
+          if (isNearTop) loadOlder();
         }}
         followOutput={(isFollowing) => (isFollowing ? "auto" : false)}
         atBottomStateChange={setAtBottom}

@@ -1,18 +1,28 @@
 "use client";
 /** One conversation in the sidebar: glyph, name, and bold with a badge while it has unread messages. */
+import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { cn } from "@/components/ui/cn";
 import { ChannelGlyph, getChannelTitle } from "@/components/chat/channel-identity";
 import type { TChannelView } from "@/lib/channels/schema";
+import { prefetchTimeline } from "@/lib/client/queries";
 
 export function SidebarItem({ slug, channel, myName, isActive }: { slug: string; channel: TChannelView; myName: string; isActive: boolean }) {
   const title = getChannelTitle(channel, myName);
   // Muted conversations (`/mute`) never show a badge or bold; they stay dimmed.
   const isMuted = !!channel.muted;
   const hasUnread = channel.unreadCount > 0 && !isActive && !isMuted;
+  const queryClient = useQueryClient();
+  // Start loading the newest page as soon as the pointer or focus arrives (or at the press, on touch),
+  // so it comes in alongside the route's own request instead of after it. Loaded once: later changes
+  // arrive by socket.
+  const prefetch = isActive ? undefined : () => prefetchTimeline(queryClient, channel.id);
   return (
     <Link
       href={`/w/${encodeURIComponent(slug)}/c/${channel.id}`}
+      onPointerEnter={prefetch}
+      onPointerDown={prefetch}
+      onFocus={prefetch}
       aria-current={isActive ? "page" : undefined}
       data-testid="sidebar-channel"
       data-channel-id={channel.id}

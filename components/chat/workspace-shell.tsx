@@ -3,7 +3,8 @@
  * The workspace frame: sidebar and main pane. On narrow screens the sidebar is a drawer that the
  * header's menu button opens and any navigation closes.
  */
-import { usePathname } from "next/navigation";
+import { useQueryClient } from "@tanstack/react-query";
+import { useParams, usePathname } from "next/navigation";
 import Link from "next/link";
 import { createContext, useContext, useEffect, useState } from "react";
 import { LoadingRow } from "@/components/ui/spinner";
@@ -16,7 +17,7 @@ import { SearchBar } from "@/components/search/search-bar";
 import { rememberLastWorkspace } from "@/components/workspace/last-workspace";
 import { isUnauthorized, redirectToLogin, useWorkspace } from "@/components/workspace/queries";
 import { ApiError } from "@/lib/client/api";
-import { useMe } from "@/lib/client/queries";
+import { prefetchTimeline, useMe } from "@/lib/client/queries";
 
 const ShellNavContext = createContext<{ openNav: () => void }>({ openNav: () => undefined });
 
@@ -52,6 +53,13 @@ export function WorkspaceShell({ slug, children }: { slug: string; children: Rea
   const workspace = useWorkspace(slug);
   const pathname = usePathname();
   const [isNavOpen, setNavOpen] = useState(false);
+  // Loaded at a conversation: ask for its newest page now, alongside /api/me, not after it.
+  const queryClient = useQueryClient();
+  const params = useParams<{ channelId?: string }>();
+  const [initialChannelId] = useState(params.channelId);
+  useEffect(() => {
+    if (initialChannelId) prefetchTimeline(queryClient, initialChannelId);
+  }, [queryClient, initialChannelId]);
 
   useEffect(() => setNavOpen(false), [pathname]);
   useEffect(() => {

@@ -1,6 +1,6 @@
 "use client";
 /** react-query hooks for what the chat screens read over HTTP. Socket events keep these caches fresh. */
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, type QueryClient } from "@tanstack/react-query";
 import type { TChannelView } from "@/lib/channels/schema";
 import { api, ApiError } from "@/lib/client/api";
 import { loadTimeline } from "@/lib/client/channel-sync";
@@ -48,6 +48,11 @@ export function useTimeline(channelId: string) {
     refetchOnReconnect: false,
     retry: shouldRetryQuery,
   });
+}
+
+/** Loads a conversation's timeline into the cache before it is opened (no-op when cached or loading). */
+export function prefetchTimeline(queryClient: QueryClient, channelId: string): void {
+  void queryClient.prefetchQuery({ queryKey: queryKeys.timeline(channelId), queryFn: () => loadTimeline(channelId), staleTime: Number.POSITIVE_INFINITY, gcTime: 10 * 60_000 });
 }
 
 /**
