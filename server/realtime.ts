@@ -424,8 +424,14 @@ function createDispatcher(handlers: [string, TSharedHandler][]): (this: TSocket,
 
 /** What an idle socket no longer needs once connected: the upgrade request and the session cookie. */
 function dropHandshakeLeftovers(socket: TSocket): void {
+  const conn = socket.conn as unknown as { request: { rawHeaders?: string[] } | null };
+  // Engine.IO keeps the upgrade request reachable for the connection's life anyway (a close listener
+  // on the TCP socket holds its WebSocketResponse, which holds the request: heap snapshot,
+  // docs/performance.md). Its raw header list repeats every header string, the session cookie
+  // included (~1 KB a socket); `headers` was built from it during the handshake and stays.
+  if (conn.request?.rawHeaders) conn.request.rawHeaders.length = 0;
   // Socket.IO's own advice for memory: the HTTP request is only read during the handshake.
-  (socket.conn as unknown as { request: unknown }).request = null;
+  conn.request = null;
   // The session token stays nowhere in memory longer than the handshake needs it.
   delete socket.handshake.headers.cookie;
 }

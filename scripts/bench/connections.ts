@@ -20,6 +20,9 @@ import { nofileLimits, connectSockets, createBenchDb, f1, migrateAndPool, mintCo
 
 type TMsgEvent = { channelId: string; seq: number; message: { id: string; clientMsgId: string | null } };
 
+/** Why catch-ups failed during the storm, by error code. */
+const failureCodes = new Map<string, number>();
+
 /** A client following docs/realtime.md for its one conversation, recording what it applied. */
 class StormClient {
   last = 0;
@@ -66,6 +69,7 @@ class StormClient {
           const res = await request<{ events: TMsgEvent[]; hasMore: boolean }>(this.socket, "channels.sync", { channelId: this.channelId, after: this.last }, 60_000);
           if (!res.ok) {
             this.failures++;
+            failureCodes.set(res.error.code, (failureCodes.get(res.error.code) ?? 0) + 1);
             // Disconnected mid-sync: the next connect catches up. Otherwise back off with jitter, as a
             // browser client must (a herd retrying at once only deepens the queue).
             if (!this.socket.connected) return;
@@ -250,7 +254,7 @@ export async function runConnections({ sockets: N, members: M, stormMessages }: 
     );
     console.log(
       `  storm: ${totalAcked} messages acknowledged across ${senders.length} conversations during the storm (${sendErrors} gave up); ` +
-        `clients missing a message: ${clientsWrong} (missing ${missing}, unexpected ${extra}, applied twice ${duplicates}); kernel listen overflows/drops (whole machine): ${overflows}; channels.sync retries: ${syncFailures}`,
+        `clients missing a message: ${clientsWrong} (missing ${missing}, unexpected ${extra}, applied twice ${duplicates}); kernel listen overflows/drops (whole machine): ${overflows}; channels.sync retries: ${syncFailures}${failureCodes.size ? ` (${[...failureCodes].map(([k, v]) => `${v}× ${k}`).join(", ")})` : ""}`,
     );
     for (const so of p.sockets) {
       so.io.opts.reconnection = false;
