@@ -96,7 +96,7 @@ async function resolveScopes(actor: TActor, workspaceId: string, parsed: TParsed
  * Searches the messages of a workspace the actor may read. `query` takes Slack's syntax (see
  * lib/search/query.ts); pages are keyset cursors over (ts, id), or (score, ts, id) by relevance.
  */
-export async function searchMessages(actor: TActor, input: TSearchInput): Promise<TSearchResult> {
+export async function searchMessages(actor: TActor, input: TSearchInput | Record<string, unknown>): Promise<TSearchResult> {
   return searchMessagesUnmetered(actor, input, { meter: true });
 }
 
@@ -104,7 +104,7 @@ export async function searchMessages(actor: TActor, input: TSearchInput): Promis
  * searchMessages for callers that already spent the person's `search` budget for this request (the
  * Web API walking to a Slack page number makes several keyset queries for one call).
  */
-export async function searchMessagesUnmetered(actor: TActor, input: TSearchInput, opts: { meter?: boolean } = {}): Promise<TSearchResult> {
+export async function searchMessagesUnmetered(actor: TActor, input: TSearchInput | Record<string, unknown>, opts: { meter?: boolean } = {}): Promise<TSearchResult> {
   const data = ZSearchInput.parse(input);
   const { workspace } = await getWorkspaceAccess({ actor, workspaceId: data.workspaceId });
   if (opts.meter) await meterSearch(actor);

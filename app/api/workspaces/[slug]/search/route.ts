@@ -10,10 +10,10 @@ export const GET = authed<{ slug: string }>(async ({ actor, params, url }) => {
   return searchMessages(actor, {
     workspaceId: workspace.id,
     query: p.get("q") ?? "",
-    sort: (p.get("sort") ?? undefined) as "newest" | undefined,
+    sort: p.get("sort") ?? undefined,
     limit: p.get("limit") ?? undefined,
     cursor: p.get("cursor") ?? undefined,
     tzOffsetMinutes: p.get("tz") ?? undefined,
     withTotal: !p.get("cursor"),
-  } as never);
+  });
 });
