@@ -39,6 +39,11 @@ export function can(role: TRole, permission: TPermission): boolean {
   return (table[permission] as readonly TRole[]).includes(role);
 }
 
+/** The roles that grant a permission (for checks made inside one SQL statement, lib/messages/repository.ts). */
+export function rolesWith(permission: TPermission): readonly TRole[] {
+  return table[permission];
+}
+
 /** Throws 403 unless the role grants the permission. */
 export function assertCan(role: TRole, permission: TPermission, message?: string): void {
   if (!can(role, permission)) throw forbidden(message);

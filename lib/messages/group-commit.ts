@@ -1,10 +1,11 @@
 /**
  * Group commit for new messages. Sends that arrive while a batch is being written wait for the next
- * batch: ONE query checks every sender's right to post (and finds retries), then ONE statement takes
- * each channel's next seqs (rows locked in id order, only while it runs), inserts the messages and
- * their events, moves read positions and returns what the acknowledgements need — two round trips
- * per batch, whatever its size. An idle server writes a batch of one at once, so nothing waits on a
- * timer; under load the batches grow and the database does a fraction of the work per message.
+ * batch, which is ONE statement (lib/messages/repository.ts writeMessageBatch): it checks every
+ * sender's right to post and finds retries, takes each channel's next seqs (rows locked in id order,
+ * only while it runs), inserts the messages and their events, moves read positions and returns what
+ * the acknowledgements need — one round trip per batch, whatever its size. An idle server writes a
+ * batch of one at once, so nothing waits on a timer; under load the batches grow and the database
+ * does a fraction of the work per message.
  *
  * The promise is unchanged: a send resolves only after its batch commits. Anything the fast checks do
  * not clearly allow (not a member, archived, announcement rules, a clientMsgId race) and any batch that
@@ -15,7 +16,6 @@ import { AppError } from "@/lib/errors";
 import type { TMessageExtras } from "@/lib/messages/repository";
 import * as repo from "@/lib/messages/repository";
 import type { TMessage } from "@/lib/messages/schema";
-import { can, type TRole } from "@/lib/permissions";
 import type { TActor } from "@/lib/users/service";
 
 export type TBatchJob = {
@@ -108,12 +108,6 @@ function pump(): void {
   }
 }
 
-function canPost(r: { kind: string; archivedAt: Date | null; role: string; isPoster: boolean }): boolean {
-  if (r.archivedAt) return false;
-  if (r.kind === "ANNOUNCEMENT") return can(r.role as TRole, "messages.post_announcement") || r.isPoster;
-  return true;
-}
-
 async function oneByOne(jobs: TQueued[]): Promise<void> {
   for (const j of jobs) {
     try {
@@ -153,42 +147,44 @@ async function flush(batch: TQueued[]): Promise<void> {
     };
   }
 
-  const facts = await repo.findBatchFacts(jobs.map((j) => ({ channelId: j.channelId, userId: j.actor.userId, clientMsgId: j.clientMsgId })));
-  // Retries of stored messages are rare: only they cost a second read.
-  const existingIds = facts.flatMap((f) => (f.existingId ? [f.existingId] : []));
-  const stored = new Map(existingIds.length ? (await repo.findMessagesByIds(existingIds)).map((m) => [m.id, m]) : []);
-
-  const ready: TReady[] = [];
+  const rows = jobs.map(toRow);
+  let outcomes: repo.TBatchOutcome[];
+  try {
+    outcomes = await repo.writeMessageBatch(rows);
+  } catch {
+    // A clientMsgId race with another node, a lost connection…: the ordinary path sorts each one out.
+    await oneByOne(jobs);
+    return;
+  }
+  const committed: { job: TQueued; c: TCommitted }[] = [];
+  const retries: { job: TQueued; existingId: string }[] = [];
   const elsewhere: TQueued[] = [];
-  jobs.forEach((j, i) => {
-    const { right, sender, existingId } = facts[i]!;
-    const prior = existingId ? stored.get(existingId) : undefined;
-    if (prior) {
-      try {
-        j.resolve(hooks!.replay(prior, j.channelId));
-      } catch (err) {
-        j.reject(err);
-      }
-      return;
-    }
-    const allowed = right && sender && !existingId && canPost(right) && (!j.actor.workspaceId || j.actor.workspaceId === right.workspaceId);
-    if (allowed) ready.push({ ...j, workspaceId: right.workspaceId, sender });
-    else elsewhere.push(j);
+  jobs.forEach((job, i) => {
+    const o = outcomes[i]!;
+    if (o.written) committed.push({ job, c: { message: committedMessage(rows[i]!, o), workspaceId: o.workspaceId } });
+    else if (o.existingId) retries.push({ job, existingId: o.existingId });
+    else elsewhere.push(job);
   });
-
-  if (ready.length) {
-    let committed: TCommitted[] | undefined;
-    try {
-      committed = await writeBatch(ready);
-    } catch {
-      // A clientMsgId race with another node, a lost connection…: the ordinary path sorts each one out.
-      await oneByOne(ready);
-    }
-    if (committed) {
-      state().batches++;
-      state().batched += committed.length;
-      for (const c of committed) hooks.published(c);
-      committed.forEach((c, i) => ready[i]!.resolve(c.message));
+  if (committed.length) {
+    state().batches++;
+    state().batched += committed.length;
+    for (const { c } of committed) hooks.published(c);
+    for (const { job, c } of committed) job.resolve(c.message);
+  }
+  // Retries of stored messages are rare: only they cost another read.
+  if (retries.length) {
+    const stored = new Map((await repo.findMessagesByIds(retries.map((r) => r.existingId))).map((m) => [m.id, m]));
+    for (const { job, existingId } of retries) {
+      const prior = stored.get(existingId);
+      if (!prior) {
+        elsewhere.push(job);
+        continue;
+      }
+      try {
+        job.resolve(hooks.replay(prior, job.channelId));
+      } catch (err) {
+        job.reject(err);
+      }
     }
   }
   await oneByOne(elsewhere);
@@ -199,13 +195,12 @@ function newMessageId(): string {
   return `m${Date.now().toString(36)}${randomBytes(9).toString("base64url")}`;
 }
 
-type TReady = TQueued & { workspaceId: string; sender: NonNullable<repo.TBatchFacts["sender"]> };
-
-async function writeBatch(ready: TReady[]): Promise<TCommitted[]> {
-  const rows: repo.TBatchRow[] = ready.map((j) => ({
+function toRow(j: TQueued): repo.TBatchRow {
+  return {
     id: newMessageId(),
     channelId: j.channelId,
     senderId: j.actor.userId,
+    workspaceScope: j.actor.workspaceId ?? null,
     clientMsgId: j.clientMsgId,
     body: j.body,
     markup: j.extras.markup ?? "md",
@@ -214,30 +209,29 @@ async function writeBatch(ready: TReady[]): Promise<TCommitted[]> {
     overrideName: j.extras.overrideName ?? null,
     overrideIcon: j.extras.overrideIcon ?? null,
     subtype: j.extras.subtype ?? null,
-  }));
-  const written = new Map((await repo.writeMessageBatch(rows)).map((w) => [w.id, w]));
-  // Committed. The statement returned what the database chose (seq, ts, time); the rest is what was written.
-  return rows.map((r, i) => {
-    const w = written.get(r.id)!;
-    const row: repo.TMessageRow = {
-      ...r,
-      blocks: r.blocks as repo.TMessageRow["blocks"],
-      attachments: r.attachments as repo.TMessageRow["attachments"],
-      seq: w.seq,
-      ts: w.ts,
-      createdAt: w.createdAt,
-      threadRootId: null,
-      replyCount: 0,
-      broadcast: false,
-      pinnedAt: null,
-      pinnedById: null,
-      editedAt: null,
-      deletedAt: null,
-      sender: ready[i]!.sender,
-      threadRoot: null,
-      reactions: [],
-    };
-    return { message: repo.toMessage(row), workspaceId: ready[i]!.workspaceId };
+  };
+}
+
+/** The acknowledged message: what was written, plus what the database chose (seq, ts, time) — no read-back. */
+function committedMessage(r: repo.TBatchRow, o: Extract<repo.TBatchOutcome, { written: true }>): TMessage {
+  const { workspaceScope: _scope, ...written } = r;
+  return repo.toMessage({
+    ...written,
+    blocks: r.blocks as repo.TMessageRow["blocks"],
+    attachments: r.attachments as repo.TMessageRow["attachments"],
+    seq: o.seq,
+    ts: o.ts,
+    createdAt: o.createdAt,
+    threadRootId: null,
+    replyCount: 0,
+    broadcast: false,
+    pinnedAt: null,
+    pinnedById: null,
+    editedAt: null,
+    deletedAt: null,
+    sender: o.sender,
+    threadRoot: null,
+    reactions: [],
   });
 }
 

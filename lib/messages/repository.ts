@@ -2,6 +2,7 @@ import { getDb } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { TMarkup, TMessage, TReactionSummary } from "@/lib/messages/schema";
 import { formatTs } from "@/lib/messages/ts";
+import { rolesWith } from "@/lib/permissions";
 import { toTsvectorText } from "@/lib/search/tokenize";
 
 /** The message's own columns, without relations. */
@@ -253,45 +254,12 @@ export function listReplies(rootId: string, after: number, take: number) {
 
 // ---- Group commit (lib/messages/group-commit.ts): one query per batch instead of one per message ----
 
-/** What one queued send needs checked before it joins a batch (see findBatchFacts). */
-export type TBatchFacts = {
-  /** Null when the channel does not exist or the sender is not an active member of its workspace and of the channel. */
-  right: { workspaceId: string; kind: string; archivedAt: Date | null; role: string; isPoster: boolean } | null;
-  sender: TMessageRow["sender"] | null;
-  /** A message this sender already stored with this clientMsgId (a retry). */
-  existingId: string | null;
-};
-
-/**
- * ONE query for a whole batch of sends, in input order: each sender's right to post in the channel,
- * the sender fields a message carries, and whether the (sender, clientMsgId) is already stored.
- */
-export async function findBatchFacts(sends: { channelId: string; userId: string; clientMsgId: string | null }[]): Promise<TBatchFacts[]> {
-  const rows = await getDb().$queryRaw<
-    { ord: bigint | number; workspaceId: string | null; kind: string | null; archivedAt: Date | null; role: string | null; isPoster: boolean | null; userId: string | null; name: string; avatarUrl: string | null; isBot: boolean; botId: string | null; existingId: string | null }[]
-  >`
-    SELECT v.ord, c."workspaceId", c.kind::text AS kind, c."archivedAt", wm.role::text AS role, cm."isPoster",
-           u.id AS "userId", u.name, u."avatarUrl", u."isBot", b.id AS "botId", m.id AS "existingId"
-    FROM unnest(${sends.map((x) => x.channelId)}::text[], ${sends.map((x) => x.userId)}::text[], ${sends.map((x) => x.clientMsgId ?? "")}::text[])
-         WITH ORDINALITY AS v(cid, uid, cmid, ord)
-    LEFT JOIN "User" u ON u.id = v.uid
-    LEFT JOIN "Bot" b ON b."userId" = v.uid
-    LEFT JOIN "Message" m ON v.cmid <> '' AND m."senderId" = v.uid AND m."clientMsgId" = v.cmid
-    LEFT JOIN "Channel" c ON c.id = v.cid
-    LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = v.uid AND wm.status = 'ACTIVE'
-    LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = v.uid
-    ORDER BY v.ord`;
-  return rows.map((r) => ({
-    right: r.workspaceId && r.role && r.isPoster !== null ? { workspaceId: r.workspaceId, kind: r.kind!, archivedAt: r.archivedAt, role: r.role, isPoster: r.isPoster } : null,
-    sender: r.userId ? { id: r.userId, name: r.name, avatarUrl: r.avatarUrl, isBot: r.isBot, bot: r.botId ? { id: r.botId } : null } : null,
-    existingId: r.existingId,
-  }));
-}
-
 export type TBatchRow = {
   id: string;
   channelId: string;
   senderId: string;
+  /** The workspace the sender's token is confined to, if any (TActor.workspaceId). */
+  workspaceScope: string | null;
   clientMsgId: string | null;
   body: string;
   markup: string;
@@ -302,27 +270,52 @@ export type TBatchRow = {
   subtype: string | null;
 };
 
+/** What became of each send of a batch, in input order. */
+export type TBatchOutcome =
+  | { written: true; seq: number; ts: bigint; createdAt: Date; workspaceId: string; sender: TMessageRow["sender"] }
+  /** `existingId`: this sender already stored this clientMsgId (a retry). Otherwise not clearly allowed: ask the one-by-one path. */
+  | { written: false; existingId: string | null };
+
 /**
- * Writes a batch of new top-level messages in ONE statement (so one round trip, and the channel rows
- * are locked only while it runs): locks the channels in id order (no deadlocks between batches),
- * takes each channel's next seqs and ts values, inserts the messages in input order per channel and
- * their events, and moves each sender's read position to their newest message. All or nothing.
+ * Writes a batch of new top-level messages in ONE statement, so one round trip whatever its size:
+ * - checks each send: the sender is an active member of the workspace and of the channel, the channel
+ *   is not archived, announcement rules (roles from lib/permissions.ts), a token's workspace, and that
+ *   the (sender, clientMsgId) is not stored yet — sends that fail any check are left out and answered
+ *   by the one-by-one path, which gives the precise error;
+ * - locks the channels of the allowed sends in id order (no deadlocks between batches), takes each
+ *   channel's next seqs and ts values, inserts the messages in input order per channel and their
+ *   events, and moves each sender's read position to their newest message. All or nothing.
  * The search vector is computed here, before the locks (the database's trigger would compute the same).
  * Optional values travel as '' and become NULL (arrays with NULL elements are not portable across
  * the drivers).
  */
-export async function writeMessageBatch(rows: TBatchRow[]): Promise<{ id: string; seq: number; ts: bigint; createdAt: Date }[]> {
+export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcome[]> {
   const col = <K extends keyof TBatchRow>(k: K, f: (v: TBatchRow[K]) => string = (v) => (v == null ? "" : String(v))) => rows.map((r) => f(r[k]));
   const json = (v: unknown[] | null) => (v?.length ? JSON.stringify(v) : "");
-  const out = await getDb().$queryRaw<{ id: string; seq: number; ts: bigint; createdAt: Date }[]>`
+  const announcers = [...rolesWith("messages.post_announcement")];
+  const out = await getDb().$queryRaw<
+    { ord: bigint | number; written: boolean; existingId: string | null; workspaceId: string | null; seq: number | null; ts: bigint | null; createdAt: Date | null; name: string | null; avatarUrl: string | null; isBot: boolean | null; botId: string | null }[]
+  >`
     WITH input AS (
       SELECT * FROM unnest(
-        ${col("id")}::text[], ${col("channelId")}::text[], ${col("senderId")}::text[], ${col("clientMsgId")}::text[], ${col("body")}::text[],
-        ${col("markup")}::text[], ${col("blocks", json)}::text[], ${col("attachments", json)}::text[], ${col("overrideName")}::text[],
+        ${col("id")}::text[], ${col("channelId")}::text[], ${col("senderId")}::text[], ${col("workspaceScope")}::text[], ${col("clientMsgId")}::text[],
+        ${col("body")}::text[], ${col("markup")}::text[], ${col("blocks", json)}::text[], ${col("attachments", json)}::text[], ${col("overrideName")}::text[],
         ${col("overrideIcon")}::text[], ${col("subtype")}::text[], ${col("body", toTsvectorText)}::text[]
-      ) WITH ORDINALITY AS t(id, cid, uid, cmid, body, markup, blocks, attachments, oname, oicon, subtype, search, ord)
+      ) WITH ORDINALITY AS t(id, cid, uid, scope, cmid, body, markup, blocks, attachments, oname, oicon, subtype, search, ord)
     ),
-    counts AS (SELECT cid, count(*)::int AS n FROM input GROUP BY cid),
+    checked AS (
+      SELECT i.*, c."workspaceId", m.id AS "existingId",
+             (c.id IS NOT NULL AND wm.role IS NOT NULL AND cm."userId" IS NOT NULL AND m.id IS NULL AND c."archivedAt" IS NULL
+              AND (c.kind <> 'ANNOUNCEMENT' OR cm."isPoster" OR wm.role::text = ANY(${announcers}::text[]))
+              AND (i.scope = '' OR i.scope = c."workspaceId")) AS ok
+      FROM input i
+      LEFT JOIN "Channel" c ON c.id = i.cid
+      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = i.uid AND wm.status = 'ACTIVE'
+      LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = i.uid
+      LEFT JOIN "Message" m ON i.cmid <> '' AND m."senderId" = i.uid AND m."clientMsgId" = i.cmid
+    ),
+    allowed AS (SELECT * FROM checked WHERE ok),
+    counts AS (SELECT cid, count(*)::int AS n FROM allowed GROUP BY cid),
     locked AS (SELECT c.id FROM "Channel" c WHERE c.id IN (SELECT cid FROM counts) ORDER BY c.id FOR UPDATE),
     bumped AS (
       UPDATE "Channel" c
@@ -334,9 +327,9 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<{ id: string
       RETURNING c.id, c."lastSeq" - k.n AS "baseSeq", c."lastTs" - k.n AS "baseTs"
     ),
     numbered AS (
-      SELECT i.*, (b."baseSeq" + row_number() OVER (PARTITION BY i.cid ORDER BY i.ord))::int AS seq,
-             b."baseTs" + row_number() OVER (PARTITION BY i.cid ORDER BY i.ord) AS ts
-      FROM input i JOIN bumped b ON b.id = i.cid
+      SELECT a.*, (b."baseSeq" + row_number() OVER (PARTITION BY a.cid ORDER BY a.ord))::int AS seq,
+             b."baseTs" + row_number() OVER (PARTITION BY a.cid ORDER BY a.ord) AS ts
+      FROM allowed a JOIN bumped b ON b.id = a.cid
     ),
     ins AS (
       INSERT INTO "Message" (id, "channelId", seq, ts, "senderId", "clientMsgId", body, markup, blocks, attachments, "overrideName", "overrideIcon", subtype, "searchVector", "updatedAt")
@@ -353,7 +346,23 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<{ id: string
       FROM (SELECT cid, uid, max(seq) AS seq FROM numbered GROUP BY cid, uid) r
       WHERE cm."channelId" = r.cid AND cm."userId" = r.uid AND cm."lastReadSeq" < r.seq
     )
-    SELECT id, seq, ts, "createdAt" FROM ins`;
-  if (out.length !== rows.length) throw new Error("a channel vanished while posting");
-  return out.map((r) => ({ id: r.id, seq: Number(r.seq), ts: BigInt(r.ts), createdAt: new Date(r.createdAt) }));
+    SELECT k.ord, (ins.id IS NOT NULL) AS written, k."existingId", k."workspaceId", ins.seq, ins.ts, ins."createdAt",
+           u.name, u."avatarUrl", u."isBot", b.id AS "botId"
+    FROM checked k
+    LEFT JOIN ins ON ins.id = k.id
+    LEFT JOIN "User" u ON u.id = k.uid AND ins.id IS NOT NULL
+    LEFT JOIN "Bot" b ON b."userId" = u.id
+    ORDER BY k.ord`;
+  if (out.length !== rows.length) throw new Error("a batch lost rows");
+  return out.map((r, i): TBatchOutcome => {
+    if (!r.written) return { written: false, existingId: r.existingId };
+    return {
+      written: true,
+      seq: Number(r.seq),
+      ts: BigInt(r.ts!),
+      createdAt: new Date(r.createdAt!),
+      workspaceId: r.workspaceId!,
+      sender: { id: rows[i]!.senderId, name: r.name!, avatarUrl: r.avatarUrl, isBot: !!r.isBot, bot: r.botId ? { id: r.botId } : null },
+    };
+  });
 }
