@@ -309,15 +309,32 @@ class HandshakeGate {
     // Changed between its read and now: keep only its user room until the database says again,
     // then tell the client to catch up (it may have missed events of rooms it was moved into).
     for (const room of socket.rooms) if (room !== socket.id && room !== rooms.user(entry.userId)) socket.leave(room);
-    const claimed = { userId: entry.userId, sessionVersion: socket.data.sessionVersion };
-    void this.lookup(claimed).then(
-      (session) => {
-        if (!session) return void socket.disconnect(true); // The session ended meanwhile.
-        setRooms(socket, session);
-        if (socket.connected) socket.emit("channels.resync", {});
+    this.reread(socket, entry.userId).then(
+      (ok) => {
+        if (!socket.connected) return;
+        if (!ok) return void socket.disconnect(true); // The session ended meanwhile.
+        socket.emit("channels.resync", {});
       },
       () => socket.disconnect(true), // Cannot tell what it may read: let it reconnect and try again.
     );
+  }
+
+  /**
+   * Reads a connected socket's session again until no membership change of its user overlaps the
+   * read, and sets its rooms in the same step (no event can slip between). False: the session ended.
+   */
+  private async reread(socket: TSocket, userId: string): Promise<boolean> {
+    for (;;) {
+      const entry = this.open(socket, userId);
+      try {
+        const session = await this.lookup({ userId, sessionVersion: socket.data.sessionVersion });
+        if (entry.stale) continue;
+        if (session && socket.connected) setRooms(socket, session);
+        return !!session;
+      } finally {
+        this.close(socket);
+      }
+    }
   }
 }
 

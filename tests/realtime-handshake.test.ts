@@ -4,7 +4,7 @@
  * reflect memberships at the moment the socket joins, even while they change. Also `channels.syncMany`.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { addChannelMembers, createChannel, listMyChannels, removeChannelMember } from "@/lib/channels/service";
 import { ensureDbReady } from "@/lib/db";
 import type { TSyncResult } from "@/lib/realtime/contract";
@@ -12,6 +12,25 @@ import { signUp } from "@/lib/users/service";
 import { addMemberDirect, createWorkspace } from "@/lib/workspaces/service";
 import type { TParleyNode } from "@/server/app";
 import { eventually, sessionCookie, startNode, TestClient } from "@/tests/realtime-client";
+
+/**
+ * A hook run right after a handshake's database read returns (the real read, on the real database):
+ * lets a test land a membership change exactly between a socket's read and its joining the rooms.
+ */
+const hooks = vi.hoisted(() => ({ afterRead: undefined as undefined | (() => Promise<void>) }));
+vi.mock("@/lib/channels/repository", async (importOriginal) => {
+  const real = await importOriginal<typeof import("@/lib/channels/repository")>();
+  return {
+    ...real,
+    findSocketSessions: async (userIds: string[]) => {
+      const found = await real.findSocketSessions(userIds);
+      const hook = hooks.afterRead;
+      hooks.afterRead = undefined;
+      await hook?.();
+      return found;
+    },
+  };
+});
 
 const rid = () => randomBytes(6).toString("hex");
 const msgId = () => `m${randomBytes(10).toString("hex")}`;
@@ -81,6 +100,24 @@ describe("socket handshake", () => {
       expect(c.frames.filter((f) => f.event.channelId === ch.id || f.event.message.id === m.id)).toEqual([]);
       c.close();
     }
+  });
+
+  it("a membership removed between the handshake's read and its join: the read is repeated, no frame arrives", async () => {
+    const alice = track(new TestClient(node.port, await sessionCookie(users.alice.id), []));
+    await alice.connect();
+    const ch = await createChannel({ actor: { userId: users.alice.id }, slug, input: { name: `gap-${rid()}`, kind: "PRIVATE", memberIds: [users.carol.id] } });
+    let removed = false;
+    hooks.afterRead = async () => {
+      await removeChannelMember({ actor: { userId: users.alice.id }, channelId: ch.id, userId: users.carol.id });
+      removed = true;
+    };
+    const c = track(new TestClient(node.port, await sessionCookie(users.carol.id), []));
+    await c.connect();
+    expect(removed).toBe(true);
+    const m = await alice.sendReliably(ch.id, `not for carol ${rid()}`, msgId());
+    const marker = await alice.sendReliably(general, `marker ${rid()}`, msgId());
+    await eventually(() => expect(c.frames.some((f) => f.event.message.id === marker.id)).toBe(true));
+    expect(c.frames.filter((f) => f.event.channelId === ch.id || f.event.message.id === m.id)).toEqual([]);
   });
 
   it("a socket connecting while it is added to a conversation ends up receiving it", async () => {
