@@ -30,15 +30,15 @@ function liveBotsLoader(): DataLoader<string, TEventBot[]> {
   loaderHolder.__parleyLiveBotsLoader ??= new DataLoader(
     async (keys) => {
       const pairs = keys.map((k) => k.split("|") as [string, string]);
-      const rows = await getDb().bot.findMany({
-        where: {
-          OR: [...new Set(pairs.map(([w]) => w))].map((workspaceId) => liveBot(workspaceId)),
-          user: { channelMembers: { some: { channelId: { in: [...new Set(pairs.map(([, c]) => c))] } } } },
-        },
-        select: { ...eventBotSelect, user: { select: { channelMembers: { where: { channelId: { in: pairs.map(([, c]) => c) } }, select: { channelId: true } } } } },
-      });
+      // Raw SQL (the same rule as liveBot): Prisma's relation filter takes three queries here, even when no bot matches.
+      const rows = await getDb().$queryRaw<(TEventBot & { channelId: string })[]>`
+        SELECT b.id, b."workspaceId", b."userId", b."eventSubscriptions", b.scopes, b."signingSecret", cm."channelId"
+        FROM "Bot" b
+        JOIN "ChannelMember" cm ON cm."userId" = b."userId" AND cm."channelId" = ANY(${pairs.map(([, c]) => c)}::text[])
+        WHERE b."workspaceId" = ANY(${[...new Set(pairs.map(([w]) => w))]}::text[])
+          AND b."eventsUrl" IS NOT NULL AND b."eventsVerifiedAt" IS NOT NULL AND b."eventsDisabledAt" IS NULL AND b."deactivatedAt" IS NULL`;
       return pairs.map(([workspaceId, channelId]) =>
-        rows.filter((b) => b.workspaceId === workspaceId && b.user.channelMembers.some((m) => m.channelId === channelId)).map(({ user: _user, ...bot }) => bot),
+        rows.filter((b) => b.workspaceId === workspaceId && b.channelId === channelId).map(({ channelId: _c, ...bot }) => bot),
       );
     },
     // A microtask: everything published in one synchronous run (a whole group-commit batch) shares the
