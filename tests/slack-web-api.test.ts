@@ -311,6 +311,8 @@ describe("conversations and users", () => {
       seen.push(...p.messages!.matches!.map((x) => x.ts!));
     }
     expect(seen).toEqual(sent.map((s) => s.ts));
+    const beyond = await userClient.search.messages({ query: `${w} 项目`, count: 100, page: 11 });
+    expect(beyond.messages).toMatchObject({ total: 5, matches: [], paging: { page: 11, pages: 1 } });
     // Cursors: * starts, next_cursor continues.
     const c1 = await userClient.search.messages({ query: `${w} update`, count: 3, cursor: "*" });
     expect(c1.messages!.matches).toHaveLength(3);

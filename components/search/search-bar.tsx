@@ -93,10 +93,12 @@ export function SearchBar({ slug }: { slug: string }) {
   const submit = useCallback(() => {
     const q = text.trim();
     if (!q) return;
+    // The same words again: look again (new messages may match now).
+    if (q === query) void search.refetch();
     setQuery(q);
     setActive(-1);
     setOpen(true);
-  }, [text]);
+  }, [text, query, search]);
 
   const openMatch = useCallback(
     (m: TSearchMatch) => {

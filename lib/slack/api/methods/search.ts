@@ -81,7 +81,12 @@ export async function messages(ctx: TMethodCtx) {
   }
 
   const maxPage = Math.max(1, Math.floor(MAX_COUNTED / count));
-  const page = intArg(ctx, "page", 1, 1, maxPage);
+  const page = intArg(ctx, "page", 1, 1, Number.MAX_SAFE_INTEGER);
+  if (page > maxPage) {
+    // Past the pages we walk to: an empty page that still says how many there are.
+    const head = await run({ ...base, limit: 1 });
+    return shape(ctx, query, { ...head, matches: [] }, count, page, highlight);
+  }
   // Walk to the page: skip (page − 1) × count rows in keyset chunks of up to 100, ids and times only
   // read through the index order, then read the page itself.
   let toSkip = (page - 1) * count;
@@ -112,14 +117,14 @@ export async function messages(ctx: TMethodCtx) {
 function shape(ctx: TMethodCtx, query: string, result: TSearchResult, count: number, page: number, highlight: ReturnType<typeof buildMatcher> | null, nextCursor?: string) {
   const total = result.total ?? 0;
   const pages = Math.max(1, Math.ceil(Math.min(total, MAX_COUNTED) / count));
-  const first = total === 0 ? 0 : (page - 1) * count + 1;
+  const first = result.matches.length === 0 ? 0 : (page - 1) * count + 1;
   const out: Record<string, unknown> = {
     query,
     messages: {
       total,
       matches: result.matches.map((m) => toSlackMatch(ctx, m, highlight)),
       paging: { count, total, page, pages },
-      pagination: { total_count: total, page, per_page: count, page_count: pages, first, last: Math.min(total, first + result.matches.length - 1) },
+      pagination: { total_count: total, page, per_page: count, page_count: pages, first, last: result.matches.length === 0 ? 0 : first + result.matches.length - 1 },
     },
   };
   if (nextCursor !== undefined) out.response_metadata = { next_cursor: nextCursor };
