@@ -4,6 +4,7 @@
  * never opens the database, and kept on globalThis so the tsx-run server and Next's route bundles,
  * which load separate copies of this module, share one client (PGlite allows one opener per folder).
  */
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -25,9 +26,21 @@ export function getPgliteDir(): string {
   return path.join(env.dataDir, "pglite");
 }
 
+/**
+ * Hot raw queries start with `/* prepared:<name> *\/` (e.g. the group-commit write): PostgreSQL then
+ * keeps them prepared on each pooled connection, so their plan is made once instead of on every call.
+ * Only fixed SQL texts should be marked (each text is one statement per connection); the name carries
+ * a hash of the text, so two texts can never share one.
+ */
+function preparedStatementName(query: { sql: string }): string {
+  const marked = /^\s*\/\* prepared:([a-z_]+) \*\//.exec(query.sql);
+  // "" = an unnamed statement, as pg treats every falsy name.
+  return marked ? `${marked[1]}_${createHash("sha1").update(query.sql).digest("hex").slice(0, 12)}` : "";
+}
+
 function createState(): DbState {
   if (env.DATABASE_URL) {
-    const adapter = new PrismaPg({ connectionString: env.DATABASE_URL, max: 20 });
+    const adapter = new PrismaPg({ connectionString: env.DATABASE_URL, max: 20 }, { statementNameGenerator: preparedStatementName });
     return { client: new PrismaClient({ adapter, omit: { user: { passwordHash: true } } }), kind: "postgres" };
   }
   const dir = getPgliteDir();

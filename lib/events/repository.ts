@@ -31,7 +31,7 @@ function liveBotsLoader(): DataLoader<string, TEventBot[]> {
     async (keys) => {
       const pairs = keys.map((k) => k.split("|") as [string, string]);
       // Raw SQL (the same rule as liveBot): Prisma's relation filter takes three queries here, even when no bot matches.
-      const rows = await getDb().$queryRaw<(TEventBot & { channelId: string })[]>`
+      const rows = await getDb().$queryRaw<(TEventBot & { channelId: string })[]>`/* prepared:live_bots */
         SELECT b.id, b."workspaceId", b."userId", b."eventSubscriptions", b.scopes, b."signingSecret", cm."channelId"
         FROM "Bot" b
         JOIN "ChannelMember" cm ON cm."userId" = b."userId" AND cm."channelId" = ANY(${pairs.map(([, c]) => c)}::text[])

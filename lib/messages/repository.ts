@@ -295,7 +295,7 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcom
   const announcers = [...rolesWith("messages.post_announcement")];
   const out = await getDb().$queryRaw<
     { ord: bigint | number; written: boolean; existingId: string | null; workspaceId: string | null; seq: number | null; ts: bigint | null; createdAt: Date | null; name: string | null; avatarUrl: string | null; isBot: boolean | null; botId: string | null }[]
-  >`
+  >`/* prepared:message_batch */
     WITH input AS (
       SELECT * FROM unnest(
         ${col("id")}::text[], ${col("channelId")}::text[], ${col("senderId")}::text[], ${col("workspaceScope")}::text[], ${col("clientMsgId")}::text[],
