@@ -4,8 +4,9 @@
  * under load) against raw single-row INSERTs of the same rows into a table of the same shape, with
  * the same number of requests in flight, on the same PostgreSQL in the same run.
  *
- * BENCH_PERSIST_MESSAGES (default 6,000), BENCH_PERSIST_CONCURRENCY (default 64),
- * BENCH_PERSIST_CHANNELS (default 16). Every user sends at most 50 messages, under the flood limit.
+ * BENCH_PERSIST_MESSAGES (default 6,000), BENCH_PERSIST_CONCURRENCY (requests in flight; a list such as
+ * "16,64,256" measures each, default 64), BENCH_PERSIST_CHANNELS (default 16). Every user sends at
+ * most 50 messages per round, under the flood limit.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -34,9 +35,10 @@ async function drive(total: number, concurrency: number, fn: (i: number) => Prom
   return { perSecond: total / seconds, p50: s.p50, p99: s.p99 };
 }
 
-export async function runPersistence(opts: { messages: number; concurrency: number; channels: number }): Promise<void> {
+export async function runPersistence(opts: { messages: number; concurrency: number[]; channels: number }): Promise<void> {
   const db = await createBenchDb();
-  const pool = new pg.Pool({ connectionString: db.url, max: 10 });
+  // As many connections as Parley's own pool (lib/db), so the baseline is not held back by fewer.
+  const pool = new pg.Pool({ connectionString: db.url, max: 20 });
   try {
     const { ensureDbReady, closeDb } = await import("@/lib/db");
     await ensureDbReady();
@@ -68,8 +70,8 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
 
     const body = "a durable message with an ordinary length of text, 一条普通长度的消息";
     let rawSeq = 0;
-    const raw = () =>
-      drive(opts.messages, opts.concurrency, (i) => {
+    const raw = (concurrency: number) =>
+      drive(opts.messages, concurrency, (i) => {
         const seq = ++rawSeq;
         return pool.query(`INSERT INTO raw_message (id, "channelId", seq, ts, "senderId", body, "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, now())`, [
           `r${randomBytes(10).toString("hex")}`,
@@ -81,9 +83,9 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
         ]);
       });
     let round = 0;
-    const parley = () => {
+    const parley = (concurrency: number) => {
       round++;
-      return drive(opts.messages, opts.concurrency, (i) => {
+      return drive(opts.messages, concurrency, (i) => {
         // Spread senders so nobody passes the flood limit (50 per user per round, limit 60 / 10 s).
         const user = users[Math.floor(i / perUser) % users.length]!;
         return sendMessage({ actor: { userId: user.id }, input: { channelId: channels[i % channels.length]!, body, clientMsgId: `p${round}-${i}-${randomBytes(4).toString("hex")}` } });
@@ -92,24 +94,26 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
 
     // Warm both paths, then alternate so neither gets a warmer cache or a quieter machine.
     await drive(200, 8, (i) => pool.query(`SELECT ${i}`));
-    const results: { raw: TRound[]; parley: TRound[] } = { raw: [], parley: [] };
-    const before = groupCommitStats();
-    for (let r = 0; r < 2; r++) {
-      results.raw.push(await raw());
-      results.parley.push(await parley());
-      // The flood limit's 10-second window must pass before the same users send again.
-      if (r === 0) await new Promise((res) => setTimeout(res, 10_500));
+    for (const concurrency of opts.concurrency) {
+      const results: { raw: TRound[]; parley: TRound[] } = { raw: [], parley: [] };
+      const before = groupCommitStats();
+      for (let r = 0; r < 2; r++) {
+        results.raw.push(await raw(concurrency));
+        results.parley.push(await parley(concurrency));
+        // The flood limit's 10-second window must pass before the same users send again.
+        await new Promise((res) => setTimeout(res, 10_500));
+      }
+      const after = groupCommitStats();
+      const best = (rs: TRound[]) => rs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+      const rawBest = best(results.raw);
+      const parleyBest = best(results.parley);
+      const batches = after.batches - before.batches;
+      console.log(`\npersistence — ${opts.messages} messages, ${concurrency} in flight, ${opts.channels} channels, PostgreSQL`);
+      console.log(`  raw single-row INSERT: ${f1(rawBest.perSecond)}/s   p50 ${f2(rawBest.p50)} ms  p99 ${f2(rawBest.p99)} ms`);
+      console.log(`  Parley durable send:   ${f1(parleyBest.perSecond)}/s   p50 ${f2(parleyBest.p50)} ms  p99 ${f2(parleyBest.p99)} ms`);
+      console.log(`  ratio Parley / raw:    ${f2(parleyBest.perSecond / rawBest.perSecond)}×   (target ≥ 1.5×, aim 3×)`);
+      console.log(`  group commit: ${batches} batches, ${f1((after.messages - before.messages) / Math.max(1, batches))} messages per batch on average`);
     }
-    const after = groupCommitStats();
-    const best = (rs: TRound[]) => rs.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
-    const rawBest = best(results.raw);
-    const parleyBest = best(results.parley);
-    const batches = after.batches - before.batches;
-    console.log(`\npersistence — ${opts.messages} messages, ${opts.concurrency} in flight, ${opts.channels} channels, PostgreSQL`);
-    console.log(`  raw single-row INSERT: ${f1(rawBest.perSecond)}/s   p50 ${f2(rawBest.p50)} ms  p99 ${f2(rawBest.p99)} ms`);
-    console.log(`  Parley durable send:   ${f1(parleyBest.perSecond)}/s   p50 ${f2(parleyBest.p50)} ms  p99 ${f2(parleyBest.p99)} ms`);
-    console.log(`  ratio Parley / raw:    ${f2(parleyBest.perSecond / rawBest.perSecond)}×   (target ≥ 1.5×, aim 3×)`);
-    console.log(`  group commit: ${batches} batches, ${f1((after.messages - before.messages) / Math.max(1, batches))} messages per batch on average`);
     await closeDb();
   } finally {
     await pool.end();
