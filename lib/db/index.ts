@@ -10,6 +10,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { env } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -38,9 +39,22 @@ function preparedStatementName(query: { sql: string }): string {
   return marked ? `${marked[1]}_${createHash("sha1").update(query.sql).digest("hex").slice(0, 12)}` : "";
 }
 
+let lastConnectionErrorLog = 0;
+function logConnectionError(err: Error): void {
+  if (Date.now() - lastConnectionErrorLog < 10_000) return; // an outage would log every connection
+  lastConnectionErrorLog = Date.now();
+  console.warn("[parley] database connection lost:", err.message);
+}
+
 function createState(): DbState {
   if (env.DATABASE_URL) {
-    const adapter = new PrismaPg({ connectionString: env.DATABASE_URL, max: 20 }, { statementNameGenerator: preparedStatementName });
+    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 20 });
+    // Every connection keeps an error listener for its whole life. The adapter listens only while a
+    // client is idle or inside a transaction; a connection killed in between (a failover, an admin's
+    // pg_terminate_backend) would otherwise emit an unhandled 'error' and crash the node. Queries in
+    // flight get the error anyway; the pool replaces broken connections.
+    pool.on("connect", (client) => client.on("error", logConnectionError));
+    const adapter = new PrismaPg(pool, { statementNameGenerator: preparedStatementName, disposeExternalPool: true });
     return { client: new PrismaClient({ adapter, omit: { user: { passwordHash: true } } }), kind: "postgres" };
   }
   const dir = getPgliteDir();
