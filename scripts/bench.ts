@@ -12,8 +12,9 @@
  *   channel-open Chromium: click → newest of BENCH_MESSAGES (100,000) painted, cold and warm, vs a 50-message
  *                channel and a bare page; scrolling history (dropped frames, DOM rows); Lighthouse desktop
  *                scores (needs `npm run build`)
- *   xmpp         the fan-out workload against Prosody (XMPP multi-user chat, archive on) and Parley side by
- *                side (scripts/bench/xmpp.ts; needs `apt-get install -y prosody lua-dbi-postgresql`; not in `all`)
+ *   xmpp         the fan-out workload against Prosody (XMPP multi-user chat, archive on; ejabberd too when
+ *                installed) and Parley side by side (scripts/bench/xmpp.ts; needs `apt-get install -y prosody
+ *                lua-dbi-postgresql`; not in `all`)
  *   all          everything above
  *
  * fanout, connections, persistence and load need PostgreSQL (BENCH_DATABASE_URL, default

@@ -12,6 +12,10 @@
  * instead. Users are created inside Prosody by one admin-shell call to its user manager (SCRAM
  * hashed, as `prosodyctl register` would; one process instead of one per user).
  *
+ * ejabberd (Debian's 23.01, `apt-get install -y ejabberd erlang-p1-pgsql`) runs as a second peer
+ * when installed (BENCH_XMPP_SERVERS=prosody,ejabberd): its own config, spool, logs and Erlang node
+ * name in a temp dir, SQL storage on PostgreSQL (its pg.sql schema), mod_mam on for every room.
+ *
  * Per configuration (S clients, rooms of M): every client (`@xmpp/client`, SCRAM-SHA-1 over TCP)
  * joins its room (presence with the MUC <x/>, history maxstanzas=0), then the same two phases as
  * fanout.ts: R groupchat messages/s for T s, then W in flight for S s (in flight = sent and not yet
@@ -25,11 +29,11 @@
  *   npm run bench -- xmpp       (BENCH_FANOUT=200x10,200x100,1000x10 by default)
  *
  * Needs `apt-get install -y prosody lua-dbi-postgresql` and PostgreSQL (BENCH_DATABASE_URL). Not
- * part of CI.
+ * part of CI. BENCH_XMPP_STORAGE=internal: Prosody on its file store instead of PostgreSQL.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -49,7 +53,6 @@ const INSTALL = "apt-get install -y prosody lua-dbi-postgresql";
 
 type TStorage = "sql" | "internal";
 type TSqlParams = { database: string; host: string; port: number; username: string; password?: string };
-type TProsody = { pid: number; port: number; stop: () => Promise<void>; log: () => string };
 type TRoom = { jid: string; members: number[] };
 
 /** "Prosody 0.12.3", or undefined when Prosody is not installed. */
@@ -135,38 +138,59 @@ function readLog(logPath: string): string {
   }
 }
 
-/** Starts Prosody with `cfgPath` pinned to core 0 and resolves once its c2s port accepts connections. */
-async function startProsody(cfgPath: string, port: number, logPath: string): Promise<TProsody> {
-  const args = [...pin(0), "prosody", "--config", cfgPath, "-F"];
-  const child: ChildProcess = spawn(args[0]!, args.slice(1), { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const log = () => `${out}${readLog(logPath)}`.slice(-4000);
-  const deadline = performance.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`prosody exited with ${child.exitCode}:\n${log()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, "127.0.0.1");
-      s.once("connect", () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once("error", () => resolve(false));
+/** A running XMPP server under test: the pid whose /proc counters are read, its log, and how to stop it. */
+type TServer = { pid: number; log: () => string; stop: () => Promise<void> };
+
+async function isListening(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const s = net.connect(port, "127.0.0.1");
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
     });
-    if (ok) break;
-    if (performance.now() > deadline) throw new Error(`prosody did not listen on ${port} within 30 s:\n${log()}`);
+    s.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * Runs `args` (already prefixed with taskset) and resolves once `port` accepts connections and
+ * `serverPid()` names the server process (the child itself, or a pid file when a wrapper forks).
+ */
+async function startServer(
+  name: string,
+  args: string[],
+  opts: { port: number; logPath: string; cwd?: string; env?: NodeJS.ProcessEnv; serverPid?: () => number | undefined },
+): Promise<TServer> {
+  const child: ChildProcess = spawn(args[0]!, args.slice(1), { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out = (out + d).slice(-20_000)));
+  child.stderr!.on("data", (d) => (out = (out + d).slice(-20_000)));
+  const log = () => `${out}${readLog(opts.logPath)}`.slice(-4000);
+  const deadline = performance.now() + 60_000;
+  let pid: number | undefined;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${log()}`);
+    pid = opts.serverPid ? opts.serverPid() : child.pid;
+    if (pid && (await isListening(opts.port))) break;
+    if (performance.now() > deadline) throw new Error(`${name} did not listen on ${opts.port} within 60 s:\n${log()}`);
     await sleep(100);
   }
+  const serverPid = pid;
   return {
-    pid: child.pid!,
-    port,
+    pid: serverPid,
     log,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      const t = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      process.kill(serverPid, "SIGTERM");
+      const t = setTimeout(() => {
+        try {
+          process.kill(serverPid, "SIGKILL");
+        } catch {
+          /* already gone */
+        }
+        child.kill("SIGKILL");
+      }, 15_000);
       await exited;
       clearTimeout(t);
     },
@@ -380,10 +404,24 @@ async function archivedCount(c: XmppClient, room: string): Promise<number> {
   return Number(count);
 }
 
-type TProsodyResult = { fixed: TPhase & { generatorCpuPercent: number }; saturated: TPhase & { generatorCpuPercent: number }; archive: string };
+type TPeerResult = { fixed: TPhase & { generatorCpuPercent: number }; saturated: TPhase & { generatorCpuPercent: number }; archive: string };
 
-async function runProsody(cfg: TFanoutConfig, cfgPath: string, port: number, logPath: string, pool: pg.Pool | undefined): Promise<TProsodyResult> {
-  const server = await startProsody(cfgPath, port, logPath);
+/** One XMPP server set up for the run: users created, database (if any) ready; `start` gives a fresh process. */
+type TPeer = {
+  name: "prosody" | "ejabberd";
+  /** "Prosody 0.12.3, PostgreSQL" — for the table */
+  label: string;
+  port: number;
+  start: () => Promise<TServer>;
+  /** Rows in the server's SQL archive for rooms whose name starts with `prefix` (undefined: not SQL). */
+  archiveRows?: (prefix: string) => Promise<number>;
+  /** Error lines in its log so far. */
+  logErrors: () => string[];
+  cleanup: () => Promise<void>;
+};
+
+async function runPeer(peer: TPeer, cfg: TFanoutConfig): Promise<TPeerResult> {
+  const server = await peer.start();
   const clients: XmppClient[] = [];
   try {
     const rooms: TRoom[] = [];
@@ -393,8 +431,8 @@ async function runProsody(cfg: TFanoutConfig, cfgPath: string, port: number, log
       rooms.push({ jid: `s${cfg.sockets}-g${cfg.members}-${r}@${MUC_DOMAIN}`, members });
     }
     const t0 = performance.now();
-    clients.push(...(await connectAll(port, cfg.sockets, (i) => rooms[Math.floor(i / cfg.members)]!.jid)));
-    console.log(`  prosody: ${cfg.sockets} clients connected and joined ${rooms.length} rooms in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    clients.push(...(await connectAll(peer.port, cfg.sockets, (i) => rooms[Math.floor(i / cfg.members)]!.jid)));
+    console.log(`  ${peer.name}: ${cfg.sockets} clients connected and joined ${rooms.length} rooms in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await sleep(500);
     const sentPerRoom = new Map<string, number>();
     await drive(server.pid, clients, rooms, sentPerRoom, { kind: "rate", rate: cfg.rate, seconds: 1 });
@@ -405,13 +443,13 @@ async function runProsody(cfg: TFanoutConfig, cfgPath: string, port: number, log
     const viaMam = await archivedCount(clients[room.members[0]!]!, room.jid);
     const want = sentPerRoom.get(room.jid) ?? 0;
     let archive = `MAM count for ${room.jid.split("@")[0]}: ${viaMam} archived / ${want} sent`;
-    if (pool) {
-      const total = [...sentPerRoom.values()].reduce((a, b) => a + b, 0);
-      const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM prosodyarchive WHERE store = 'muc_log' AND "user" LIKE $1`, [`s${cfg.sockets}-g${cfg.members}-%`]);
-      archive += `; archive table, all ${rooms.length} rooms: ${rows[0]!.n} rows / ${total} sent`;
-      if (Number(rows[0]!.n) !== total) archive += " — MISMATCH";
-    }
     if (viaMam !== want) archive += " — MAM MISMATCH";
+    if (peer.archiveRows) {
+      const total = [...sentPerRoom.values()].reduce((a, b) => a + b, 0);
+      const n = await peer.archiveRows(`s${cfg.sockets}-g${cfg.members}-`);
+      archive += `; archive table, all ${rooms.length} rooms: ${n} rows / ${total} sent`;
+      if (n !== total) archive += " — MISMATCH";
+    }
     return { fixed, saturated, archive };
   } catch (err) {
     console.error(server.log());
@@ -422,8 +460,204 @@ async function runProsody(cfg: TFanoutConfig, cfgPath: string, port: number, log
   }
 }
 
+/** A throwaway PostgreSQL database next to Parley's, for a peer's SQL storage. */
+async function createPeerDb(prefix: string): Promise<{ sql: TSqlParams; pool: pg.Pool; version: string; drop: () => Promise<void> }> {
+  const admin = adminUrl();
+  const name = `${prefix}_${randomBytes(4).toString("hex")}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  const version = (await c.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
+  await c.end();
+  const u = new URL(admin);
+  const sql = { database: name, host: u.hostname, port: Number(u.port || 5432), username: decodeURIComponent(u.username || "postgres"), password: u.password ? decodeURIComponent(u.password) : undefined };
+  u.pathname = `/${name}`;
+  const pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
+  return {
+    sql,
+    pool,
+    version,
+    drop: async () => {
+      await pool.end();
+      const d = new pg.Client({ connectionString: admin });
+      await d.connect();
+      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await d.end();
+    },
+  };
+}
+
+/** Prosody with a generated config in its own temp dir; users created through its admin shell. */
+async function setupProsody(storage: TStorage, users: number): Promise<TPeer> {
+  const tmp = tempDir();
+  const db = storage === "sql" ? await createPeerDb("parley_bench_prosody") : undefined;
+  try {
+    mkdirSync(path.join(tmp.dir, "data"), { recursive: true });
+    mkdirSync(path.join(tmp.dir, "certs"), { recursive: true });
+    const port = await freePort();
+    const cfgPath = path.join(tmp.dir, "prosody.cfg.lua");
+    const logPath = path.join(tmp.dir, "prosody.log");
+    writeFileSync(cfgPath, prosodyConfig(tmp.dir, port, storage, db?.sql));
+    const start = () => startServer("prosody", [...pin(0), "prosody", "--config", cfgPath, "-F"], { port, logPath });
+    const version = prosodyVersion()!;
+    console.log(
+      `\nPeer: ${version} (Debian package ${debVersion("prosody")}, ${luaVersion()}), storage ${db ? `mod_storage_sql on PostgreSQL ${db.version} (lua-dbi-postgresql ${debVersion("lua-dbi-postgresql")})` : "internal (files)"}, MUC archive (mod_muc_mam) on for every room`,
+    );
+    const server = await start();
+    try {
+      const t0 = performance.now();
+      createUsers(cfgPath, users);
+      console.log(`  ${users} users created in ${((performance.now() - t0) / 1000).toFixed(1)} s (admin shell, usermanager.create_user)`);
+    } finally {
+      await server.stop();
+    }
+    return {
+      name: "prosody",
+      label: `${version}, ${db ? "PostgreSQL" : "file store"}`,
+      port,
+      start,
+      archiveRows: db
+        ? async (prefix) => Number((await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM prosodyarchive WHERE store = 'muc_log' AND "user" LIKE $1`, [`${prefix}%`])).rows[0]!.n)
+        : undefined,
+      logErrors: () => readLog(logPath).split("\n").filter((l) => /\terror\t/.test(l) && !l.includes("certificate")),
+      cleanup: async () => {
+        await db?.drop();
+        tmp.remove();
+      },
+    };
+  } catch (err) {
+    await db?.drop();
+    tmp.remove();
+    throw err;
+  }
+}
+
+/** "23.01-1" — the installed Debian package's version, or undefined. */
+function debVersion(pkg: string): string | undefined {
+  const r = spawnSync("dpkg-query", ["-W", "-f=${Version}", pkg], { encoding: "utf8" });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+}
+
+/** Whether Debian's ejabberd and its PostgreSQL driver (erlang-p1-pgsql) are installed. */
+function ejabberdReady(): string | undefined {
+  if (!debVersion("ejabberd")) return "ejabberd is not installed (apt-get install -y ejabberd erlang-p1-pgsql)";
+  if (!debVersion("erlang-p1-pgsql")) return "ejabberd's PostgreSQL driver is not installed (apt-get install -y erlang-p1-pgsql)";
+  if (process.getuid?.() !== 0) return "Debian's ejabberdctl runs only as root or the ejabberd user";
+  return undefined;
+}
+
+/** ejabberd.yml: loopback c2s without TLS, SQL auth and storage on PostgreSQL, MUC rooms archived (mod_mam) and persistent. */
+function ejabberdConfig(port: number, sql: TSqlParams): string {
+  const y = (v: string) => JSON.stringify(v); // a JSON string is a YAML string
+  return `# Generated by scripts/bench/xmpp.ts for one benchmark run; deleted afterwards.
+hosts: [${y(DOMAIN)}]
+loglevel: warning
+certfiles: []
+sql_type: pgsql
+sql_server: ${y(sql.host)}
+sql_port: ${sql.port}
+sql_database: ${y(sql.database)}
+sql_username: ${y(sql.username)}
+sql_password: ${y(sql.password ?? "")}
+sql_pool_size: 10
+default_db: sql
+auth_method: sql
+auth_password_format: plain
+listen:
+  -
+    port: ${port}
+    ip: "127.0.0.1"
+    module: ejabberd_c2s
+    starttls_required: false
+    max_stanza_size: 262144
+acl: {}
+access_rules:
+  local:
+    allow: all
+modules:
+  mod_disco: {}
+  mod_ping: {}
+  mod_roster: {}
+  mod_mam:
+    db_type: sql
+    default: always
+  mod_muc:
+    host: ${y(MUC_DOMAIN)}
+    access: all
+    access_create: all
+    access_persistent: all
+    db_type: sql
+    max_users: 1000
+    default_room_options:
+      mam: true
+      persistent: true
+`;
+}
+
+/**
+ * ejabberd from Debian's package, started by ejabberdctl (which runs it as the ejabberd user) with a
+ * generated config, spool and logs in its own temp dir and an Erlang node name of its own. Storage
+ * on PostgreSQL with ejabberd's own schema (/usr/share/ejabberd/sql/pg.sql); users inserted into its
+ * `users` table in one statement (auth_password_format: plain — ejabberdctl register is one Erlang
+ * VM per user).
+ */
+async function setupEjabberd(users: number): Promise<TPeer> {
+  const tmp = tempDir();
+  const db = await createPeerDb("parley_bench_ejabberd");
+  try {
+    const port = await freePort();
+    const dir = tmp.dir;
+    const cfgPath = path.join(dir, "ejabberd.yml");
+    const logPath = path.join(dir, "logs", "error.log");
+    const pidPath = path.join(dir, "ejabberd.pid");
+    mkdirSync(path.join(dir, "logs"));
+    mkdirSync(path.join(dir, "spool"));
+    writeFileSync(cfgPath, ejabberdConfig(port, db.sql));
+    writeFileSync(path.join(dir, "inetrc"), ""); // ejabberdctl points ERL_INETRC here
+    spawnSync("chown", ["-R", "ejabberd:ejabberd", dir]);
+    await db.pool.query(readFileSync("/usr/share/ejabberd/sql/pg.sql", "utf8"));
+    await db.pool.query(`INSERT INTO users (username, password) SELECT 'u' || g, $2 FROM generate_series(0, $1::int - 1) g`, [users, PASSWORD]);
+    const node = `parleybench${randomBytes(3).toString("hex")}@localhost`;
+    const version = debVersion("ejabberd")!;
+    console.log(`\nPeer: ejabberd ${version} (Debian package, Erlang/OTP ${spawnSync("erl", ["-noshell", "-eval", "io:format(\"~s\", [erlang:system_info(otp_release)]), halt()."], { encoding: "utf8" }).stdout.trim()}), SQL storage on PostgreSQL ${db.version} (erlang-p1-pgsql ${debVersion("erlang-p1-pgsql")}), mod_mam on for every room; ${users} users inserted`);
+    const start = () => {
+      rmSync(pidPath, { force: true });
+      const args = [...pin(0), "ejabberdctl", "--config-dir", dir, "--config", cfgPath, "--logs", path.join(dir, "logs"), "--spool", path.join(dir, "spool"), "--node", node, "foreground"];
+      return startServer("ejabberd", args, {
+        port,
+        logPath,
+        cwd: dir,
+        env: { ...process.env, EJABBERD_PID_PATH: pidPath },
+        serverPid: () => {
+          try {
+            return Number(readFileSync(pidPath, "utf8").trim()) || undefined;
+          } catch {
+            return undefined;
+          }
+        },
+      });
+    };
+    return {
+      name: "ejabberd",
+      label: `ejabberd ${version.replace(/-.*/, "")}, PostgreSQL`,
+      port,
+      start,
+      archiveRows: async (prefix) => Number((await db.pool.query<{ n: string }>(`SELECT count(*) AS n FROM archive WHERE kind = 'groupchat' AND username LIKE $1`, [`${prefix}%`])).rows[0]!.n),
+      logErrors: () => readLog(logPath).split("\n").filter((l) => /\[error\]|\[critical\]/.test(l)),
+      cleanup: async () => {
+        await db.drop();
+        tmp.remove();
+      },
+    };
+  } catch (err) {
+    await db.drop();
+    tmp.remove();
+    throw err;
+  }
+}
+
 /** The side-by-side table (markdown) for docs/performance.md. */
-function table(rows: { cfg: TFanoutConfig; parley: { fixed: TPhase; saturated: TPhase }; prosody: TProsodyResult }[]): string {
+function table(rows: { cfg: TFanoutConfig; parley: { fixed: TPhase; saturated: TPhase }; peers: { peer: TPeer; result: TPeerResult }[] }[]): string {
   const lat = (p: TPhase) => `${f1(p.latency.p50)} / ${f1(p.latency.p99)} / ${f1(p.latency.p999)} ms`;
   const res = (p: TPhase) => `${p.cpuPercent.toFixed(0)} %, ${(p.rssPeak / 2 ** 20).toFixed(0)} MiB`;
   const sat = (p: TPhase) => `${p.deliveriesPerSecond.toFixed(0)} (${p.messagesPerSecond.toFixed(0)})`;
@@ -431,20 +665,24 @@ function table(rows: { cfg: TFanoutConfig; parley: { fixed: TPhase; saturated: T
     "| sockets × members | | send→deliver p50 / p99 / p99.9 (fixed rate) | server CPU, RSS (fixed rate) | saturated deliveries/s (msg/s) | server CPU per delivery (saturated) |",
     "| --- | --- | --- | --- | --- | --- |",
   ];
-  for (const { cfg, parley, prosody } of rows) {
+  for (const { cfg, parley, peers } of rows) {
     out.push(`| ${cfg.sockets} × ${cfg.members} | Parley | ${lat(parley.fixed)} | ${res(parley.fixed)} | ${sat(parley.saturated)} | ${f1(usPerDelivery(parley.saturated))} µs |`);
-    out.push(`| | Prosody | ${lat(prosody.fixed)} | ${res(prosody.fixed)} | ${sat(prosody.saturated)} | ${f1(usPerDelivery(prosody.saturated))} µs |`);
-    out.push(
-      `| | Parley ÷ Prosody | p50 ${f2(parley.fixed.latency.p50 / prosody.fixed.latency.p50)}×, p99 ${f2(parley.fixed.latency.p99 / prosody.fixed.latency.p99)}× | | ${f2(parley.saturated.deliveriesPerSecond / prosody.saturated.deliveriesPerSecond)}× | ${f2(usPerDelivery(parley.saturated) / usPerDelivery(prosody.saturated))}× |`,
-    );
+    for (const { peer, result } of peers) {
+      out.push(`| | ${peer.label} | ${lat(result.fixed)} | ${res(result.fixed)} | ${sat(result.saturated)} | ${f1(usPerDelivery(result.saturated))} µs |`);
+      out.push(
+        `| | Parley ÷ ${peer.name} | p50 ${f2(parley.fixed.latency.p50 / result.fixed.latency.p50)}×, p99 ${f2(parley.fixed.latency.p99 / result.fixed.latency.p99)}× | | ${f2(parley.saturated.deliveriesPerSecond / result.saturated.deliveriesPerSecond)}× | ${f2(usPerDelivery(parley.saturated) / usPerDelivery(result.saturated))}× |`,
+      );
+    }
   }
   return out.join("\n");
 }
 
-/** `npm run bench -- xmpp`: Prosody (XMPP MUC, archive on) and Parley under the same fan-out load, side by side. */
+/**
+ * `npm run bench -- xmpp`: Prosody (and ejabberd when installed; BENCH_XMPP_SERVERS=prosody,ejabberd)
+ * and Parley under the same fan-out load, one server at a time, side by side.
+ */
 export async function runXmpp(configs: TFanoutConfig[]): Promise<void> {
-  const version = prosodyVersion();
-  if (!version) {
+  if (!prosodyVersion()) {
     console.error(`Prosody is not installed. Install it from Debian's packages first:\n  ${INSTALL}`);
     process.exit(2);
   }
@@ -453,72 +691,38 @@ export async function runXmpp(configs: TFanoutConfig[]): Promise<void> {
     console.error(`Prosody's PostgreSQL storage needs LuaDBI's driver:\n  ${INSTALL}\n(or BENCH_XMPP_STORAGE=internal for Prosody's file store)`);
     process.exit(2);
   }
+  const wanted = (process.env.BENCH_XMPP_SERVERS ?? "prosody,ejabberd").split(",");
+  const ejabberdProblem = wanted.includes("ejabberd") ? ejabberdReady() : "not asked for";
+  if (wanted.includes("ejabberd") && ejabberdProblem) console.log(`Skipping ejabberd: ${ejabberdProblem}`);
   pinSelf(1);
   const maxSockets = Math.max(...configs.map((c) => c.sockets));
-  const tmp = tempDir();
-  const admin = adminUrl();
-  const dbName = `parley_bench_xmpp_${randomBytes(4).toString("hex")}`;
-  let pool: pg.Pool | undefined;
-  let sql: TSqlParams | undefined;
+  const peers: TPeer[] = [];
   const parleyDb = await openFanoutDb(configs);
   try {
-    if (storage === "sql") {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`CREATE DATABASE ${dbName}`);
-      const pgVersion = (await c.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
-      await c.end();
-      const u = new URL(admin);
-      sql = { database: dbName, host: u.hostname, port: Number(u.port || 5432), username: decodeURIComponent(u.username || "postgres"), password: u.password ? decodeURIComponent(u.password) : undefined };
-      u.pathname = `/${dbName}`;
-      pool = new pg.Pool({ connectionString: u.toString(), max: 2 });
-      console.log(`\nXMPP peer: ${version} (${luaVersion()}), storage mod_storage_sql on PostgreSQL ${pgVersion} (database ${dbName}), MUC archive (mod_muc_mam) on for every room`);
-    } else {
-      console.log(`\nXMPP peer: ${version} (${luaVersion()}), storage internal (files), MUC archive (mod_muc_mam) on for every room`);
-    }
-    mkdirSync(path.join(tmp.dir, "data"), { recursive: true });
-    mkdirSync(path.join(tmp.dir, "certs"), { recursive: true });
-    const port = await freePort();
-    const cfgPath = path.join(tmp.dir, "prosody.cfg.lua");
-    const logPath = path.join(tmp.dir, "prosody.log");
-    writeFileSync(cfgPath, prosodyConfig(tmp.dir, port, storage, sql));
-    {
-      const server = await startProsody(cfgPath, port, logPath);
-      try {
-        const t0 = performance.now();
-        createUsers(cfgPath, maxSockets);
-        console.log(`  ${maxSockets} users created in ${((performance.now() - t0) / 1000).toFixed(1)} s (admin shell, usermanager.create_user)`);
-      } finally {
-        await server.stop();
-      }
-    }
-    console.log(`Prosody and Parley each on core 0 (taskset), one at a time; generator on core 1; PostgreSQL unpinned. Load average ${os.loadavg().map((n) => n.toFixed(1)).join(" ")}`);
-    const rows: { cfg: TFanoutConfig; parley: { fixed: TPhase; saturated: TPhase }; prosody: TProsodyResult }[] = [];
+    if (wanted.includes("prosody")) peers.push(await setupProsody(storage, maxSockets));
+    if (!ejabberdProblem) peers.push(await setupEjabberd(maxSockets));
+    console.log(`\nEach server on core 0 (taskset), one at a time; generator on core 1; PostgreSQL unpinned. Load average ${os.loadavg().map((n) => n.toFixed(1)).join(" ")}`);
+    const rows: { cfg: TFanoutConfig; parley: { fixed: TPhase; saturated: TPhase }; peers: { peer: TPeer; result: TPeerResult }[] }[] = [];
     for (const cfg of configs) {
       console.log(`\n${cfg.sockets} clients, rooms of ${cfg.members}, ${cfg.rate} msg/s for ${cfg.seconds} s; saturation: ${cfg.window} in flight for ${cfg.saturateSeconds} s`);
-      const prosody = await runProsody(cfg, cfgPath, port, logPath, pool);
+      const results: { peer: TPeer; result: TPeerResult }[] = [];
+      for (const peer of peers) results.push({ peer, result: await runPeer(peer, cfg) });
       const parley = await runTarget("parley", cfg, parleyDb.seed, parleyDb.url);
-      console.log(line("parley  fixed rate", parley.fixed));
-      console.log(line("prosody fixed rate", prosody.fixed));
-      console.log(line("parley  saturated", parley.saturated));
-      console.log(line("prosody saturated", prosody.saturated));
-      console.log(`  generator CPU during the prosody phases: ${prosody.fixed.generatorCpuPercent.toFixed(0)} % (fixed rate), ${prosody.saturated.generatorCpuPercent.toFixed(0)} % (saturated) of its core`);
-      console.log(`  archive check: ${prosody.archive}`);
-      const problems = readLog(logPath).split("\n").filter((l) => /\terror\t/.test(l) && !l.includes("certificate"));
-      if (problems.length) console.log(`  prosody log errors (${problems.length}):\n${problems.slice(-5).join("\n")}`);
+      console.log(line("parley   fixed rate", parley.fixed));
+      for (const { peer, result } of results) console.log(line(`${peer.name.padEnd(8)} fixed rate`, result.fixed));
+      console.log(line("parley   saturated", parley.saturated));
+      for (const { peer, result } of results) console.log(line(`${peer.name.padEnd(8)} saturated`, result.saturated));
+      for (const { peer, result } of results) {
+        console.log(`  ${peer.name}: generator CPU ${result.fixed.generatorCpuPercent.toFixed(0)} % (fixed rate), ${result.saturated.generatorCpuPercent.toFixed(0)} % (saturated) of its core; archive check: ${result.archive}`);
+        const problems = peer.logErrors();
+        if (problems.length) console.log(`  ${peer.name} log errors (${problems.length}):\n${problems.slice(-5).join("\n")}`);
+      }
       console.log(`  load average ${os.loadavg().map((n) => n.toFixed(1)).join(" ")}`);
-      rows.push({ cfg, parley, prosody });
+      rows.push({ cfg, parley, peers: results });
     }
-    console.log(`\nParley ÷ Prosody (deliveries/s and CPU per delivery saturated; latency at the fixed rate):\n\n${table(rows)}\n`);
+    console.log(`\nSide by side (deliveries/s and CPU per delivery saturated; latency at the fixed rate):\n\n${table(rows)}\n`);
   } finally {
-    await pool?.end();
-    if (storage === "sql") {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await d.end();
-    }
+    for (const peer of peers) await peer.cleanup();
     await parleyDb.close();
-    tmp.remove();
   }
 }
