@@ -68,10 +68,17 @@ describe("tokenizer: the TypeScript twin agrees with the SQL function", () => {
   });
 
   it("produces the same tsvector in the database as in TypeScript", async () => {
-    const generated = [...CORPUS, Array.from({ length: 400 }, (_, i) => `词${i % 9} word${i % 5}`).join(" ")];
+    const generated = [
+      ...CORPUS,
+      Array.from({ length: 400 }, (_, i) => `词${i % 9} word${i % 5}`).join(" "),
+      "ok ".repeat(300), // more than 256 positions of one lexeme (tsvector keeps 256)
+      `${"a ".repeat(16_500)}tail 尾巴`, // positions past 16383 (clamped)
+    ];
     for (const text of generated) {
-      const rows = await getDb().$queryRaw<{ v: string }[]>`SELECT parley_search_vector(${text})::text AS v`;
+      // The send path stores toTsvectorText cast to tsvector; everything else, the SQL function.
+      const rows = await getDb().$queryRaw<{ v: string; fromTs: string }[]>`SELECT parley_search_vector(${text})::text AS v, ${toTsvectorText(text)}::tsvector::text AS "fromTs"`;
       expect(rows[0]!.v, text.slice(0, 40)).toBe(toTsvectorText(text));
+      expect(rows[0]!.fromTs, text.slice(0, 40)).toBe(rows[0]!.v);
     }
   });
 

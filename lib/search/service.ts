@@ -1,7 +1,8 @@
 /**
  * Full-text message search. Results come only from conversations the actor may read right now (the
  * rule of lib/channels/access.ts, applied inside the query), never deleted messages, and edited
- * messages by their current text (the index is a generated column of the body).
+ * messages by their current text (the vector is rewritten with the body: by the send path, or by the
+ * database trigger for every other write).
  */
 import { AppError } from "@/lib/errors";
 import { formatTs } from "@/lib/messages/ts";

@@ -1,6 +1,7 @@
 /**
  * How message text becomes search tokens — the TypeScript twin of the SQL function
- * `parley_search_vector(text)` (migration `*_search`), which fills `Message."searchVector"`.
+ * `parley_search_vector(text)` (migrations `*_search`, `*_search_fold_speed`). The send path stores
+ * `toTsvectorText` in `Message."searchVector"`; a trigger uses the SQL function for every other write.
  *
  * Rules (both sides):
  * - Case folding by a fixed table (ASCII, Latin, Greek, Cyrillic, Armenian, Vietnamese letters, and
@@ -223,7 +224,7 @@ function foldGroups(): { from: string; to: string }[] {
 
 /**
  * The SQL of `parley_search_vector(text)`: the same fold table, classes, bigrams and positions as
- * `tokenize`. IMMUTABLE (it depends on nothing but its argument), so a generated column may use it.
+ * `tokenize`. IMMUTABLE (it depends on nothing but its argument), so indexes and triggers may rely on it.
  */
 export function buildSearchVectorFunctionSql(): string {
   const cjk = sqlClass(CJK_RANGES);
