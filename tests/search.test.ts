@@ -97,6 +97,19 @@ describe("tokenizer: the TypeScript twin agrees with the SQL function", () => {
     expect(buildTsquery(parseQuery("!!!").terms).tsquery).toBeNull();
   });
 
+  it("reads Slack's query syntax, Chinese punctuation included", () => {
+    const p = parseQuery('部署 -测试 “上线 计划” in：＃项目组 from:"Li Lei" from:@bob during:2026-11 has:LINK is:thread 12:30 deploy*');
+    expect(p.terms).toEqual([
+      { text: "部署", phrase: false, negated: false, prefix: false },
+      { text: "测试", phrase: false, negated: true, prefix: false },
+      { text: "上线 计划", phrase: true, negated: false, prefix: false },
+      { text: "12:30", phrase: false, negated: false, prefix: false },
+      { text: "deploy", phrase: false, negated: false, prefix: true },
+    ]);
+    expect(p).toMatchObject({ in: ["＃项目组"], from: ["Li Lei", "@bob"], during: "2026-11", has: ["link"], is: ["thread"] });
+    expect(buildTsquery(parseQuery("12:30 e-mail").terms).tsquery).toBe("('12' <-> '30') & ('e' <-> 'mail')");
+  });
+
   it("highlights matches as ranges, never markup", () => {
     const m = buildMatcher(parseQuery("项目 <b>").terms);
     const text = "讨论项目进度 <b>bold</b>";
