@@ -3,6 +3,7 @@
  * conversation (`channels.sync`) or many at once (`channels.syncMany`, after a reconnect). Two
  * queries however many conversations are asked for — rights, heads and changes in one, the
  * messages' current state in the other — where one `getChangesSince` per conversation costs three.
+ * For socket actors, who are not scoped to one workspace (the HTTP catch-up keeps getChangesSince).
  */
 import { notFound } from "@/lib/errors";
 import { findMessagesByIds, toMessage } from "@/lib/messages/repository";
