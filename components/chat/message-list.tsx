@@ -26,6 +26,12 @@ import { can } from "@/lib/permissions";
 const FIRST_ITEM_INDEX = 1_000_000_000;
 /** Start fetching the previous page this many rows before the top, so scrolling rarely waits. */
 const PREFETCH_ROWS = 40;
+/** Pixels rendered beyond the viewport, so scrolling shows rows that are already drawn. */
+const OVERSCAN = { top: 800, bottom: 400 };
+const NO_OVERSCAN = { top: 0, bottom: 0 };
+/** Past any list's height: the browser clamps it to the bottom. */
+const OPEN_AT_BOTTOM = Number.MAX_SAFE_INTEGER;
+const HIDDEN = { visibility: "hidden" } as const;
 
 type TListContext = { channel: TChannelView; myName: string; hasOlder: boolean; isLoadingOlder: boolean; olderError: string | null; onRetryOlder: () => void };
 
@@ -89,17 +95,37 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
   const [deleteError, setDeleteError] = useState<string | undefined>();
   const [isDeleting, setDeleting] = useState(false);
   const [isAtBottom, setAtBottom] = useState(true);
-
-  const canDeleteAny = !!role && can(role, "messages.delete_any");
-  const isWritable = channel.isMember && !channel.archivedAt;
-  const firstItemIndex = FIRST_ITEM_INDEX - timeline.prependedCount;
-
-  // Older history is fetched only once the opening screen has been drawn: on open, the newest rows
-  // sit within PREFETCH_ROWS of the top, and fetching and prepending a page then would delay the
-  // first paint (measured: scripts/bench/channel-open.ts).
+  // Older history is fetched only once the opening screen has been drawn at the bottom: fetching
+  // and prepending a page before would delay the first paint (and on the way down the list briefly
+  // reports its top rows as shown). Measured by scripts/bench/channel-open.ts.
   const [isOpened, setOpened] = useState(false);
-  const nearTopRef = useRef(false);
+  const firstShownRef = useRef(Number.POSITIVE_INFINITY);
+  // Opening at the newest message: react-virtuoso's initialTopMostItemIndex keeps the list hidden
+  // for four animation frames plus up to 150 ms while it measures (~400 ms in all, measured);
+  // initialScrollTop (clamped to the bottom by the browser) gets there in a frame or two. The list
+  // stays hidden until it is at the bottom, so the oldest rows of the page never flash, and while it
+  // settles (rows measured taller than estimated, the page before prepended) it is kept at the
+  // bottom until the reader scrolls. Either state ends after a moment whatever happens.
+  const [hasReachedBottom, setReachedBottom] = useState(false);
+  const isSettlingRef = useRef(true);
   useEffect(() => {
+    const shown = setTimeout(() => setReachedBottom(true), 500);
+    const settled = setTimeout(() => (isSettlingRef.current = false), 2000);
+    return () => {
+      clearTimeout(shown);
+      clearTimeout(settled);
+    };
+  }, []);
+  const onAtBottomChange = useCallback((atBottom: boolean) => {
+    setAtBottom(atBottom);
+    if (atBottom) setReachedBottom(true);
+    else if (isSettlingRef.current) virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end" });
+  }, []);
+  const stopSettling = useCallback(() => {
+    isSettlingRef.current = false;
+  }, []);
+  useEffect(() => {
+    if (!hasReachedBottom) return;
     const done = () => setOpened(true);
     if (typeof requestIdleCallback === "function") {
       const id = requestIdleCallback(done, { timeout: 300 });
@@ -107,14 +133,14 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
     }
     const id = setTimeout(done, 100);
     return () => clearTimeout(id);
-  }, []);
+  }, [hasReachedBottom]);
+
+  const canDeleteAny = !!role && can(role, "messages.delete_any");
+  const isWritable = channel.isMember && !channel.archivedAt;
+  const firstItemIndex = FIRST_ITEM_INDEX - timeline.prependedCount;
 
   const loadOlder = useCallback(() => {
-    if (!isOpened) {
-      nearTopRef.current = true;
-      return;
-    }
-    if (!timeline.hasOlder || isLoadingOlder) return;
+    if (!isOpened || !timeline.hasOlder || isLoadingOlder) return;
     setLoadingOlder(true);
     setOlderError(null);
     channelSync
@@ -122,9 +148,10 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
       .catch((err: unknown) => setOlderError(err instanceof Error ? err.message : "Failed"))
       .finally(() => setLoadingOlder(false));
   }, [channelSync, channel.id, timeline.hasOlder, isLoadingOlder, isOpened]);
-  // Once, when opened: what was asked for meanwhile. Later calls come from rangeChanged/startReached.
+  // Once, when opened: the page before, if the opening screen is near the top. Later calls come
+  // from rangeChanged/startReached.
   useEffect(() => {
-    if (isOpened && nearTopRef.current) loadOlder();
+    if (isOpened && firstShownRef.current - firstItemIndex < PREFETCH_ROWS) loadOlder();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [isOpened]);
 
@@ -187,20 +214,26 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         context={{ channel, myName: me.name, hasOlder: timeline.hasOlder, isLoadingOlder, olderError, onRetryOlder: loadOlder }}
         components={listComponents}
         firstItemIndex={firstItemIndex}
-        initialTopMostItemIndex={{ index: "LAST", align: "end" }}
+        initialScrollTop={OPEN_AT_BOTTOM}
+        style={hasReachedBottom ? undefined : HIDDEN}
+        onWheel={stopSettling}
+        onTouchStart={stopSettling}
+        onKeyDown={stopSettling}
+        onPointerDown={stopSettling}
         alignToBottom
         computeItemKey={(_, row) => row.key}
         itemContent={renderRow}
         startReached={loadOlder}
         rangeChanged={(range) => {
-          const isNearTop = range.startIndex - firstItemIndex < PREFETCH_ROWS;
-          nearTopRef.current = isNearTop;
-          if (isNearTop) loadOlder();
+          firstShownRef.current = range.startIndex;
+          if (range.startIndex - firstItemIndex < PREFETCH_ROWS) loadOlder();
         }}
         followOutput={(isFollowing) => (isFollowing ? "auto" : false)}
-        atBottomStateChange={setAtBottom}
+        atBottomStateChange={onAtBottomChange}
         atBottomThreshold={120}
-        increaseViewportBy={{ top: 800, bottom: 400 }}
+        // Until the opening screen is drawn, only what is in view: rows above it would double the
+        // work before the first paint (they are drawn right after, before anyone can scroll).
+        increaseViewportBy={isOpened ? OVERSCAN : NO_OVERSCAN}
       />
       {!isAtBottom && (
         <button
