@@ -4,7 +4,7 @@
  * measured in the same run.
  *
  *   open:    click on the channel in the sidebar → its newest message's row is in the DOM, inside the
- *            list's viewport, and a frame with it has been painted (checked every animation frame;
+ *            list's viewport, not hidden, and a frame with it has been painted (checked every animation frame;
  *            the time is taken after that frame, by a task posted from its rAF callback). The click
  *            time is the click event's own timestamp. Cold = first visit after a page load (nothing
  *            in react-query's cache); warm = switching back to it. Baselines: the same click into a
@@ -109,7 +109,19 @@ const PAGE_SCRIPT = `(() => {
   } catch {}
   const afterPaint = (fn) => { const ch = new MessageChannel(); ch.port1.onmessage = fn; ch.port2.postMessage(0); };
   /** Resolves once a frame showing the row of message seq in the channel's list has been painted. */
+  // When the router changed the URL (Next pushes the state when it commits the navigation).
+  const pushState = history.pushState.bind(history);
+  history.pushState = (...args) => { B.pushedAt = performance.now(); return pushState(...args); };
   B.watchRendered = (channelId, seq) => {
+    B.steps = {};
+    const seen = (name) => { if (B.steps[name] === undefined) B.steps[name] = performance.now() - B.clickAt; };
+    const observer = new MutationObserver(() => {
+      const view = document.querySelector('[data-testid="channel-view"][data-channel-id="' + channelId + '"]');
+      if (view) seen("view in DOM");
+      if (view && view.querySelector('article[data-testid="message"]')) seen("first row in DOM");
+      if (view && view.querySelector('article[data-seq="' + seq + '"]')) seen("newest row in DOM");
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
     B.pending = new Promise((resolve) => {
       const check = () => {
         const view = document.querySelector('[data-testid="channel-view"][data-channel-id="' + channelId + '"]');
@@ -117,8 +129,13 @@ const PAGE_SCRIPT = `(() => {
         const scroller = view && view.querySelector('[data-virtuoso-scroller]');
         if (row && scroller) {
           const r = row.getBoundingClientRect(), s = scroller.getBoundingClientRect();
-          if (r.height > 0 && r.bottom > s.top && r.top < s.bottom) {
+          // In the list's viewport and not hidden (react-virtuoso keeps the list visibility:hidden
+          // until it has scrolled to its initial item).
+          if (r.height > 0 && r.bottom > s.top && r.top < s.bottom && getComputedStyle(row).visibility === "visible") {
             const rows = view.querySelectorAll('article[data-testid="message"]').length;
+            seen("newest row in view at a frame");
+            observer.disconnect();
+            if (B.pushedAt >= B.clickAt) B.steps["URL pushed"] = B.pushedAt - B.clickAt;
             afterPaint(() => resolve({ ms: performance.now() - B.clickAt, rows }));
             return;
           }
@@ -199,8 +216,16 @@ function line(label: string, values: number[], baseline?: number[]): string {
 async function openChannel(page: Page, channelId: string, newestSeq: number): Promise<TOpen> {
   await page.evaluate(`window.__bench.watchRendered(${JSON.stringify(channelId)}, ${newestSeq})`);
   await page.click(`[data-testid="sidebar-channel"][data-channel-id="${channelId}"]`);
-  return (await page.evaluate("window.__bench.pending")) as TOpen;
+  const open = (await page.evaluate("window.__bench.pending")) as TOpen;
+  // A moment later the list must have settled at the very bottom (the newest message fully shown).
+  await page.waitForTimeout(300);
+  const gap = (await page.evaluate(`(() => { const s = document.querySelector('[data-testid="channel-view"] [data-virtuoso-scroller]'); return s.scrollHeight - s.scrollTop - s.clientHeight; })()`)) as number;
+  if (gap > 2) notAtBottom.push(`${channelId}: ${gap.toFixed(0)} px above the bottom`);
+  return open;
 }
+
+/** Opens after which the list had not settled at the bottom (should stay empty). */
+const notAtBottom: string[] = [];
 
 async function openWorkspaceAt(page: Page, base: string, channelId: string, newestSeq: number): Promise<void> {
   await page.goto(`${base}/w/bench/c/${channelId}`);
@@ -233,11 +258,21 @@ async function measureOpens(context: BrowserContext, base: string, seqs: Record<
     warmSmall.push(await openChannel(page, SMALL, seqs[SMALL]!));
     await page.waitForTimeout(150);
   }
-  // Where the time goes: one more warm and one more cold open of #big, with what they fetched.
+  // Where the time goes: one more warm and one more cold open of #big, with what they fetched and
+  // the renderer's main-thread time by kind (Chromium's Performance.getMetrics, before → after).
+  const metricsSession = await context.newCDPSession(page);
+  await metricsSession.send("Performance.enable");
+  const metrics = async () => Object.fromEntries((await metricsSession.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
   const breakdown = async (label: string) => {
+    const before = await metrics();
     const r = await openChannel(page, BIG, seqs[BIG]!);
+    const after = await metrics();
+    const d = (k: string) => (after[k]! - before[k]!) * 1000;
     const fetches = (await page.evaluate("window.__bench.fetchesSinceClick()")) as { path: string; start: number; end: number }[];
     console.log(`  ${label}: painted at ${f1(r.ms)} ms; fetched: ${fetches.map((x) => `${x.path} ${f1(x.start)}→${f1(x.end)}`).join(", ") || "nothing"}`);
+    const steps = (await page.evaluate("window.__bench.steps")) as Record<string, number>;
+    console.log(`      steps: ${Object.entries(steps).sort((a, b) => a[1] - b[1]).map(([k, v]) => `${k} ${f1(v)}`).join(", ")}`);
+    console.log(`      main thread (click → a little after paint): script ${f1(d("ScriptDuration"))} ms, style ${f1(d("RecalcStyleDuration"))} ms (${after.RecalcStyleCount! - before.RecalcStyleCount!}×), layout ${f1(d("LayoutDuration"))} ms (${after.LayoutCount! - before.LayoutCount!}×), all tasks ${f1(d("TaskDuration"))} ms`);
   };
   const profileFile = process.env.BENCH_OPEN_PROFILE;
   const cdp = profileFile ? await context.newCDPSession(page) : undefined;
@@ -316,6 +351,9 @@ async function measureScroll(context: BrowserContext, base: string, seqs: Record
     if (t !== undefined) olderFetches.push(performance.now() - t);
   });
   await openWorkspaceAt(page, base, BIG, seqs[BIG]!);
+  // Programmatic scrolling is no wheel, touch or key: let the list's "keep at the bottom while
+  // settling" window (2 s after opening) pass first.
+  await page.waitForTimeout(2000);
   const result = (await page.evaluate(`window.__bench.scrollUp(${pxPerS}, ${seconds})`)) as TScroll;
   await page.close();
   return { ...result, olderFetches };
@@ -473,6 +511,7 @@ export async function runChannelOpen(opts: { messages: number; cold: number; war
       console.log(line("warm: #small, switching back", ms(o.warmSmall)));
       console.log(line("bare page: click → 50 static rows painted", bare));
       console.log(`  → #big ÷ #small p75: cold ${(stats(ms(o.coldBig)).p75 / stats(ms(o.coldSmall)).p75).toFixed(2)}×, warm ${(stats(ms(o.warmBig)).p75 / stats(ms(o.warmSmall)).p75).toFixed(2)}×; #big warm ÷ bare page p75 ${(stats(ms(o.warmBig)).p75 / stats(bare).p75).toFixed(2)}×`);
+      console.log(`  list settled at the bottom 300 ms after each open: ${notAtBottom.length === 0 ? "yes, every time" : `NO, ${notAtBottom.length} times: ${notAtBottom.slice(0, 3).join("; ")}`}`);
       console.log(`  message rows in the DOM when #big was painted: ${Math.min(...o.warmBig.map((x) => x.rows), ...o.coldBig.map((x) => x.rows))}–${Math.max(...o.warmBig.map((x) => x.rows), ...o.coldBig.map((x) => x.rows))}`);
     }
     if (opts.scrollSeconds > 0) {
