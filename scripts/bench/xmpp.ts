@@ -568,6 +568,7 @@ listen:
     port: ${port}
     ip: "127.0.0.1"
     module: ejabberd_c2s
+    backlog: 1024
     starttls_required: false
     max_stanza_size: 262144
 acl: {}
@@ -595,7 +596,7 @@ modules:
 }
 
 /**
- * ejabberd from Debian's package, started by ejabberdctl (which runs it as the ejabberd user) with a
+ * ejabberd from Debian's package, started by ejabberdctl as the ejabberd user (setpriv) with a
  * generated config, spool and logs in its own temp dir and an Erlang node name of its own. Storage
  * on PostgreSQL with ejabberd's own schema (/usr/share/ejabberd/sql/pg.sql); users inserted into its
  * `users` table in one statement (auth_password_format: plain — ejabberdctl register is one Erlang
@@ -622,12 +623,14 @@ async function setupEjabberd(users: number): Promise<TPeer> {
     console.log(`\nPeer: ejabberd ${version} (Debian package, Erlang/OTP ${spawnSync("erl", ["-noshell", "-eval", "io:format(\"~s\", [erlang:system_info(otp_release)]), halt()."], { encoding: "utf8" }).stdout.trim()}), SQL storage on PostgreSQL ${db.version} (erlang-p1-pgsql ${debVersion("erlang-p1-pgsql")}), mod_mam on for every room; ${users} users inserted`);
     const start = () => {
       rmSync(pidPath, { force: true });
-      const args = [...pin(0), "ejabberdctl", "--config-dir", dir, "--config", cfgPath, "--logs", path.join(dir, "logs"), "--spool", path.join(dir, "spool"), "--node", node, "foreground"];
+      // setpriv instead of ejabberdctl's own `su ejabberd`: su's PAM session lowers the open-files
+      // limit to 1,024, and ejabberd then refuses the 1,000-client configuration.
+      const args = [...pin(0), "setpriv", "--reuid=ejabberd", "--regid=ejabberd", "--init-groups", "ejabberdctl", "--config-dir", dir, "--config", cfgPath, "--logs", path.join(dir, "logs"), "--spool", path.join(dir, "spool"), "--node", node, "foreground"];
       return startServer("ejabberd", args, {
         port,
         logPath,
         cwd: dir,
-        env: { ...process.env, EJABBERD_PID_PATH: pidPath },
+        env: { ...process.env, EJABBERD_PID_PATH: pidPath, HOME: "/var/lib/ejabberd" }, // the ejabberd user's Erlang cookie
         serverPid: () => {
           try {
             return Number(readFileSync(pidPath, "utf8").trim()) || undefined;
