@@ -3,12 +3,16 @@
  * next-auth would set, and a client that follows docs/realtime.md (apply by seq, catch up on
  * reconnect) while recording every frame it receives.
  */
+import { randomBytes } from "node:crypto";
 import { encode } from "next-auth/jwt";
 import { io as connectIo, type Socket } from "socket.io-client";
 import { getOrCreateSecret } from "@/lib/env";
 import type { TMessage } from "@/lib/messages/schema";
 import type { ClientToServerEvents, ServerToClientEvents, TChannelEvent, TSyncResult } from "@/lib/realtime/contract";
+import { createChannel, listMyChannels } from "@/lib/channels/service";
 import { findUserById } from "@/lib/users/repository";
+import { signUp } from "@/lib/users/service";
+import { addMemberDirect, createWorkspace } from "@/lib/workspaces/service";
 import { startParley, type TParleyNode } from "@/server/app";
 
 export type TClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -16,6 +20,27 @@ export type TClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 /** Starts a node on `port` (0 = any), sharing this process's database. */
 export function startNode(port = 0): Promise<TParleyNode> {
   return startParley({ port, host: "127.0.0.1", dev: true, withNext: false });
+}
+
+export type TTrio = { users: Record<"alice" | "bob" | "carol", { id: string }>; slug: string; general: string; secret: string };
+
+/**
+ * The realtime tests' cast: alice owns a workspace whose members are bob and carol; #general holds
+ * all three, a private channel only alice and bob.
+ */
+export async function createTrio(workspaceName: string, slugPrefix: string): Promise<TTrio> {
+  const rid = () => randomBytes(6).toString("hex");
+  const users = {} as TTrio["users"];
+  for (const who of ["alice", "bob", "carol"] as const) {
+    users[who] = await signUp({ name: who, email: `${who}-${rid()}@example.test`, password: "correct horse battery" });
+  }
+  const slug = `${slugPrefix}-${rid()}`;
+  await createWorkspace({ actor: { userId: users.alice.id }, input: { name: workspaceName, slug } });
+  await addMemberDirect({ workspaceSlug: slug, userId: users.bob.id, role: "MEMBER" });
+  await addMemberDirect({ workspaceSlug: slug, userId: users.carol.id, role: "MEMBER" });
+  const general = (await listMyChannels({ actor: { userId: users.alice.id }, slug })).find((c) => c.isGeneral)!.id;
+  const secret = (await createChannel({ actor: { userId: users.alice.id }, slug, input: { name: `secret-${rid()}`, kind: "PRIVATE", memberIds: [users.bob.id] } })).id;
+  return { users, slug, general, secret };
 }
 
 /** The cookie header next-auth would set for this user after signing in. */

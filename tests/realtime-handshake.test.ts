@@ -5,13 +5,11 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { addChannelMembers, createChannel, listMyChannels, removeChannelMember } from "@/lib/channels/service";
+import { addChannelMembers, createChannel, removeChannelMember } from "@/lib/channels/service";
 import { ensureDbReady } from "@/lib/db";
 import type { TSyncResult } from "@/lib/realtime/contract";
-import { signUp } from "@/lib/users/service";
-import { addMemberDirect, createWorkspace } from "@/lib/workspaces/service";
 import type { TParleyNode } from "@/server/app";
-import { eventually, sessionCookie, startNode, TestClient } from "@/tests/realtime-client";
+import { createTrio, eventually, sessionCookie, startNode, TestClient, type TTrio } from "@/tests/realtime-client";
 
 /**
  * A hook run right after a handshake's database read returns (the real read, on the real database):
@@ -39,7 +37,7 @@ let node: TParleyNode;
 let slug: string;
 let general: string;
 let secret: string;
-const users: Record<"alice" | "bob" | "carol", { id: string }> = {} as never;
+let users: TTrio["users"];
 const clients: TestClient[] = [];
 
 function track(c: TestClient): TestClient {
@@ -49,15 +47,7 @@ function track(c: TestClient): TestClient {
 
 beforeAll(async () => {
   await ensureDbReady();
-  for (const who of ["alice", "bob", "carol"] as const) {
-    users[who] = await signUp({ name: who, email: `${who}-${rid()}@example.test`, password: "correct horse battery" });
-  }
-  slug = `hs-${rid()}`;
-  await createWorkspace({ actor: { userId: users.alice.id }, input: { name: "Handshakes", slug } });
-  await addMemberDirect({ workspaceSlug: slug, userId: users.bob.id, role: "MEMBER" });
-  await addMemberDirect({ workspaceSlug: slug, userId: users.carol.id, role: "MEMBER" });
-  general = (await listMyChannels({ actor: { userId: users.alice.id }, slug })).find((c) => c.isGeneral)!.id;
-  secret = (await createChannel({ actor: { userId: users.alice.id }, slug, input: { name: `secret-${rid()}`, kind: "PRIVATE", memberIds: [users.bob.id] } })).id;
+  ({ users, slug, general, secret } = await createTrio("Handshakes", "hs"));
   node = await startNode();
 });
 

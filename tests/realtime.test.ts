@@ -3,12 +3,12 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addChannelMembers, createChannel, listMyChannels, removeChannelMember } from "@/lib/channels/service";
+import { addChannelMembers, createChannel, removeChannelMember } from "@/lib/channels/service";
 import { ensureDbReady, getDb } from "@/lib/db";
 import { signUp } from "@/lib/users/service";
-import { addMemberDirect, createWorkspace, updateMember } from "@/lib/workspaces/service";
+import { addMemberDirect, updateMember } from "@/lib/workspaces/service";
 import type { TParleyNode } from "@/server/app";
-import { eventually, sessionCookie, startNode, TestClient } from "@/tests/realtime-client";
+import { createTrio, eventually, sessionCookie, startNode, TestClient, type TTrio } from "@/tests/realtime-client";
 
 const rid = () => randomBytes(6).toString("hex");
 const msgId = () => `m${randomBytes(10).toString("hex")}`;
@@ -17,7 +17,7 @@ let node: TParleyNode;
 let slug: string;
 let general: string;
 let secret: string;
-const users: Record<"alice" | "bob" | "carol", { id: string }> = {} as never;
+let users: TTrio["users"];
 const clients: TestClient[] = [];
 
 async function client(who: keyof typeof users, watched: string[]): Promise<TestClient> {
@@ -29,15 +29,7 @@ async function client(who: keyof typeof users, watched: string[]): Promise<TestC
 
 beforeAll(async () => {
   await ensureDbReady();
-  for (const who of ["alice", "bob", "carol"] as const) {
-    users[who] = await signUp({ name: who, email: `${who}-${rid()}@example.test`, password: "correct horse battery" });
-  }
-  slug = `rt-${rid()}`;
-  await createWorkspace({ actor: { userId: users.alice.id }, input: { name: "Realtime", slug } });
-  await addMemberDirect({ workspaceSlug: slug, userId: users.bob.id, role: "MEMBER" });
-  await addMemberDirect({ workspaceSlug: slug, userId: users.carol.id, role: "MEMBER" });
-  general = (await listMyChannels({ actor: { userId: users.alice.id }, slug })).find((c) => c.isGeneral)!.id;
-  secret = (await createChannel({ actor: { userId: users.alice.id }, slug, input: { name: `secret-${rid()}`, kind: "PRIVATE", memberIds: [users.bob.id] } })).id;
+  ({ users, slug, general, secret } = await createTrio("Realtime", "rt"));
   node = await startNode();
 });
 
