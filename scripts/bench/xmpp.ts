@@ -16,13 +16,13 @@
  * when installed (BENCH_XMPP_SERVERS=prosody,ejabberd): its own config, spool, logs and Erlang node
  * name in a temp dir, SQL storage on PostgreSQL (its pg.sql schema), mod_mam on for every room.
  *
- * Per configuration (S clients, rooms of M): every client (`@xmpp/client`, SCRAM-SHA-1 over TCP)
+ * Per configuration (S clients, rooms of M): every client (`@xmpp/client`, SASL PLAIN over loopback TCP)
  * joins its room (presence with the MUC <x/>, history maxstanzas=0), then the same two phases as
  * fanout.ts: R groupchat messages/s for T s, then W in flight for S s (in flight = sent and not yet
  * reflected back to its sender; the room reflects only after archiving, so the reflection is the
  * ack). The send time (generator's clock) travels in the body; latency is per delivery, from the
- * moment the send was scheduled. Server CPU and RSS from /proc/<pid> of the Prosody process, which
- * is pinned to core 0 like Parley; this generator on core 1. At the end of each configuration the
+ * moment the send was scheduled. Server CPU and RSS from /proc/<pid> of the server process (Prosody's
+ * Lua, ejabberd's beam.smp), pinned to core 0 like Parley; this generator on core 1. At the end of each configuration the
  * archive is checked: a MAM query to one room must count every message sent to it, and (with SQL)
  * the archive table must hold every message sent.
  *
