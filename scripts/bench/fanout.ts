@@ -20,6 +20,7 @@ import {
   measured,
   migrateAndPool,
   mintCookie,
+  offerSends,
   pinSelf,
   request,
   seed,
@@ -29,6 +30,7 @@ import {
   tempDir,
   type TChild,
   type TSeed,
+  type TSendMode,
 } from "./lib";
 
 export type TFanoutConfig = { sockets: number; members: number; rate: number; seconds: number; saturateSeconds: number; window: number };
@@ -56,7 +58,7 @@ async function drive(
   server: TChild,
   sockets: Socket[],
   channels: { id: string; members: number[] }[],
-  mode: { kind: "rate"; rate: number; seconds: number } | { kind: "window"; window: number; seconds: number },
+  mode: TSendMode,
 ): Promise<TPhase> {
   const run = `r${++runCounter}${Date.now().toString(36)}`;
   const scheduled = new Map<string, { t: number; members: number }>();
@@ -91,26 +93,9 @@ async function drive(
   };
 
   const m = await measured(server.pid, async () => {
-    const t0 = performance.now();
-    const pending: Promise<void>[] = [];
-    if (mode.kind === "rate") {
-      const total = Math.round(mode.rate * mode.seconds);
-      for (let i = 0; i < total; i++) {
-        const at = t0 + (i * 1000) / mode.rate;
-        const wait = at - performance.now();
-        if (wait > 1) await sleep(wait);
-        pending.push(sendOne(at));
-      }
-    } else {
-      const until = t0 + mode.seconds * 1000;
-      const loop = async () => {
-        while (performance.now() < until) await sendOne(performance.now());
-      };
-      for (let w = 0; w < mode.window; w++) pending.push(loop());
-    }
-    await Promise.all(pending);
+    const seconds = await offerSends(mode, sendOne);
     windowOpen = false;
-    return (performance.now() - t0) / 1000;
+    return seconds;
   });
   // Stragglers: wait until every stored message reached every member (or 10 s).
   const expected = [...scheduled.values()].reduce((a, s) => a + s.members, 0) - Object.values(errors).reduce((a, b) => a + b, 0) * channels[0]!.members.length;

@@ -335,3 +335,33 @@ export function request<T = unknown>(socket: import("socket.io-client").Socket, 
     });
   });
 }
+
+/** How a fan-out run offers its sends: a fixed rate, or a fixed number in flight (saturation). */
+export type TSendMode = { kind: "rate"; rate: number; seconds: number } | { kind: "window"; window: number; seconds: number };
+
+/**
+ * Offers sends as `mode` says; `sendOne(at)` gets the moment the send was scheduled (latency is measured
+ * from it, so a late generator counts against the server, as a user would see it). Resolves once every
+ * send has answered, with the seconds it took.
+ */
+export async function offerSends(mode: TSendMode, sendOne: (at: number) => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  const pending: Promise<void>[] = [];
+  if (mode.kind === "rate") {
+    const total = Math.round(mode.rate * mode.seconds);
+    for (let i = 0; i < total; i++) {
+      const at = t0 + (i * 1000) / mode.rate;
+      const wait = at - performance.now();
+      if (wait > 1) await sleep(wait);
+      pending.push(sendOne(at));
+    }
+  } else {
+    const until = t0 + mode.seconds * 1000;
+    const loop = async () => {
+      while (performance.now() < until) await sendOne(performance.now());
+    };
+    for (let w = 0; w < mode.window; w++) pending.push(loop());
+  }
+  await Promise.all(pending);
+  return (performance.now() - t0) / 1000;
+}

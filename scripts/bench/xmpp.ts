@@ -40,7 +40,7 @@ import path from "node:path";
 import pg from "pg";
 import { client as xmppClient, xml, type Element, type XmppClient } from "@xmpp/client";
 import { line, openFanoutDb, runTarget, usPerDelivery, type TFanoutConfig, type TPhase } from "./fanout";
-import { adminUrl, f1, f2, measured, pin, pinSelf, sleep, summary, tempDir } from "./lib";
+import { adminUrl, f1, f2, measured, offerSends, pin, pinSelf, sleep, summary, tempDir, type TSendMode } from "./lib";
 
 const DOMAIN = "localhost";
 const MUC_DOMAIN = `conference.${DOMAIN}`;
@@ -285,7 +285,7 @@ async function drive(
   clients: XmppClient[],
   rooms: TRoom[],
   sentPerRoom: Map<string, number>,
-  mode: { kind: "rate"; rate: number; seconds: number } | { kind: "window"; window: number; seconds: number },
+  mode: TSendMode,
 ): Promise<TPhase & { generatorCpuPercent: number }> {
   const run = `x${++runCounter}${Date.now().toString(36)}`; // no "-": the body is "fan-out <run>-<k> <t> …"
   const state: TLive = { run, latencies: [], deliveries: 0, deliveriesInWindow: 0, windowOpen: true, pending: new Map() };
@@ -328,26 +328,9 @@ async function drive(
 
   const cpu0 = process.cpuUsage();
   const m = await measured(pid, async () => {
-    const t0 = performance.now();
-    const pending: Promise<void>[] = [];
-    if (mode.kind === "rate") {
-      const total = Math.round(mode.rate * mode.seconds);
-      for (let i = 0; i < total; i++) {
-        const at = t0 + (i * 1000) / mode.rate;
-        const wait = at - performance.now();
-        if (wait > 1) await sleep(wait);
-        pending.push(sendOne(at));
-      }
-    } else {
-      const until = t0 + mode.seconds * 1000;
-      const loop = async () => {
-        while (performance.now() < until) await sendOne(performance.now());
-      };
-      for (let w = 0; w < mode.window; w++) pending.push(loop());
-    }
-    await Promise.all(pending);
+    const seconds = await offerSends(mode, sendOne);
     state.windowOpen = false;
-    return (performance.now() - t0) / 1000;
+    return seconds;
   });
   const cpu = process.cpuUsage(cpu0);
   // Stragglers: wait until every reflected (so archived) message reached every member (or 10 s).
