@@ -121,6 +121,9 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
     if (atBottom) setReachedBottom(true);
     else if (isSettlingRef.current) virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end" });
   }, []);
+  const keepAtBottomWhileSettling = useCallback(() => {
+    if (isSettlingRef.current) virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end" });
+  }, []);
   const stopSettling = useCallback(() => {
     isSettlingRef.current = false;
   }, []);
@@ -230,6 +233,9 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         }}
         followOutput={(isFollowing) => (isFollowing ? "auto" : false)}
         atBottomStateChange={onAtBottomChange}
+        // atBottomThreshold lets "at the bottom" be 120 px short of it: while settling, any change
+        // of the list's height goes back to the very bottom.
+        totalListHeightChanged={keepAtBottomWhileSettling}
         atBottomThreshold={120}
         // Until the opening screen is drawn, only what is in view: rows above it would double the
         // work before the first paint (they are drawn right after, before anyone can scroll).
