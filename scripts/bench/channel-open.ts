@@ -437,7 +437,8 @@ async function runLighthouse(chromiumPath: string, url: string, cookie: string |
       );
     } finally {
       await chrome.kill();
-      rmSync(userDataDir, { recursive: true, force: true });
+      // Chromium's helper processes may still be writing there for a moment after it exits.
+      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     }
   }
   const median: TLighthouseScores = {};
