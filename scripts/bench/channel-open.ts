@@ -375,7 +375,8 @@ function lighthouseVersion(): string {
 
 /** Starts Chromium with a DevTools port for Lighthouse (what chrome-launcher does, without another dependency). */
 async function launchForDevtools(chromiumPath: string, userDataDir: string): Promise<{ port: number; kill: () => Promise<void> }> {
-  const child = spawn(chromiumPath, ["--headless=new", ...CHROMIUM_FLAGS, "--remote-debugging-port=0", `--user-data-dir=${userDataDir}`, "about:blank"], { stdio: ["ignore", "ignore", "pipe"] });
+  // Its own process group, so that stopping it stops its helpers (which write to the profile) too.
+  const child = spawn(chromiumPath, ["--headless=new", ...CHROMIUM_FLAGS, "--remote-debugging-port=0", `--user-data-dir=${userDataDir}`, "about:blank"], { stdio: ["ignore", "ignore", "pipe"], detached: true });
   const port = await new Promise<number>((resolve, reject) => {
     let err = "";
     const timer = setTimeout(() => reject(new Error(`Chromium did not open a DevTools port:\n${err}`)), 30_000);
@@ -394,7 +395,7 @@ async function launchForDevtools(chromiumPath: string, userDataDir: string): Pro
     kill: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
+      process.kill(-child.pid!, "SIGTERM");
       await exited;
     },
   };
@@ -438,7 +439,11 @@ async function runLighthouse(chromiumPath: string, url: string, cookie: string |
     } finally {
       await chrome.kill();
       // Chromium's helper processes may still be writing there for a moment after it exits.
-      rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      try {
+        rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (err) {
+        console.warn(`  (could not remove ${userDataDir}: ${(err as Error).message})`);
+      }
     }
   }
   const median: TLighthouseScores = {};
