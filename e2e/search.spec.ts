@@ -37,7 +37,7 @@ test("search in Chinese and English from the top bar; results open the conversat
   const page = await context.newPage();
   await page.goto(`/w/${slug}/c/${generalId}`, { timeout: 180_000 });
   await expect(page.getByTestId("channel-view")).toBeVisible({ timeout: 180_000 });
-  const box = page.getByRole("searchbox", { name: "Search messages" });
+  const box = page.getByRole("combobox", { name: "Search messages" });
 
   // Chinese: a two-character word inside a sentence without spaces; Ctrl+K focuses the box.
   await page.keyboard.press("Control+k");

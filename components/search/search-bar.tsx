@@ -163,6 +163,9 @@ export function SearchBar({ slug }: { slug: string }) {
           onFocus={() => query && setOpen(true)}
           placeholder="Search messages (Ctrl+K)"
           aria-label="Search messages"
+          // A search box that opens a list of results: ARIA's combobox (aria-expanded needs that role).
+          role="combobox"
+          aria-haspopup="listbox"
           aria-expanded={isOpen}
           aria-controls={listId}
           aria-activedescendant={active >= 0 ? `${listId}-${active}` : undefined}
