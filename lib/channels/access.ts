@@ -54,17 +54,19 @@ export async function getChannelAccess(actor: TActor, channelId: string): Promis
 }
 
 /**
- * The ids of every conversation of a workspace the user may read right now, as a SQL subquery for
- * reads that span conversations (search). The same rule as findReadableChannelWithAccess: an active
- * member of the workspace, and a member of the conversation or it is public/announcement and they
- * are not a guest. Archived conversations stay readable by those who may read them.
+ * The ids of the conversations the user may read right now, among a workspace's or a given list, as
+ * a SQL subquery for reads that span conversations (search, socket catch-ups). The same rule as
+ * findReadableChannelWithAccess: an active member of the workspace, and a member of the conversation
+ * or it is public/announcement and they are not a guest. Archived conversations stay readable by
+ * those who may read them.
  */
-export function readableChannelIdsSql(userId: string, workspaceId: string): Prisma.Sql {
+export function readableChannelIdsSql(userId: string, among: { workspaceId: string } | { channelIds: string[] }): Prisma.Sql {
+  const scope = "workspaceId" in among ? Prisma.sql`c."workspaceId" = ${among.workspaceId}` : Prisma.sql`c.id = ANY(${among.channelIds}::text[])`;
   return Prisma.sql`SELECT c.id
     FROM "Channel" c
     JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = ${userId} AND wm.status = 'ACTIVE'
     LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = ${userId}
-    WHERE c."workspaceId" = ${workspaceId}
+    WHERE ${scope}
       AND (cm.id IS NOT NULL OR (c.kind IN ('PUBLIC', 'ANNOUNCEMENT') AND wm.role <> 'GUEST'))`;
 }
 

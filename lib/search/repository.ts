@@ -50,7 +50,7 @@ export const RELEVANCE_CANDIDATES = 2000;
 
 function whereSql(f: TSearchFilter): Prisma.Sql {
   const parts: Prisma.Sql[] = [
-    Prisma.sql`m."channelId" IN (${readableChannelIdsSql(f.userId, f.workspaceId)})`,
+    Prisma.sql`m."channelId" IN (${readableChannelIdsSql(f.userId, { workspaceId: f.workspaceId })})`,
     Prisma.sql`m."deletedAt" IS NULL`,
   ];
   if (f.tsquery) parts.push(Prisma.sql`m."searchVector" @@ ${f.tsquery}::tsquery`);
@@ -118,7 +118,7 @@ export async function countMatches(f: TSearchFilter, cap: number): Promise<numbe
 export function findReadableChannelsByName(userId: string, workspaceId: string, name: string) {
   return getDb().$queryRaw<{ id: string; name: string }[]>`
     SELECT c.id, c.name FROM "Channel" c
-    WHERE c."workspaceId" = ${workspaceId} AND lower(c.name) = ${name} AND c.id IN (${readableChannelIdsSql(userId, workspaceId)})`;
+    WHERE c."workspaceId" = ${workspaceId} AND lower(c.name) = ${name} AND c.id IN (${readableChannelIdsSql(userId, { workspaceId })})`;
 }
 
 /** The DM between two people, if it exists (`in:@person`). */
