@@ -39,7 +39,7 @@ export function can(role: TRole, permission: TPermission): boolean {
   return (table[permission] as readonly TRole[]).includes(role);
 }
 
-/** The roles that grant a permission (for checks made inside one SQL statement, lib/messages/repository.ts). */
+/** The roles that grant a permission (for rules checked inside SQL, lib/channels/access.ts). */
 export function rolesWith(permission: TPermission): readonly TRole[] {
   return table[permission];
 }

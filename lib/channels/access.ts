@@ -6,7 +6,7 @@ import { findReadableChannelWithAccess, type TChannelRow } from "@/lib/channels/
 import { forbidden, notFound } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
-import { can } from "@/lib/permissions";
+import { can, rolesWith } from "@/lib/permissions";
 import type { TActor } from "@/lib/users/service";
 
 export type { TChannelRow };
@@ -25,6 +25,16 @@ export function computeCanPost(channel: Pick<TChannelRow, "kind" | "archivedAt">
   if (!membership || channel.archivedAt) return false;
   if (channel.kind === "ANNOUNCEMENT") return can(role, "messages.post_announcement") || membership.isPoster;
   return true;
+}
+
+/**
+ * computeCanPost as a SQL condition, for writes that check many senders in one statement (group
+ * commit, lib/messages/repository.ts). The query must name the channel `c`, the sender's ACTIVE
+ * workspace membership `wm` and their channel membership `cm` (LEFT JOINs: a missing row refuses).
+ */
+export function canPostSql(): Prisma.Sql {
+  return Prisma.sql`(c.id IS NOT NULL AND wm.role IS NOT NULL AND cm."userId" IS NOT NULL AND c."archivedAt" IS NULL
+    AND (c.kind <> 'ANNOUNCEMENT' OR cm."isPoster" OR wm.role::text = ANY(${[...rolesWith("messages.post_announcement")]}::text[])))`;
 }
 
 /** Whether this person may rename, archive and remove people from the channel. */

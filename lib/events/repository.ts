@@ -17,7 +17,8 @@ const liveBot = (workspaceId: string): Prisma.BotWhereInput => ({
 
 /**
  * Live bots whose bot user is a member of the channel. Every committed change asks this, so the
- * lookups made in one tick (a group-commit batch publishes all its messages at once) share ONE query.
+ * lookups made in one synchronous run (a group-commit batch publishes all its messages at once) share
+ * ONE query.
  */
 export function findLiveBotsInChannel(workspaceId: string, channelId: string): Promise<TEventBot[]> {
   return liveBotsLoader().load(`${workspaceId}|${channelId}`);

@@ -1,8 +1,8 @@
+import { canPostSql } from "@/lib/channels/access";
 import { getDb } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { TMarkup, TMessage, TReactionSummary } from "@/lib/messages/schema";
 import { formatTs } from "@/lib/messages/ts";
-import { rolesWith } from "@/lib/permissions";
 import { toTsvectorText } from "@/lib/search/tokenize";
 
 /** The message's own columns, without relations. */
@@ -278,8 +278,7 @@ export type TBatchOutcome =
 
 /**
  * Writes a batch of new top-level messages in ONE statement, so one round trip whatever its size:
- * - checks each send: the sender is an active member of the workspace and of the channel, the channel
- *   is not archived, announcement rules (roles from lib/permissions.ts), a token's workspace, and that
+ * - checks each send: lib/channels/access.ts canPostSql (the posting rule), a token's workspace, and that
  *   the (sender, clientMsgId) is not stored yet — sends that fail any check are left out and answered
  *   by the one-by-one path, which gives the precise error;
  * - locks the channels of the allowed sends in id order (no deadlocks between batches), takes each
@@ -292,7 +291,6 @@ export type TBatchOutcome =
 export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcome[]> {
   const col = <K extends keyof TBatchRow>(k: K, f: (v: TBatchRow[K]) => string = (v) => (v == null ? "" : String(v))) => rows.map((r) => f(r[k]));
   const json = (v: unknown[] | null) => (v?.length ? JSON.stringify(v) : "");
-  const announcers = [...rolesWith("messages.post_announcement")];
   const out = await getDb().$queryRaw<
     { ord: bigint | number; written: boolean; existingId: string | null; workspaceId: string | null; seq: number | null; ts: bigint | null; createdAt: Date | null; name: string | null; avatarUrl: string | null; isBot: boolean | null; botId: string | null }[]
   >`/* prepared:message_batch */
@@ -305,9 +303,7 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcom
     ),
     checked AS (
       SELECT i.*, c."workspaceId", m.id AS "existingId",
-             (c.id IS NOT NULL AND wm.role IS NOT NULL AND cm."userId" IS NOT NULL AND m.id IS NULL AND c."archivedAt" IS NULL
-              AND (c.kind <> 'ANNOUNCEMENT' OR cm."isPoster" OR wm.role::text = ANY(${announcers}::text[]))
-              AND (i.scope = '' OR i.scope = c."workspaceId")) AS ok
+             (${canPostSql()} AND m.id IS NULL AND (i.scope = '' OR i.scope = c."workspaceId")) AS ok
       FROM input i
       LEFT JOIN "Channel" c ON c.id = i.cid
       LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = i.uid AND wm.status = 'ACTIVE'
