@@ -18,25 +18,13 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 export type Db = PrismaClient;
 export type { Prisma } from "@/lib/generated/prisma/client";
 
-type DbState = { client: PrismaClient; pglite?: PGlite; kind: "postgres" | "pglite"; ready?: Promise<void> };
+type DbState = { client: PrismaClient; pool?: pg.Pool; pglite?: PGlite; kind: "postgres" | "pglite"; ready?: Promise<void> };
 
 const holder = globalThis as unknown as { __parleyDb?: DbState };
 
 /** Where the embedded database lives. */
 export function getPgliteDir(): string {
   return path.join(env.dataDir, "pglite");
-}
-
-/**
- * Hot raw queries start with `/* prepared:<name> *\/` (e.g. the group-commit write): PostgreSQL then
- * keeps them prepared on each pooled connection, so their plan is made once instead of on every call.
- * Only fixed SQL texts should be marked (each text is one statement per connection); the name carries
- * a hash of the text, so two texts can never share one.
- */
-function preparedStatementName(query: { sql: string }): string {
-  const marked = /^\s*\/\* prepared:([a-z_]+) \*\//.exec(query.sql);
-  // "" = an unnamed statement, as pg treats every falsy name.
-  return marked ? `${marked[1]}_${createHash("sha1").update(query.sql).digest("hex").slice(0, 12)}` : "";
 }
 
 let lastConnectionErrorLog = 0;
@@ -54,8 +42,8 @@ function createState(): DbState {
     // pg_terminate_backend) would otherwise emit an unhandled 'error' and crash the node. Queries in
     // flight get the error anyway; the pool replaces broken connections.
     pool.on("connect", (client) => client.on("error", logConnectionError));
-    const adapter = new PrismaPg(pool, { statementNameGenerator: preparedStatementName, disposeExternalPool: true });
-    return { client: new PrismaClient({ adapter, omit: { user: { passwordHash: true } } }), kind: "postgres" };
+    const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+    return { client: new PrismaClient({ adapter, omit: { user: { passwordHash: true } } }), pool, kind: "postgres" };
   }
   const dir = getPgliteDir();
   mkdirSync(dir, { recursive: true });
@@ -72,6 +60,26 @@ function getState(): DbState {
 /** The shared Prisma client (password hashes omitted unless a query asks for them). */
 export function getDb(): PrismaClient {
   return getState().client;
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * Runs one hot statement straight on the driver, past Prisma's query engine, whose work per call was
+ * a large share of a group-commit batch's CPU. On PostgreSQL the statement is prepared once per pooled
+ * connection (`name` plus a hash of the text, so two texts never share a name) instead of being
+ * planned on every call; so `text` must be fixed, with everything variable in `values`.
+ * Each driver parses result columns its own way: select only text, int4, float8, bool and text[].
+ */
+export async function runHotQuery<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+  const s = getState();
+  if (s.pglite) return (await s.pglite.query<T>(text, values)).rows;
+  let statement = statementNames.get(text);
+  if (!statement) {
+    statement = `${name}_${createHash("sha1").update(text).digest("hex").slice(0, 12)}`;
+    statementNames.set(text, statement);
+  }
+  return (await s.pool!.query<T & pg.QueryResultRow>({ name: statement, text, values })).rows;
 }
 
 /** Which engine backs the client, and the PGlite instance when embedded. */

@@ -1,6 +1,6 @@
 /** Prisma access for the Events API outbox (EventDelivery) and bots' event settings. No business rules. */
 import DataLoader from "dataloader";
-import { getDb, type Prisma } from "@/lib/db";
+import { getDb, runHotQuery, type Prisma } from "@/lib/db";
 
 /** What the outbox needs to know about a bot that may receive events. */
 export const eventBotSelect = { id: true, workspaceId: true, userId: true, eventSubscriptions: true, scopes: true, signingSecret: true } satisfies Prisma.BotSelect;
@@ -32,12 +32,15 @@ function liveBotsLoader(): DataLoader<string, TEventBot[]> {
     async (keys) => {
       const pairs = keys.map((k) => k.split("|") as [string, string]);
       // Raw SQL (the same rule as liveBot): Prisma's relation filter takes three queries here, even when no bot matches.
-      const rows = await getDb().$queryRaw<(TEventBot & { channelId: string })[]>`/* prepared:live_bots */
-        SELECT b.id, b."workspaceId", b."userId", b."eventSubscriptions", b.scopes, b."signingSecret", cm."channelId"
-        FROM "Bot" b
-        JOIN "ChannelMember" cm ON cm."userId" = b."userId" AND cm."channelId" = ANY(${pairs.map(([, c]) => c)}::text[])
-        WHERE b."workspaceId" = ANY(${[...new Set(pairs.map(([w]) => w))]}::text[])
-          AND b."eventsUrl" IS NOT NULL AND b."eventsVerifiedAt" IS NOT NULL AND b."eventsDisabledAt" IS NULL AND b."deactivatedAt" IS NULL`;
+      const rows = await runHotQuery<TEventBot & { channelId: string }>(
+        "live_bots",
+        `SELECT b.id, b."workspaceId", b."userId", b."eventSubscriptions", b.scopes, b."signingSecret", cm."channelId"
+         FROM "Bot" b
+         JOIN "ChannelMember" cm ON cm."userId" = b."userId" AND cm."channelId" = ANY($1::text[])
+         WHERE b."workspaceId" = ANY($2::text[])
+           AND b."eventsUrl" IS NOT NULL AND b."eventsVerifiedAt" IS NOT NULL AND b."eventsDisabledAt" IS NULL AND b."deactivatedAt" IS NULL`,
+        [pairs.map(([, c]) => c), [...new Set(pairs.map(([w]) => w))]],
+      );
       return pairs.map(([workspaceId, channelId]) =>
         rows.filter((b) => b.workspaceId === workspaceId && b.channelId === channelId).map(({ channelId: _c, ...bot }) => bot),
       );

@@ -1,5 +1,5 @@
 import { canPostSql } from "@/lib/channels/access";
-import { getDb } from "@/lib/db";
+import { getDb, runHotQuery } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { TMarkup, TMessage, TReactionSummary } from "@/lib/messages/schema";
 import { formatTs } from "@/lib/messages/ts";
@@ -291,9 +291,7 @@ export type TBatchOutcome =
 export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcome[]> {
   const col = <K extends keyof TBatchRow>(k: K, f: (v: TBatchRow[K]) => string = (v) => (v == null ? "" : String(v))) => rows.map((r) => f(r[k]));
   const json = (v: unknown[] | null) => (v?.length ? JSON.stringify(v) : "");
-  const out = await getDb().$queryRaw<
-    { ord: bigint | number; written: boolean; existingId: string | null; workspaceId: string | null; seq: number | null; ts: bigint | null; createdAt: Date | null; name: string | null; avatarUrl: string | null; isBot: boolean | null; botId: string | null }[]
-  >`/* prepared:message_batch */
+  const query = Prisma.sql`
     WITH input AS (
       SELECT * FROM unnest(
         ${col("id")}::text[], ${col("channelId")}::text[], ${col("senderId")}::text[], ${col("workspaceScope")}::text[], ${col("clientMsgId")}::text[],
@@ -342,13 +340,25 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcom
       FROM (SELECT cid, uid, max(seq) AS seq FROM numbered GROUP BY cid, uid) r
       WHERE cm."channelId" = r.cid AND cm."userId" = r.uid AND cm."lastReadSeq" < r.seq
     )
-    SELECT k.ord, (ins.id IS NOT NULL) AS written, k."existingId", k."workspaceId", ins.seq, ins.ts, ins."createdAt",
-           u.name, u."avatarUrl", u."isBot", b.id AS "botId"
+    SELECT (ins.id IS NOT NULL) AS written, k."existingId", k."workspaceId", ins.seq, ins.ts::text AS ts,
+           (extract(epoch from ins."createdAt") * 1000)::float8 AS "createdAtMs", u.name, u."avatarUrl", u."isBot", b.id AS "botId"
     FROM checked k
     LEFT JOIN ins ON ins.id = k.id
     LEFT JOIN "User" u ON u.id = k.uid AND ins.id IS NOT NULL
     LEFT JOIN "Bot" b ON b."userId" = u.id
     ORDER BY k.ord`;
+  const out = await runHotQuery<{
+    written: boolean;
+    existingId: string | null;
+    workspaceId: string | null;
+    seq: number | null;
+    ts: string | null;
+    createdAtMs: number | null;
+    name: string | null;
+    avatarUrl: string | null;
+    isBot: boolean | null;
+    botId: string | null;
+  }>("message_batch", query.text, query.values);
   if (out.length !== rows.length) throw new Error("a batch lost rows");
   return out.map((r, i): TBatchOutcome => {
     if (!r.written) return { written: false, existingId: r.existingId };
@@ -356,7 +366,7 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcom
       written: true,
       seq: Number(r.seq),
       ts: BigInt(r.ts!),
-      createdAt: new Date(r.createdAt!),
+      createdAt: new Date(r.createdAtMs!),
       workspaceId: r.workspaceId!,
       sender: { id: rows[i]!.senderId, name: r.name!, avatarUrl: r.avatarUrl, isBot: !!r.isBot, bot: r.botId ? { id: r.botId } : null },
     };
