@@ -53,6 +53,21 @@ describe("group commit", () => {
     }
   });
 
+  it("does not spread a trickle over several batches while one is being written", async () => {
+    const ws = await createWorkspace();
+    const channels = await Promise.all([1, 2, 3, 4].map(() => createChannel(ws, ws.owner)));
+    const before = groupCommitStats();
+    // The first send starts a batch at once; the next three arrive while it is being written.
+    const first = sendMessage({ actor: ws.owner.actor, input: { channelId: channels[0]!.id, body: "first" } });
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = channels.slice(1).map((ch, i) => sendMessage({ actor: ws.owner.actor, input: { channelId: ch.id, body: `next ${i}` } }));
+    await Promise.all([first, ...rest]);
+    const after = groupCommitStats();
+    expect(after.messages - before.messages).toBe(4);
+    // One batch for the first, one shared by the three that waited (not one each).
+    expect(after.batches - before.batches).toBe(2);
+  });
+
   it("stores one message for a clientMsgId sent twice in the same batch, and replays it afterwards", async () => {
     const ws = await createWorkspace();
     const id = `dup-${uniq()}`;

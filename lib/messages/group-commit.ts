@@ -42,6 +42,8 @@ const MAX_BATCH = 256;
  * (taken in id order, so they cannot deadlock).
  */
 const MAX_PARALLEL = 4;
+/** Fewest waiting sends worth a batch of their own while another batch is in flight. */
+const MIN_EXTRA_BATCH = 8;
 
 const holder = globalThis as unknown as { __parleyGroupCommit?: TState };
 function state(): TState {
@@ -79,15 +81,27 @@ export function postBatched(job: TBatchJob): Promise<TMessage> {
  * Starts batches while there is work and a free slot. Batches in flight never share a channel: each
  * locks its channels for its one statement, so two overlapping batches would only queue on those
  * locks. A channel held by a running batch keeps its queued sends (in arrival order) for the next one.
+ * With a batch already in flight, another starts only for at least MIN_EXTRA_BATCH waiting sends:
+ * every batch pays a round trip, a plan execution and a commit, so a trickle is cheaper in one batch
+ * than spread thin over several.
  */
 function pump(): void {
   const s = state();
   while (s.queue.length && s.inFlight < MAX_PARALLEL) {
-    const free: string[] = [];
-    for (const j of s.queue) if (!s.busy.has(j.channelId) && !free.includes(j.channelId)) free.push(j.channelId);
-    if (!free.length) return;
-    // Share the free channels among the free slots, so batches run side by side rather than one big one.
-    const mine = new Set(free.slice(0, Math.ceil(free.length / (MAX_PARALLEL - s.inFlight))));
+    const waitingPer = new Map<string, number>();
+    for (const j of s.queue) if (!s.busy.has(j.channelId)) waitingPer.set(j.channelId, (waitingPer.get(j.channelId) ?? 0) + 1);
+    const waiting = [...waitingPer.values()].reduce((a, b) => a + b, 0);
+    if (!waiting || (s.inFlight > 0 && waiting < MIN_EXTRA_BATCH)) return;
+    // Share the waiting sends among the batches worth starting, whole channels each, in arrival order.
+    const batches = Math.max(1, Math.min(MAX_PARALLEL - s.inFlight, Math.floor(waiting / MIN_EXTRA_BATCH)));
+    const target = Math.min(MAX_BATCH, Math.ceil(waiting / batches));
+    const mine = new Set<string>();
+    let size = 0;
+    for (const [channelId, n] of waitingPer) {
+      if (size >= target) break;
+      mine.add(channelId);
+      size += n;
+    }
     const batch: TQueued[] = [];
     s.queue = s.queue.filter((j) => {
       if (!mine.has(j.channelId) || batch.length >= MAX_BATCH) return true;
@@ -147,7 +161,8 @@ async function flush(batch: TQueued[]): Promise<void> {
     };
   }
 
-  const rows = jobs.map(toRow);
+  const ids = newMessageIds(jobs.length);
+  const rows = jobs.map((j, i) => toRow(j, ids[i]!));
   let outcomes: repo.TBatchOutcome[];
   try {
     outcomes = await repo.writeMessageBatch(rows);
@@ -190,14 +205,19 @@ async function flush(batch: TQueued[]): Promise<void> {
   await oneByOne(elsewhere);
 }
 
-/** A new message id (the one-by-one path lets Prisma make a cuid; any id of [A-Za-z0-9_-] is valid). */
-function newMessageId(): string {
-  return `m${Date.now().toString(36)}${randomBytes(9).toString("base64url")}`;
+/**
+ * New message ids, time-prefixed with 72 random bits each (the one-by-one path lets Prisma make a cuid;
+ * any id of [A-Za-z0-9_-] is valid). One call for the whole batch: the random source costs per call.
+ */
+function newMessageIds(n: number): string[] {
+  const prefix = `m${Date.now().toString(36)}`;
+  const random = randomBytes(9 * n).toString("base64url");
+  return Array.from({ length: n }, (_, i) => prefix + random.slice(i * 12, i * 12 + 12));
 }
 
-function toRow(j: TQueued): repo.TBatchRow {
+function toRow(j: TQueued, id: string): repo.TBatchRow {
   return {
-    id: newMessageId(),
+    id,
     channelId: j.channelId,
     senderId: j.actor.userId,
     workspaceScope: j.actor.workspaceId ?? null,
