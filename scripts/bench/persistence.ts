@@ -5,19 +5,23 @@
  * the same number of requests in flight, on the same PostgreSQL in the same run.
  *
  * BENCH_PERSIST_MESSAGES (default 6,000), BENCH_PERSIST_CONCURRENCY (requests in flight; a list such as
- * "16,64,256" measures each, default 64), BENCH_PERSIST_CHANNELS (default 16). Every user sends at
- * most 50 messages per round, under the flood limit.
+ * "16,64,256" measures each, default 64), BENCH_PERSIST_CHANNELS (default 16), BENCH_PERSIST_HISTORY
+ * (messages already stored before the rounds, default 100,000). Every user sends at most 50 messages
+ * per round, under the flood limit.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { createBenchDb, f1, f2, summary } from "./lib";
+import { createBenchDb, f1, f2, postgresCpuSeconds, summary } from "./lib";
 
-type TRound = { perSecond: number; p50: number; p99: number };
+/** `pgCpuUs`: PostgreSQL's CPU time per row (all its processes), `nodeCpuUs`: this process's. */
+type TRound = { perSecond: number; p50: number; p99: number; pgCpuUs: number; nodeCpuUs: number };
 
 /** Runs `total` calls of `fn` with `concurrency` in flight; throughput and latency. */
 async function drive(total: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<TRound> {
   const latencies: number[] = [];
   let next = 0;
+  const pg0 = postgresCpuSeconds();
+  const node0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -31,11 +35,13 @@ async function drive(total: number, concurrency: number, fn: (i: number) => Prom
     }),
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const pgCpuUs = ((postgresCpuSeconds() - pg0) * 1e6) / total;
+  const node = process.cpuUsage(node0);
   const s = summary(latencies);
-  return { perSecond: total / seconds, p50: s.p50, p99: s.p99 };
+  return { perSecond: total / seconds, p50: s.p50, p99: s.p99, pgCpuUs, nodeCpuUs: (node.user + node.system) / total };
 }
 
-export async function runPersistence(opts: { messages: number; concurrency: number[]; channels: number }): Promise<void> {
+export async function runPersistence(opts: { messages: number; concurrency: number[]; channels: number; history: number }): Promise<void> {
   const db = await createBenchDb();
   // As many connections as Parley's own pool (lib/db), so the baseline is not held back by fewer.
   const pool = new pg.Pool({ connectionString: db.url, max: 20 });
@@ -48,6 +54,7 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
     const { sendMessage } = await import("@/lib/messages/service");
     const { groupCommitStats } = await import("@/lib/messages/group-commit");
 
+    const body = "a durable message with an ordinary length of text, 一条普通长度的消息";
     const perUser = 50;
     const userCount = Math.ceil(opts.messages / perUser) + 1;
     const users: { id: string }[] = [];
@@ -66,10 +73,26 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
     for (let c = 0; c < opts.channels; c++) {
       channels.push((await createChannel({ actor: { userId: owner.id }, slug, input: { name: `load-${c}`, memberIds: users.map((u) => u.id) } })).id);
     }
+    // A database in use: history in every channel (both tables start with the same rows, so their
+    // indexes are the same size) and statistics. Measured on empty tables, plans made for a few
+    // pages are kept by every connection while the table grows under the benchmark.
+    if (opts.history > 0) {
+      const perChannel = Math.ceil(opts.history / channels.length);
+      await pool.query(
+        `WITH v AS (SELECT parley_search_vector($3) AS vec)
+         INSERT INTO "Message" (id, "channelId", seq, ts, "senderId", body, "searchVector", "createdAt", "updatedAt")
+         SELECT 'h' || c.ord || '_' || g, c.id, 1000 + g, 1000 + g, $4, $3, v.vec, now(), now()
+         FROM unnest($1::text[]) WITH ORDINALITY AS c(id, ord), generate_series(1, $2::int) g, v`,
+        [channels, perChannel, body, users[0]!.id],
+      );
+      await pool.query(`INSERT INTO "ChannelEvent" ("channelId", seq, type, "messageId") SELECT "channelId", seq, 'message.created', id FROM "Message" WHERE id LIKE 'h%'`);
+      await pool.query(`UPDATE "Channel" SET "lastSeq" = "lastSeq" + 1000 + $2, "lastTs" = GREATEST("lastTs", 1000 + $2) WHERE id = ANY($1::text[])`, [channels, perChannel]);
+    }
     await pool.query(`CREATE TABLE raw_message (LIKE "Message" INCLUDING DEFAULTS INCLUDING INDEXES)`);
+    await pool.query(`INSERT INTO raw_message SELECT * FROM "Message"`);
+    await pool.query("VACUUM ANALYZE");
 
-    const body = "a durable message with an ordinary length of text, 一条普通长度的消息";
-    let rawSeq = 0;
+    let rawSeq = 100_000_000; // above the seeded history's seqs
     const raw = (concurrency: number) =>
       drive(opts.messages, concurrency, (i) => {
         const seq = ++rawSeq;
@@ -109,8 +132,9 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
       const parleyBest = best(results.parley);
       const batches = after.batches - before.batches;
       console.log(`\npersistence — ${opts.messages} messages, ${concurrency} in flight, ${opts.channels} channels, PostgreSQL`);
-      console.log(`  raw single-row INSERT: ${f1(rawBest.perSecond)}/s   p50 ${f2(rawBest.p50)} ms  p99 ${f2(rawBest.p99)} ms`);
-      console.log(`  Parley durable send:   ${f1(parleyBest.perSecond)}/s   p50 ${f2(parleyBest.p50)} ms  p99 ${f2(parleyBest.p99)} ms`);
+      const cpu = (r: TRound) => `CPU per row: PostgreSQL ${f1(r.pgCpuUs)} µs, Node ${f1(r.nodeCpuUs)} µs`;
+      console.log(`  raw single-row INSERT: ${f1(rawBest.perSecond)}/s   p50 ${f2(rawBest.p50)} ms  p99 ${f2(rawBest.p99)} ms   ${cpu(rawBest)}`);
+      console.log(`  Parley durable send:   ${f1(parleyBest.perSecond)}/s   p50 ${f2(parleyBest.p50)} ms  p99 ${f2(parleyBest.p99)} ms   ${cpu(parleyBest)}`);
       console.log(`  ratio Parley / raw:    ${f2(parleyBest.perSecond / rawBest.perSecond)}×   (target ≥ 1.5×, aim 3×)`);
       console.log(`  group commit: ${batches} batches, ${f1((after.messages - before.messages) / Math.max(1, batches))} messages per batch on average`);
     }
