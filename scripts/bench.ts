@@ -50,7 +50,8 @@ async function main(): Promise<void> {
     const seconds = num("BENCH_SECONDS", 20);
     const rate = num("BENCH_RATE", 20);
     const sizes = (process.env.BENCH_FANOUT ?? "200x10,200x100,1000x10,1000x100").split(",").map((s) => s.split("x").map(Number) as [number, number]);
-    await runFanout(sizes.map(([sockets, members]) => ({ sockets, members, rate, seconds, saturateSeconds: num("BENCH_SATURATE_SECONDS", 10), window: num("BENCH_WINDOW", 32) })));
+    const windows = (process.env.BENCH_WINDOW ?? "32,128").split(",").map(Number);
+    await runFanout(sizes.map(([sockets, members]) => ({ sockets, members, rate, seconds, saturateSeconds: num("BENCH_SATURATE_SECONDS", 10), window: windows[0]!, windows })));
   });
   await run("connections", async () => {
     const { runConnections } = await import("./bench/connections");
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
   if (scenario === "xmpp") {
     const { runXmpp } = await import("./bench/xmpp");
     const sizes = (process.env.BENCH_FANOUT ?? "200x10,200x100,1000x10").split(",").map((s) => s.split("x").map(Number) as [number, number]);
-    await runXmpp(sizes.map(([sockets, members]) => ({ sockets, members, rate: num("BENCH_RATE", 20), seconds: num("BENCH_SECONDS", 20), saturateSeconds: num("BENCH_SATURATE_SECONDS", 10), window: num("BENCH_WINDOW", 32) })));
+    await runXmpp(sizes.map(([sockets, members]) => ({ sockets, members, rate: num("BENCH_RATE", 20), seconds: num("BENCH_SECONDS", 20), saturateSeconds: num("BENCH_SATURATE_SECONDS", 10), window: Number((process.env.BENCH_WINDOW ?? "32").split(",")[0]) })));
     return;
   }
   await run("channel-open", async () => {
