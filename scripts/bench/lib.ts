@@ -166,13 +166,15 @@ export function procStats(pid: number): { cpuSeconds: number; rss: number } {
 }
 
 /**
- * CPU seconds of every PostgreSQL server process on this machine (backends, WAL writer, checkpointer…),
- * so a round's database work can be divided by its rows. Backends that exit in between take theirs along.
+ * CPU seconds of the PostgreSQL backends serving database `db` (from each process's title), so a
+ * round's database work can be divided by its rows while other databases on the server are busy.
+ * Shared background work (WAL writer, checkpointer, autovacuum) is not included.
  */
-export function postgresCpuSeconds(): number {
+export function postgresCpuSeconds(db: string): number {
   let ticks = 0;
   for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
     try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(` ${db} `)) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
       if (!stat.includes("(postgres)")) continue;
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

@@ -13,14 +13,14 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { createBenchDb, f1, f2, postgresCpuSeconds, summary } from "./lib";
 
-/** `pgCpuUs`: PostgreSQL's CPU time per row (all its processes), `nodeCpuUs`: this process's. */
+/** `pgCpuUs`: CPU time per row of the PostgreSQL backends serving the database, `nodeCpuUs`: of this process. */
 type TRound = { perSecond: number; p50: number; p99: number; pgCpuUs: number; nodeCpuUs: number };
 
 /** Runs `total` calls of `fn` with `concurrency` in flight; throughput and latency. */
-async function drive(total: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<TRound> {
+async function drive(db: string, total: number, concurrency: number, fn: (i: number) => Promise<unknown>): Promise<TRound> {
   const latencies: number[] = [];
   let next = 0;
-  const pg0 = postgresCpuSeconds();
+  const pg0 = postgresCpuSeconds(db);
   const node0 = process.cpuUsage();
   const start = process.hrtime.bigint();
   await Promise.all(
@@ -35,7 +35,7 @@ async function drive(total: number, concurrency: number, fn: (i: number) => Prom
     }),
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const pgCpuUs = ((postgresCpuSeconds() - pg0) * 1e6) / total;
+  const pgCpuUs = ((postgresCpuSeconds(db) - pg0) * 1e6) / total;
   const node = process.cpuUsage(node0);
   const s = summary(latencies);
   return { perSecond: total / seconds, p50: s.p50, p99: s.p99, pgCpuUs, nodeCpuUs: (node.user + node.system) / total };
@@ -94,7 +94,7 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
 
     let rawSeq = 100_000_000; // above the seeded history's seqs
     const raw = (concurrency: number) =>
-      drive(opts.messages, concurrency, (i) => {
+      drive(db.name, opts.messages, concurrency, (i) => {
         const seq = ++rawSeq;
         return pool.query(`INSERT INTO raw_message (id, "channelId", seq, ts, "senderId", body, "updatedAt") VALUES ($1, $2, $3, $4, $5, $6, now())`, [
           `r${randomBytes(10).toString("hex")}`,
@@ -108,7 +108,7 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
     let round = 0;
     const parley = (concurrency: number) => {
       round++;
-      return drive(opts.messages, concurrency, (i) => {
+      return drive(db.name, opts.messages, concurrency, (i) => {
         // Spread senders so nobody passes the flood limit (50 per user per round, limit 60 / 10 s).
         const user = users[Math.floor(i / perUser) % users.length]!;
         return sendMessage({ actor: { userId: user.id }, input: { channelId: channels[i % channels.length]!, body, clientMsgId: `p${round}-${i}-${randomBytes(4).toString("hex")}` } });
@@ -116,7 +116,7 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
     };
 
     // Warm both paths, then alternate so neither gets a warmer cache or a quieter machine.
-    await drive(200, 8, (i) => pool.query(`SELECT ${i}`));
+    await drive(db.name, 200, 8, (i) => pool.query(`SELECT ${i}`));
     for (const concurrency of opts.concurrency) {
       const results: { raw: TRound[]; parley: TRound[] } = { raw: [], parley: [] };
       const before = groupCommitStats();
@@ -132,7 +132,7 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
       const parleyBest = best(results.parley);
       const batches = after.batches - before.batches;
       console.log(`\npersistence — ${opts.messages} messages, ${concurrency} in flight, ${opts.channels} channels, PostgreSQL`);
-      const cpu = (r: TRound) => `CPU per row: PostgreSQL ${f1(r.pgCpuUs)} µs, Node ${f1(r.nodeCpuUs)} µs`;
+      const cpu = (r: TRound) => `CPU per row: PostgreSQL backends ${f1(r.pgCpuUs)} µs, Node ${f1(r.nodeCpuUs)} µs`;
       console.log(`  raw single-row INSERT: ${f1(rawBest.perSecond)}/s   p50 ${f2(rawBest.p50)} ms  p99 ${f2(rawBest.p99)} ms   ${cpu(rawBest)}`);
       console.log(`  Parley durable send:   ${f1(parleyBest.perSecond)}/s   p50 ${f2(parleyBest.p50)} ms  p99 ${f2(parleyBest.p99)} ms   ${cpu(parleyBest)}`);
       console.log(`  ratio Parley / raw:    ${f2(parleyBest.perSecond / rawBest.perSecond)}×   (target ≥ 1.5×, aim 3×)`);
