@@ -153,8 +153,8 @@ export function tokenize(text: string): TToken[] {
       }
     } else {
       pos += 1;
-      const chars = [...run];
-      const cut = chars.length > MAX_TOKEN_CHARS ? chars.slice(0, MAX_TOKEN_CHARS).join("") : run;
+      // UTF-16 length ≥ characters: only a long run needs splitting into characters to cut it.
+      const cut = run.length <= MAX_TOKEN_CHARS ? run : [...run].slice(0, MAX_TOKEN_CHARS).join("");
       out.push({ text: cut, pos: Math.min(pos, MAX_POSITION), start: base, end: base + run.length, cjk: false, tail: false });
     }
   }
