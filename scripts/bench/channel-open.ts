@@ -131,9 +131,12 @@ const PAGE_SCRIPT = `(() => {
           const r = row.getBoundingClientRect(), s = scroller.getBoundingClientRect();
           // In the list's viewport and not hidden (react-virtuoso keeps the list visibility:hidden
           // until it has scrolled to its initial item).
-          if (r.height > 0 && r.bottom > s.top && r.top < s.bottom && getComputedStyle(row).visibility === "visible") {
+          const isShown = getComputedStyle(row).visibility === "visible";
+          const isInView = r.height > 0 && r.bottom > s.top && r.top < s.bottom;
+          // Where the frames before went (the first frame in each state).
+          seen(isShown ? (isInView ? "newest row in view at a frame" : "list shown, newest row out of view at a frame") : "newest row in DOM, list hidden at a frame");
+          if (isInView && isShown) {
             const rows = view.querySelectorAll('article[data-testid="message"]').length;
-            seen("newest row in view at a frame");
             observer.disconnect();
             if (B.pushedAt >= B.clickAt) B.steps["URL pushed"] = B.pushedAt - B.clickAt;
             afterPaint(() => resolve({ ms: performance.now() - B.clickAt, rows }));
@@ -263,34 +266,37 @@ async function measureOpens(context: BrowserContext, base: string, seqs: Record<
   const metricsSession = await context.newCDPSession(page);
   await metricsSession.send("Performance.enable");
   const metrics = async () => Object.fromEntries((await metricsSession.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
-  const breakdown = async (label: string) => {
+  // BENCH_OPEN_PROFILE=<file>: a CPU profile of each of those two opens alone (profiler started
+  // just before the click, stopped after the paint), written to <file> with .warm / .cold inserted.
+  const profileFile = process.env.BENCH_OPEN_PROFILE;
+  const cdp = profileFile ? await context.newCDPSession(page) : undefined;
+  if (cdp) {
+    await cdp.send("Profiler.enable");
+    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  }
+  const breakdown = async (label: string, kind: "warm" | "cold") => {
     const before = await metrics();
+    if (cdp) await cdp.send("Profiler.start");
     const r = await openChannel(page, BIG, seqs[BIG]!);
+    const profile = cdp ? (await cdp.send("Profiler.stop")).profile : undefined;
     const after = await metrics();
     const d = (k: string) => (after[k]! - before[k]!) * 1000;
     const fetches = (await page.evaluate("window.__bench.fetchesSinceClick()")) as { path: string; start: number; end: number }[];
     console.log(`  ${label}: painted at ${f1(r.ms)} ms; fetched: ${fetches.map((x) => `${x.path} ${f1(x.start)}→${f1(x.end)}`).join(", ") || "nothing"}`);
     const steps = (await page.evaluate("window.__bench.steps")) as Record<string, number>;
     console.log(`      steps: ${Object.entries(steps).sort((a, b) => a[1] - b[1]).map(([k, v]) => `${k} ${f1(v)}`).join(", ")}`);
-    console.log(`      main thread (click → a little after paint): script ${f1(d("ScriptDuration"))} ms, style ${f1(d("RecalcStyleDuration"))} ms (${after.RecalcStyleCount! - before.RecalcStyleCount!}×), layout ${f1(d("LayoutDuration"))} ms (${after.LayoutCount! - before.LayoutCount!}×), all tasks ${f1(d("TaskDuration"))} ms`);
+    console.log(`      main thread (click → 300 ms after paint): script ${f1(d("ScriptDuration"))} ms, style ${f1(d("RecalcStyleDuration"))} ms (${after.RecalcStyleCount! - before.RecalcStyleCount!}×), layout ${f1(d("LayoutDuration"))} ms (${after.LayoutCount! - before.LayoutCount!}×), all tasks ${f1(d("TaskDuration"))} ms`);
+    if (profile) {
+      const file = profileFile!.replace(/(\.cpuprofile)?$/, `.${kind}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      console.log(`      CPU profile of this open (click → 300 ms after paint): ${file}; heaviest self time:`);
+      for (const [name, ms] of topSelfTime(profile, 12)) console.log(`      ${f1(ms).padStart(7)} ms  ${name}`);
+    }
   };
-  const profileFile = process.env.BENCH_OPEN_PROFILE;
-  const cdp = profileFile ? await context.newCDPSession(page) : undefined;
-  if (cdp) {
-    await cdp.send("Profiler.enable");
-    await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
-    await cdp.send("Profiler.start");
-  }
   await openChannel(page, SMALL, seqs[SMALL]!);
-  await breakdown("one warm open of #big");
+  await breakdown("one warm open of #big", "warm");
   await openWorkspaceAt(page, base, GENERAL, seqs[GENERAL]!);
-  await breakdown("one cold open of #big");
-  if (cdp) {
-    const { profile } = await cdp.send("Profiler.stop");
-    writeFileSync(profileFile!, JSON.stringify(profile));
-    console.log(`  CPU profile of those two opens (and the page load between them): ${profileFile}; heaviest self time:`);
-    for (const [name, ms] of topSelfTime(profile, 15)) console.log(`      ${f1(ms).padStart(7)} ms  ${name}`);
-  }
+  await breakdown("one cold open of #big", "cold");
   await page.close();
   return { coldBig, coldSmall, warmBig, warmSmall };
 }
