@@ -428,6 +428,61 @@ test("an unread badge appears for another channel and clears when it is opened",
   await contextB.close();
 });
 
+test("switching conversations in the sidebar asks the server for no page; Back, Forward and reload follow", async ({ browser, people: { alice } }) => {
+  const context = await openContextFor(browser, alice);
+  const workspace = await createWorkspace(context.request);
+  const created = await context.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "random-随便" } });
+  await expectOk(created, "POST channels");
+  const { channel: random } = (await created.json()) as { channel: { id: string } };
+  await postMessage(context.request, workspace.generalId, "said in general");
+  await postMessage(context.request, random.id, "said in random 随便说");
+
+  const chat = new ChatPage(await context.newPage());
+  const view = chat.page.getByTestId("channel-view");
+  const url = (channelId: string) => new RegExp(`/w/${workspace.slug}/c/${channelId}$`);
+  await chat.open(workspace.slug, workspace.generalId);
+  await chat.waitUntilConnected();
+  await expect(chat.message("said in general")).toBeVisible();
+
+  // Route payloads (RSC requests) asked for from here on: a switch needs none.
+  const routeRequests: string[] = [];
+  chat.page.on("request", (request) => {
+    if (request.headers()["rsc"] === "1" || request.url().includes("_rsc=")) routeRequests.push(request.url());
+  });
+  await chat.sidebarItem("random-随便").click();
+  await expect(view).toHaveAttribute("data-channel-id", random.id);
+  await expect(chat.message("said in random 随便说")).toBeVisible();
+  await expect(chat.page).toHaveURL(url(random.id));
+  await expect(chat.sidebarItem("random-随便")).toHaveAttribute("aria-current", "page");
+  await expect(chat.page).toHaveTitle(/#random-随便/);
+  await chat.sidebarItem("general").click();
+  await expect(view).toHaveAttribute("data-channel-id", workspace.generalId);
+  await expect(chat.page).toHaveURL(url(workspace.generalId));
+  await expect(chat.message("said in general")).toBeVisible();
+  expect(routeRequests).toEqual([]);
+
+  // History: Back and Forward show the conversation of the URL they go to.
+  await chat.page.goBack();
+  await expect(chat.page).toHaveURL(url(random.id));
+  await expect(view).toHaveAttribute("data-channel-id", random.id);
+  await expect(chat.message("said in random 随便说")).toBeVisible();
+  await chat.page.goForward();
+  await expect(chat.page).toHaveURL(url(workspace.generalId));
+  await expect(view).toHaveAttribute("data-channel-id", workspace.generalId);
+
+  // Another screen and back: a normal navigation; a reload shows the conversation of the URL.
+  await chat.page.getByRole("link", { name: "Workspace settings" }).click();
+  await expect(chat.page).toHaveURL(new RegExp(`/w/${workspace.slug}/settings$`));
+  await chat.sidebarItem("random-随便").click();
+  await expect(chat.page).toHaveURL(url(random.id));
+  await expect(chat.message("said in random 随便说")).toBeVisible();
+  await chat.page.reload();
+  await expect(view).toHaveAttribute("data-channel-id", random.id);
+  await expect(chat.message("said in random 随便说")).toBeVisible();
+
+  await context.close();
+});
+
 test("a public channel offers Join; announcement and archived channels explain why there is no composer", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);

@@ -5,8 +5,9 @@
  * 30 s, the outbox sender, and the way out when the session ends. Children read it with useChat().
  */
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { useParams, useRouter } from "next/navigation";
+import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { useOpenChannelId } from "@/components/chat/conversation-location";
 import { ChannelSync } from "@/lib/client/channel-sync";
 import { Outbox, OutboxSender } from "@/lib/client/outbox";
 import { queryKeys } from "@/lib/client/query-keys";
@@ -139,8 +140,7 @@ function subscribeToSocket(options: {
 export function ChatProvider({ slug, me, role, children }: { slug: string; me: TMe; role: TWorkspaceRole | undefined; children: React.ReactNode }) {
   const queryClient = useQueryClient();
   const router = useRouter();
-  const params = useParams<{ channelId?: string }>();
-  const openChannelId = params.channelId ?? null;
+  const openChannelId = useOpenChannelId();
   const openChannelRef = useRef(openChannelId);
   const [channelSync] = useState(() => new ChannelSync(queryClient));
   const [outbox] = useState(() => new Outbox(me.id));

@@ -121,6 +121,12 @@ export function getMarkdownTree(text: string, markup: TMarkup): React.ReactEleme
   return tree;
 }
 
+/** Parses a text ahead of its first render (conversation-prefetch.ts), as FormattedText will. */
+export function warmFormattedText(text: string, markup: TMarkup = "md"): void {
+  const syntax = markup === "md" ? MARKDOWN_SYNTAX : MRKDWN_SYNTAX;
+  if (syntax.test(text)) getMarkdownTree(text, markup);
+}
+
 const isHighlighterLoaded = () => highlightPlugins !== null;
 const isHighlighterNotLoaded = () => false;
 

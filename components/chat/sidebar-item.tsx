@@ -2,12 +2,15 @@
 /** One conversation in the sidebar: glyph, name, and bold with a badge while it has unread messages. */
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { memo } from "react";
 import { cn } from "@/components/ui/cn";
 import { ChannelGlyph, getChannelTitle } from "@/components/chat/channel-identity";
+import { getConversationHref, isPlainClick, switchConversationInPlace } from "@/components/chat/conversation-location";
 import type { TChannelView } from "@/lib/channels/schema";
 import { prefetchTimeline } from "@/lib/client/queries";
 
-export function SidebarItem({ slug, channel, myName, isActive }: { slug: string; channel: TChannelView; myName: string; isActive: boolean }) {
+/** Memoised: a conversation switch re-renders the sidebar, but only two items change. */
+export const SidebarItem = memo(function SidebarItem({ slug, channel, myName, isActive }: { slug: string; channel: TChannelView; myName: string; isActive: boolean }) {
   const title = getChannelTitle(channel, myName);
   // Muted conversations (`/mute`) never show a badge or bold; they stay dimmed.
   const isMuted = !!channel.muted;
@@ -16,10 +19,16 @@ export function SidebarItem({ slug, channel, myName, isActive }: { slug: string;
   // Start loading the newest page as soon as the pointer or focus arrives (or at the press, on touch),
   // so it comes in alongside the route's own request instead of after it. Loaded once: later changes
   // arrive by socket.
-  const prefetch = isActive ? undefined : () => prefetchTimeline(queryClient, channel.id);
+  const prefetch = isActive ? undefined : () => void prefetchTimeline(queryClient, channel.id);
+  // From one conversation to another: only the URL changes, no route request (conversation-location.ts).
+  // Other clicks (new tab, from settings) follow the link.
+  const onClick = (event: React.MouseEvent<HTMLAnchorElement>) => {
+    if (isPlainClick(event) && switchConversationInPlace(slug, channel.id)) event.preventDefault();
+  };
   return (
     <Link
-      href={`/w/${encodeURIComponent(slug)}/c/${channel.id}`}
+      href={getConversationHref(slug, channel.id)}
+      onClick={onClick}
       onPointerEnter={prefetch}
       onPointerDown={prefetch}
       onFocus={prefetch}
@@ -42,4 +51,4 @@ export function SidebarItem({ slug, channel, myName, isActive }: { slug: string;
       )}
     </Link>
   );
-}
+});

@@ -6,11 +6,13 @@
 import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { memo, useCallback, useState } from "react";
 import { Avatar } from "@/components/ui/avatar";
 import { useChat } from "@/components/chat/chat-provider";
 import { isDirectMessage } from "@/components/chat/channel-identity";
 import { ConnectionIndicator } from "@/components/chat/connection-indicator";
+import { getConversationHref, switchConversationInPlace } from "@/components/chat/conversation-location";
+import { usePrefetchLikelyConversations } from "@/components/chat/conversation-prefetch";
 import { PlusIcon, SearchIcon, SettingsIcon } from "@/components/chat/icons";
 import { SidebarItem } from "@/components/chat/sidebar-item";
 import { WorkspaceSwitcher } from "@/components/chat/workspace-switcher";
@@ -24,6 +26,12 @@ import { queryKeys } from "@/lib/client/query-keys";
 import { useSidebarChannels } from "@/lib/client/queries";
 
 type TOpenDialog = "create-channel" | "browse-channels" | "new-dm" | null;
+
+// Memoised: the sidebar re-renders on every conversation switch (the active item changes); the
+// closed dialogs and the other items need not.
+const MemoCreateChannelDialog = memo(CreateChannelDialog);
+const MemoBrowseChannelsDialog = memo(BrowseChannelsDialog);
+const MemoNewDmDialog = memo(NewDmDialog);
 
 /** #general first, then by name in the reader's language order (中文 included). */
 function sortChannels(channels: TChannelView[]): TChannelView[] {
@@ -53,16 +61,21 @@ export function Sidebar({ slug }: { slug: string }) {
   const workspace = useWorkspace(slug);
   const channelsQuery = useSidebarChannels(slug);
   const [openDialog, setOpenDialog] = useState<TOpenDialog>(null);
+  usePrefetchLikelyConversations(slug, openChannelId);
 
   const all = channelsQuery.data ?? [];
   const channels = sortChannels(all.filter((c) => !isDirectMessage(c)));
   const directMessages = sortDirectMessages(all.filter(isDirectMessage));
 
-  const openConversation = (channelId: string) => {
-    setOpenDialog(null);
-    void queryClient.invalidateQueries({ queryKey: queryKeys.sidebarChannels(slug) });
-    router.push(`/w/${encodeURIComponent(slug)}/c/${channelId}`);
-  };
+  const openConversation = useCallback(
+    (channelId: string) => {
+      setOpenDialog(null);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.sidebarChannels(slug) });
+      if (!switchConversationInPlace(slug, channelId)) router.push(getConversationHref(slug, channelId));
+    },
+    [queryClient, router, slug],
+  );
+  const closeDialog = useCallback(() => setOpenDialog(null), []);
 
   return (
     <nav aria-label="Workspace" className="flex h-full flex-col bg-[#3f0e40] text-white">
@@ -116,9 +129,9 @@ export function Sidebar({ slug }: { slug: string }) {
           <SignOutButton variant="ghost" className="text-white/70! hover:bg-white/10! hover:text-white!" />
         </div>
       </div>
-      <CreateChannelDialog slug={slug} open={openDialog === "create-channel"} onClose={() => setOpenDialog(null)} onCreated={openConversation} />
-      <BrowseChannelsDialog slug={slug} open={openDialog === "browse-channels"} onClose={() => setOpenDialog(null)} onOpenChannel={openConversation} />
-      <NewDmDialog slug={slug} open={openDialog === "new-dm"} onClose={() => setOpenDialog(null)} onOpened={openConversation} />
+      <MemoCreateChannelDialog slug={slug} open={openDialog === "create-channel"} onClose={closeDialog} onCreated={openConversation} />
+      <MemoBrowseChannelsDialog slug={slug} open={openDialog === "browse-channels"} onClose={closeDialog} onOpenChannel={openConversation} />
+      <MemoNewDmDialog slug={slug} open={openDialog === "new-dm"} onClose={closeDialog} onOpened={openConversation} />
     </nav>
   );
 }

@@ -4,12 +4,13 @@
  * header's menu button opens and any navigation closes.
  */
 import { useQueryClient } from "@tanstack/react-query";
-import { useParams, usePathname } from "next/navigation";
+import { usePathname } from "next/navigation";
 import Link from "next/link";
-import { createContext, useContext, useEffect, useState } from "react";
+import { createContext, memo, useContext, useEffect, useMemo, useState } from "react";
 import { LoadingRow } from "@/components/ui/spinner";
 import { cn } from "@/components/ui/cn";
 import { ChatProvider } from "@/components/chat/chat-provider";
+import { getConversationIdFromPath } from "@/components/chat/conversation-location";
 import { MenuIcon } from "@/components/chat/icons";
 import { Sidebar } from "@/components/chat/sidebar";
 import { SlackDirectoryProvider } from "@/components/chat/slack/directory";
@@ -18,6 +19,9 @@ import { rememberLastWorkspace } from "@/components/workspace/last-workspace";
 import { isUnauthorized, redirectToLogin, useWorkspace } from "@/components/workspace/queries";
 import { ApiError } from "@/lib/client/api";
 import { prefetchTimeline, useMe } from "@/lib/client/queries";
+
+// The shell re-renders when the URL changes (every conversation switch); the search bar need not.
+const MemoSearchBar = memo(SearchBar);
 
 const ShellNavContext = createContext<{ openNav: () => void }>({ openNav: () => undefined });
 
@@ -55,12 +59,12 @@ export function WorkspaceShell({ slug, children }: { slug: string; children: Rea
   const [isNavOpen, setNavOpen] = useState(false);
   // Loaded at a conversation: ask for its newest page now, alongside /api/me, not after it.
   const queryClient = useQueryClient();
-  const params = useParams<{ channelId?: string }>();
-  const [initialChannelId] = useState(params.channelId);
+  const [initialChannelId] = useState(() => getConversationIdFromPath(pathname));
   useEffect(() => {
-    if (initialChannelId) prefetchTimeline(queryClient, initialChannelId);
+    if (initialChannelId) void prefetchTimeline(queryClient, initialChannelId);
   }, [queryClient, initialChannelId]);
 
+  const navContext = useMemo(() => ({ openNav: () => setNavOpen(true) }), []);
   useEffect(() => setNavOpen(false), [pathname]);
   useEffect(() => {
     if (isUnauthorized(me.error)) redirectToLogin();
@@ -81,14 +85,14 @@ export function WorkspaceShell({ slug, children }: { slug: string; children: Rea
   return (
     <ChatProvider slug={slug} me={me.data} role={workspace.data?.role}>
       <SlackDirectoryProvider slug={slug} meId={me.data.id}>
-        <ShellNavContext.Provider value={{ openNav: () => setNavOpen(true) }}>
+        <ShellNavContext.Provider value={navContext}>
           <div className="flex h-dvh overflow-hidden">
             <div aria-hidden="true" onClick={() => setNavOpen(false)} className={cn("fixed inset-0 z-30 bg-slate-900/50 md:hidden", isNavOpen ? "block" : "hidden")} />
             <aside className={cn("fixed inset-y-0 left-0 z-40 w-72 transition-transform duration-200 md:static md:w-64 md:translate-x-0", isNavOpen ? "translate-x-0" : "-translate-x-full")}>
               <Sidebar slug={slug} />
             </aside>
             <div className="flex min-h-0 min-w-0 flex-1 flex-col">
-              <SearchBar slug={slug} />
+              <MemoSearchBar slug={slug} />
               <main className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto">{children}</main>
             </div>
           </div>

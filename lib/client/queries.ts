@@ -50,9 +50,12 @@ export function useTimeline(channelId: string) {
   });
 }
 
-/** Loads a conversation's timeline into the cache before it is opened (no-op when cached or loading). */
-export function prefetchTimeline(queryClient: QueryClient, channelId: string): void {
-  void queryClient.prefetchQuery({ queryKey: queryKeys.timeline(channelId), queryFn: () => loadTimeline(channelId), staleTime: Number.POSITIVE_INFINITY, gcTime: 10 * 60_000 });
+/**
+ * Loads a conversation's timeline into the cache before it is opened (no-op when cached or loading);
+ * resolves when done, successful or not.
+ */
+export function prefetchTimeline(queryClient: QueryClient, channelId: string): Promise<void> {
+  return queryClient.prefetchQuery({ queryKey: queryKeys.timeline(channelId), queryFn: () => loadTimeline(channelId), staleTime: Number.POSITIVE_INFINITY, gcTime: 10 * 60_000 });
 }
 
 /**

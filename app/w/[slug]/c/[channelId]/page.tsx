@@ -1,10 +1,13 @@
-import { ChannelView } from "@/components/chat/channel-view";
+import { ConversationRoute } from "@/components/chat/conversation-route";
 import { requirePageActor } from "@/lib/auth/page-session";
 
-/** One conversation. Access to its content is checked by the API it reads; here: signed in at all. */
+/**
+ * One conversation. Access to its content is checked by the API it reads; here: signed in at all.
+ * Switching between conversations changes only the URL (components/chat/conversation-location.ts),
+ * so this runs when a conversation is loaded, reloaded or reached from another screen.
+ */
 export default async function ChannelPage({ params }: { params: Promise<{ slug: string; channelId: string }> }) {
   const { slug, channelId } = await params;
   await requirePageActor(`/w/${encodeURIComponent(slug)}/c/${encodeURIComponent(channelId)}`);
-  // Keyed so switching channels starts each view fresh (draft, scroll, editing state).
-  return <ChannelView key={channelId} channelId={channelId} />;
+  return <ConversationRoute channelId={channelId} />;
 }
