@@ -47,9 +47,13 @@ export const PinIcon = ({ className = "size-4" }: { className?: string }) => (
 
 /** "Pinned by Ann" above a pinned message. */
 export function PinnedLabel({ message }: { message: TMessage }) {
+  // Most rows are not pinned: no members query observer for them (one per row adds up on open).
+  return message.pinnedAt ? <PinnedByLabel message={message} /> : null;
+}
+
+function PinnedByLabel({ message }: { message: TMessage }) {
   const { slug, me } = useChat();
-  const members = useMembers(slug, { enabled: !!message.pinnedAt });
-  if (!message.pinnedAt) return null;
+  const members = useMembers(slug);
   const by = message.pinnedById === me.id ? "you" : (members.data?.find((m) => m.userId === message.pinnedById)?.name ?? "someone");
   return (
     <p data-testid="pinned-label" className="flex items-center gap-1 text-xs text-amber-800">

@@ -4,7 +4,7 @@
  * unless it continues the previous message, the text, and hover actions (edit/delete; retry or
  * discard an unsent message).
  */
-import { memo } from "react";
+import { memo, useState } from "react";
 import { cn } from "@/components/ui/cn";
 import { formatDayLabel, formatFullDateTime, formatTime } from "@/components/chat/format-time";
 import { PencilIcon, TrashIcon } from "@/components/chat/icons";
@@ -69,6 +69,11 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
   const edited = stored?.editedAt ? <span className="message-edited ml-1 text-xs text-slate-400">(edited)</span> : undefined;
   const hasExtraActions = useHasHoverActions();
   const hasActions = !!stored && !isEditing && (canEdit || canDelete || hasExtraActions);
+  // The hover toolbar is drawn once the row is first pointed at or focused (it is hidden until then
+  // anyway), as Slack does: its five buttons, icons and state were a large part of each row drawn on open.
+  const [isToolbarWanted, setToolbarWanted] = useState(false);
+  // Also while it cannot have one yet (pending): pointed at then, it has its toolbar once stored.
+  const wantToolbar = isToolbarWanted ? undefined : () => setToolbarWanted(true);
 
   return (
     <div className={cn(!isContinuation && "pt-2")}>
@@ -81,6 +86,8 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
         data-failed={row.kind === "pending" && row.entry.status === "failed" ? "true" : undefined}
         aria-label={`${author.senderName}, ${formatTime(author.createdAt)}`}
         className={cn("group relative flex gap-2 px-5 py-0.5 hover:bg-slate-50", stored?.pinnedAt && "bg-amber-50/50", isEditing && "bg-amber-50/60 hover:bg-amber-50/60")}
+        onPointerEnter={wantToolbar}
+        onFocus={wantToolbar}
       >
         <div className="w-9 shrink-0">
           {isContinuation ? (
@@ -107,7 +114,7 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
           {row.kind === "pending" && <PendingStatus row={row} onRetry={props.onRetry} onDiscard={props.onDiscard} />}
           {stored && !isEditing && <MessageFooter message={stored} />}
         </div>
-        {hasActions && (
+        {hasActions && isToolbarWanted && (
           <div className="absolute -top-3 right-4 z-10 hidden rounded-md border border-slate-200 bg-white p-0.5 shadow-sm group-focus-within:flex group-hover:flex">
             <MessageHoverActions message={stored} />
             {canEdit && (

@@ -99,9 +99,15 @@ export function AddReactionButton({ message, className }: { message: TMessage; c
   );
 }
 
+/** The reactions under a message, if it has any. */
 export function ReactionBar({ message, canReact }: { message: TMessage; canReact: boolean }) {
+  // Most rows have none: no members query observer or toggle state for them (they add up on open).
+  return message.reactions.length > 0 ? <ReactionButtons message={message} canReact={canReact} /> : null;
+}
+
+function ReactionButtons({ message, canReact }: { message: TMessage; canReact: boolean }) {
   const { me, slug } = useChat();
-  const members = useMembers(slug, { enabled: message.reactions.length > 0 });
+  const members = useMembers(slug);
   const names = new Map((members.data ?? []).map((m) => [m.userId, m.name]));
   const { toggle, error } = useReactionToggle(message.id);
   if (message.reactions.length === 0 && !error) return null;
