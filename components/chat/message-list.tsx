@@ -32,19 +32,6 @@ const NO_OVERSCAN = { top: 0, bottom: 0 };
 /** Past any list's height: the browser clamps it to the bottom. */
 const OPEN_AT_BOTTOM = Number.MAX_SAFE_INTEGER;
 const HIDDEN = { visibility: "hidden" } as const;
-/**
- * A row's height before it is measured (a one-line message continuing the previous one is 28 px,
- * one with its sender's name 52 px). Without it react-virtuoso first renders and measures one row
- * as a probe — a render and a frame more before the opening screen.
- */
-const ESTIMATED_ROW_HEIGHT = 40;
-/**
- * Rows handed to the list until the opening screen is drawn (the newest; a screenful or more): the
- * list draws its first frame from the top of its data before it scrolls to the bottom, so with the
- * whole page it drew ~17 rows nobody saw and then ~17 more. The rest of the page is prepended once
- * the screen is drawn (as an older page is), which keeps the scroll position.
- */
-const OPENING_ROWS = 24;
 
 type TListContext = { channel: TChannelView; myName: string; hasOlder: boolean; isLoadingOlder: boolean; olderError: string | null; onRetryOlder: () => void };
 
@@ -132,24 +119,12 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
   // Shown as soon as a scroll lands at the very bottom: react-virtuoso reports "at the bottom"
   // (atBottomStateChange) only 50 ms after it knows (a throttle), which every open waited for.
   // A list too short to scroll never scrolls: atBottomStateChange still covers it.
-  // While settling, a scroll up that leaves the bottom is the reader's (or a script's, which sends
-  // no wheel or key event): settling stops. Layout only ever moves a list that sits at the bottom.
-  const scrollerRef = useRef<HTMLElement | null>(null);
-  const watchScroller = useCallback((scroller: HTMLElement | Window | null) => {
-    scrollerRef.current = scroller instanceof HTMLElement ? scroller : null;
+  const watchOpeningScroll = useCallback((scroller: HTMLElement | Window | null) => {
     if (!(scroller instanceof HTMLElement)) return;
-    let lastScrollTop = scroller.scrollTop;
-    let isShown = false;
     const onScroll = () => {
-      const { scrollTop } = scroller;
-      const isAtVeryBottom = scroller.scrollHeight - scrollTop - scroller.clientHeight <= 1;
-      if (isAtVeryBottom && !isShown) {
-        isShown = true;
-        setReachedBottom(true);
-      } else if (!isAtVeryBottom && scrollTop < lastScrollTop - 1) {
-        isSettlingRef.current = false;
-      }
-      lastScrollTop = scrollTop;
+      if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight > 1) return;
+      setReachedBottom(true);
+      scroller.removeEventListener("scroll", onScroll);
     };
     scroller.addEventListener("scroll", onScroll, { passive: true });
   }, []);
@@ -158,13 +133,8 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
     if (atBottom) setReachedBottom(true);
     else if (isSettlingRef.current) virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end" });
   }, []);
-  // Straight to the bottom, now: react-virtuoso's scrollToIndex (and initialScrollTop) scroll in a
-  // later animation frame, and the rows at the bottom are drawn only when that scroll's event comes.
   const keepAtBottomWhileSettling = useCallback(() => {
-    if (!isSettlingRef.current) return;
-    const scroller = scrollerRef.current;
-    if (scroller) scroller.scrollTop = scroller.scrollHeight;
-    else virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end" });
+    if (isSettlingRef.current) virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end" });
   }, []);
   const stopSettling = useCallback(() => {
     isSettlingRef.current = false;
@@ -182,12 +152,7 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
 
   const canDeleteAny = !!role && can(role, "messages.delete_any");
   const isWritable = channel.isMember && !channel.archivedAt;
-  // Index of rows[0]; until opened, the list starts `openingHidden` rows later.
-  const rowsIndex = FIRST_ITEM_INDEX - timeline.prependedCount;
-  const [openingHidden] = useState(() => Math.max(0, rows.length - OPENING_ROWS));
-  const hiddenCount = isOpened ? 0 : Math.min(openingHidden, rows.length);
-  const shownRows = useMemo(() => (hiddenCount ? rows.slice(hiddenCount) : rows), [rows, hiddenCount]);
-  const firstItemIndex = rowsIndex + hiddenCount;
+  const firstItemIndex = FIRST_ITEM_INDEX - timeline.prependedCount;
 
   const loadOlder = useCallback(() => {
     if (!isOpened || !timeline.hasOlder || isLoadingOlder) return;
@@ -234,7 +199,7 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
   const discardUnsent = useCallback((clientMsgId: string) => outbox.remove(clientMsgId), [outbox]);
 
   const renderRow = (index: number, row: TMessageRow) => {
-    const previous = rows[index - rowsIndex - 1];
+    const previous = rows[index - firstItemIndex - 1];
     const isMine = getRowAuthor(row, me).senderId === me.id;
     return (
       <MessageItem
@@ -260,13 +225,12 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         ref={virtuosoRef}
         data-testid="message-list"
         className="h-full"
-        data={shownRows}
-        context={{ channel, myName: me.name, hasOlder: timeline.hasOlder || hiddenCount > 0, isLoadingOlder, olderError, onRetryOlder: loadOlder }}
+        data={rows}
+        context={{ channel, myName: me.name, hasOlder: timeline.hasOlder, isLoadingOlder, olderError, onRetryOlder: loadOlder }}
         components={listComponents}
         firstItemIndex={firstItemIndex}
-        scrollerRef={watchScroller}
+        scrollerRef={watchOpeningScroll}
         initialScrollTop={OPEN_AT_BOTTOM}
-        defaultItemHeight={ESTIMATED_ROW_HEIGHT}
         style={hasReachedBottom ? undefined : HIDDEN}
         onWheel={stopSettling}
         onTouchStart={stopSettling}
