@@ -48,7 +48,7 @@ async function prefetchInTurn(queryClient: QueryClient, channels: TChannelView[]
     for (let i = 0; i < messages.length; ) {
       const timeLeft = await whenIdle(2000);
       if (isCancelled()) return;
-      do warmFormattedText(messages[i]!.body, messages[i]!.markup);
+      do await warmFormattedText(messages[i]!.body, messages[i]!.markup);
       while (++i < messages.length && timeLeft() > 2);
     }
   }

@@ -4,7 +4,7 @@ import Markdown from "react-markdown";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
 import { describe, expect, it, vi } from "vitest";
-import { FormattedText, getMarkdownTree, MARKDOWN_SYNTAX, PlainText } from "@/components/chat/message-body";
+import { FormattedText, getMarkdownTree, MARKDOWN_SYNTAX, PlainText, warmFormattedText } from "@/components/chat/message-body";
 
 /** What the Markdown path produces (without highlighting, which plain text never needs). */
 function renderMarkdown(text: string): string {
@@ -45,5 +45,13 @@ describe("code highlighting, loaded on first need", () => {
     await vi.waitFor(() => expect(html()).toContain('<span class="hljs-keyword">const</span>'), { timeout: 10_000 });
     // Text without a code block never needs it.
     expect(renderToStaticMarkup(getMarkdownTree("`inline` only", "md"))).toBe("<p><code>inline</code> only</p>");
+  });
+
+  it("warms a code block's highlighted tree, the one a render then takes from the cache", async () => {
+    const text = "```ts\nconst warmed = true;\n```";
+    await warmFormattedText(text, "md");
+    const tree = getMarkdownTree(text, "md");
+    expect(getMarkdownTree(text, "md")).toBe(tree);
+    expect(renderToStaticMarkup(tree)).toContain('<span class="hljs-keyword">const</span>');
   });
 });

@@ -121,10 +121,18 @@ export function getMarkdownTree(text: string, markup: TMarkup): React.ReactEleme
   return tree;
 }
 
-/** Parses a text ahead of its first render (conversation-prefetch.ts), as FormattedText will. */
-export function warmFormattedText(text: string, markup: TMarkup = "md"): void {
+/**
+ * Parses a text ahead of its first render (conversation-prefetch.ts), as FormattedText will: a
+ * code block waits for the highlighter first, or its cached tree would be the unhighlighted one.
+ */
+export async function warmFormattedText(text: string, markup: TMarkup = "md"): Promise<void> {
   const syntax = markup === "md" ? MARKDOWN_SYNTAX : MRKDWN_SYNTAX;
-  if (syntax.test(text)) getMarkdownTree(text, markup);
+  if (!syntax.test(text)) return;
+  if (CODE_BLOCK.test(text) && !highlightPlugins) {
+    loadHighlighter();
+    await highlighterLoad?.catch(() => undefined);
+  }
+  getMarkdownTree(text, markup);
 }
 
 const isHighlighterLoaded = () => highlightPlugins !== null;
