@@ -33,9 +33,9 @@ function safeDecode(part: string): string | null {
 
 /**
  * The latest in-place switch: the pathname it went to, and the router's pathname when it was made.
- * Next applies a pushState to `usePathname` in a transition, which rendered the new view 135–227 ms
+ * Next applies a pushState to `usePathname` in a transition, which rendered the new view 124–227 ms
  * after the click on a busy machine (measured); the switch is shown at once instead, by a synchronous
- * store update in the click (the view was in the DOM 25–90 ms after the click in the same runs).
+ * store update in the click (the view was in the DOM 27–111 ms after the click in the same runs).
  * It stands only while the router's pathname is still the one it was made from, and is dropped once
  * the router has moved on (to the same URL, or by a navigation, Back or Forward).
  */
