@@ -155,11 +155,15 @@ export function pinSelf(cpu: number): boolean {
   return spawnSync("taskset", ["-pc", String(cpu % os.cpus().length), String(process.pid)]).status === 0;
 }
 
+/** User + system clock ticks (1/100 s) of a process, from its /proc/<pid>/stat line (fields 14 and 15). */
+function cpuTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 /** CPU seconds (user+system) and RSS in bytes of a process, from /proc. */
 export function procStats(pid: number): { cpuSeconds: number; rss: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  const ticks = cpuTicks(readFileSync(`/proc/${pid}/stat`, "utf8"));
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return { cpuSeconds: ticks / 100, rss: rssKb * 1024 };
@@ -176,9 +180,7 @@ export function postgresCpuSeconds(db: string): number {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(` ${db} `)) continue;
       const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      if (!stat.includes("(postgres)")) continue;
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(fields[11]) + Number(fields[12]);
+      if (stat.includes("(postgres)")) ticks += cpuTicks(stat);
     } catch {
       // exited while we looked
     }
