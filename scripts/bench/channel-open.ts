@@ -234,7 +234,7 @@ async function openWorkspaceAt(page: Page, base: string, channelId: string, newe
   await page.goto(`${base}/w/bench/c/${channelId}`);
   await page.waitForSelector(`[data-testid="channel-view"][data-channel-id="${channelId}"] article[data-seq="${newestSeq}"]`, { timeout: 60_000 });
   // Let the page settle (socket connected, sidebar and directory loaded, idle callbacks run).
-  await page.waitForTimeout(500);
+  await page.waitForTimeout(Number(process.env.BENCH_SETTLE_MS ?? 500));
 }
 
 async function measureOpens(context: BrowserContext, base: string, seqs: Record<string, number>, cold: number, warm: number) {
@@ -297,6 +297,17 @@ async function measureOpens(context: BrowserContext, base: string, seqs: Record<
   await breakdown("one warm open of #big", "warm");
   await openWorkspaceAt(page, base, GENERAL, seqs[GENERAL]!);
   await breakdown("one cold open of #big", "cold");
+  if (cdp) {
+    // And the page load Lighthouse scores: navigation to #big → 2 s later (hydration, first data, idle work).
+    await cdp.send("Profiler.start");
+    await page.goto(`${base}/w/bench/c/${BIG}`);
+    await page.waitForTimeout(2000);
+    const { profile } = await cdp.send("Profiler.stop");
+    const file = profileFile!.replace(/(\.cpuprofile)?$/, ".load.cpuprofile");
+    writeFileSync(file, JSON.stringify(profile));
+    console.log(`  CPU profile of loading #big (navigation → 2 s later): ${file}; heaviest self time:`);
+    for (const [name, ms] of topSelfTime(profile, 12)) console.log(`      ${f1(ms).padStart(7)} ms  ${name}`);
+  }
   await page.close();
   return { coldBig, coldSmall, warmBig, warmSmall };
 }
@@ -424,6 +435,9 @@ async function runLighthouse(chromiumPath: string, url: string, cookie: string |
         desktopConfig,
       );
       const lhr = result!.lhr;
+      // BENCH_LH_REPORT=<dir>: each run's full report, for the audits this summary leaves out.
+      const reportDir = process.env.BENCH_LH_REPORT;
+      if (reportDir) writeFileSync(path.join(reportDir, `${new URL(url).pathname.replaceAll("/", "_")}.${i}.json`), JSON.stringify(lhr));
       const scores: TLighthouseScores = {};
       for (const [id, c] of Object.entries(lhr.categories)) scores[id] = Math.round((c.score ?? 0) * 100);
       for (const id of ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index"]) {
@@ -499,6 +513,12 @@ export async function runChannelOpen(opts: { messages: number; cold: number; war
     const [cookieName, cookieValue] = [cookie.slice(0, cookie.indexOf("=")), cookie.slice(cookie.indexOf("=") + 1)];
     console.log(`  server, Chromium and this process unpinned (BENCH_PIN=1 pins the server to core 0, the rest to core 1); load average ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
 
+    // BENCH_OPEN_SERVE=1: only seed and serve, for looking at the page by hand (until interrupted).
+    if (process.env.BENCH_OPEN_SERVE === "1") {
+      console.log(`  serving ${base}/w/bench/c/${BIG} — cookie: ${cookie}`);
+      await new Promise<void>((resolve) => process.once("SIGINT", resolve));
+      return;
+    }
     const { chromium: pw } = await import("playwright-core");
     browser = await pw.launch({ executablePath: chromium.path, args: CHROMIUM_FLAGS });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
