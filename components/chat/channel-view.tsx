@@ -13,6 +13,7 @@ import { useChat } from "@/components/chat/chat-provider";
 import { ChannelFooter } from "@/components/chat/channel-footer";
 import { getChannelTitle, isDirectMessage } from "@/components/chat/channel-identity";
 import { ChannelHeader } from "@/components/chat/channel-header";
+import { useTimelineWithParsedFirstScreen } from "@/components/chat/message-body";
 import { MessageExtrasProvider } from "@/components/chat/message-extras";
 import { MessageList } from "@/components/chat/message-list";
 import { ThreadPanel } from "@/components/chat/thread-panel";
@@ -118,6 +119,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const { me } = useChat();
   const channelQuery = useChannel(channelId);
   const timelineQuery = useTimeline(channelId);
+  const timeline = useTimelineWithParsedFirstScreen(timelineQuery.data);
   const pending = usePendingMessages(channelId);
   const [isDetailsOpen, setDetailsOpen] = useState(false);
   // `?thread=<root id>` (a search result that is a reply) opens that thread.
@@ -131,7 +133,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const listed = useListedChannel(channelId);
   const channel = channelQuery.data ?? (channelQuery.isError ? undefined : listed);
   const extras = useMemo(() => (channel ? { channel, openThread: setOpenThreadId, isInThreadPanel: false } : null), [channel]);
-  useMarkReadWhileVisible(channel, timelineQuery.data);
+  useMarkReadWhileVisible(channel, timeline);
   useDocumentTitle(channel ? `${isDirectMessage(channel) ? "" : "#"}${getChannelTitle(channel, me.name)}` : null);
 
   const isUnavailable = [channelQuery.error, timelineQuery.error].some((e) => e instanceof ApiError && (e.status === 404 || e.status === 403));
@@ -145,9 +147,9 @@ export function ChannelView({ channelId }: { channelId: string }) {
       <div className="flex min-h-0 min-w-0 flex-1 flex-col">
         <ChannelHeader channel={channel} myName={me.name} onOpenDetails={() => setDetailsOpen(true)} />
         <div className="min-h-0 flex-1">
-          {timelineQuery.data ? (
+          {timeline ? (
             <MessageExtrasProvider value={extras}>
-              <MessageList channel={channel} timeline={timelineQuery.data} pending={pending} />
+              <MessageList channel={channel} timeline={timeline} pending={pending} />
             </MessageExtrasProvider>
           ) : timelineQuery.isError ? (
             <LoadFailed error={timelineQuery.error} onRetry={() => void timelineQuery.refetch()} />

@@ -4,7 +4,7 @@ import Markdown from "react-markdown";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
 import { describe, expect, it, vi } from "vitest";
-import { FormattedText, getMarkdownTree, MARKDOWN_SYNTAX, PlainText, warmFormattedText } from "@/components/chat/message-body";
+import { FormattedText, getMarkdownTree, isFormattedTextParsed, MARKDOWN_SYNTAX, parseTextsInSlices, PlainText, subscribeHighlighter, warmFormattedText } from "@/components/chat/message-body";
 
 /** What the Markdown path produces (without highlighting, which plain text never needs). */
 function renderMarkdown(text: string): string {
@@ -37,12 +37,47 @@ describe("parsed-text cache", () => {
   });
 });
 
+describe("parsing in slices", () => {
+  it("parses every text it is given, giving the main thread back between slices", async () => {
+    const texts = Array.from({ length: 400 }, (_, i) => ({ body: `**第 ${i} 条** see [issue ${i}](https://example.com/${i}), \`code ${i}\` and _more_ ~text~ here`, markup: "md" as const }));
+    expect(texts.some((t) => isFormattedTextParsed(t.body, t.markup))).toBe(false);
+    let otherTasks = 0;
+    const tick = setInterval(() => otherTasks++, 0);
+    await parseTextsInSlices(texts);
+    clearInterval(tick);
+    expect(texts.every((t) => isFormattedTextParsed(t.body, t.markup))).toBe(true);
+    expect(otherTasks).toBeGreaterThan(0); // parsed in one stretch, the interval would never have run
+  });
+
+  it("stops when cancelled between slices", async () => {
+    const texts = Array.from({ length: 1000 }, (_, i) => ({ body: `_cancelled ${i}_ with [a link](https://example.com/c/${i}) and **bold**`, markup: "md" as const }));
+    await parseTextsInSlices(texts, () => true);
+    expect(isFormattedTextParsed(texts[0]!.body, "md")).toBe(true); // the first slice runs
+    expect(isFormattedTextParsed(texts.at(-1)!.body, "md")).toBe(false);
+  });
+
+  it("counts plain text as parsed: it is drawn without the parser", () => {
+    expect(isFormattedTextParsed("早上好，今天开会吗", "md")).toBe(true);
+    expect(isFormattedTextParsed("**not yet**", "md")).toBe(false);
+  });
+});
+
 describe("code highlighting, loaded on first need", () => {
   it("shows a code block plain at first, then highlighted once highlight.js has loaded", async () => {
     const text = "```ts\nconst answer = 42;\n```";
+    const python = "```python\ndef answer():\n    return 42\n```";
     const html = () => renderToStaticMarkup(getMarkdownTree(text, "md"));
+    // Told that highlighting has arrived only once the blocks drawn plain meanwhile are highlighted
+    // in the cache, so the re-render it causes parses nothing.
+    const parsedWhenTold: boolean[] = [];
+    const unsubscribe = subscribeHighlighter(() => parsedWhenTold.push(isFormattedTextParsed(text, "md") && isFormattedTextParsed(python, "md")));
     expect(html()).toContain("const answer = 42;");
-    await vi.waitFor(() => expect(html()).toContain('<span class="hljs-keyword">const</span>'), { timeout: 10_000 });
+    expect(renderToStaticMarkup(getMarkdownTree(python, "md"))).not.toContain("hljs-keyword");
+    await vi.waitFor(() => expect(parsedWhenTold).toEqual([true]), { timeout: 10_000 });
+    unsubscribe();
+    expect(html()).toContain('<span class="hljs-keyword">const</span>');
+    // One highlighter serves every language.
+    expect(renderToStaticMarkup(getMarkdownTree(python, "md"))).toContain('<span class="hljs-keyword">def</span>');
     // Text without a code block never needs it.
     expect(renderToStaticMarkup(getMarkdownTree("`inline` only", "md"))).toBe("<p><code>inline</code> only</p>");
   });

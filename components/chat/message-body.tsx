@@ -9,7 +9,7 @@
  */
 import "highlight.js/styles/github.css";
 import "@/components/chat/message-body.css";
-import { memo, useSyncExternalStore } from "react";
+import { memo, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import Markdown, { defaultUrlTransform, type Components, type Options } from "react-markdown";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
@@ -32,10 +32,24 @@ let highlightPlugins: Options["rehypePlugins"] | null = null;
 let highlighterLoad: Promise<void> | null = null;
 const highlighterListeners = new Set<() => void>();
 
+/**
+ * Texts drawn unhighlighted while the highlighter loads (most recent last). Their highlighted trees
+ * are built in slices before the listeners re-render them, so that re-render finds them cached.
+ */
+const awaitingHighlight = new Map<string, { body: string; markup: TMarkup }>();
+const AWAITING_HIGHLIGHT_MAX = 200;
+
 function loadHighlighter(): void {
   highlighterLoad ??= import("rehype-highlight").then(
-    ({ default: rehypeHighlight }) => {
-      highlightPlugins = [[rehypeHighlight, { plainText: ["text", "txt", "plain"] }]];
+    async ({ default: rehypeHighlight }) => {
+      // One highlighter for the page: rehype-highlight builds a lowlight instance (registering ~40
+      // grammars, each compiled again on first use) every time a processor is set up, which
+      // react-markdown does for every text it parses.
+      const highlight = rehypeHighlight({ plainText: ["text", "txt", "plain"] });
+      highlightPlugins = [() => highlight];
+      const waiting = [...awaitingHighlight.values()].reverse();
+      awaitingHighlight.clear();
+      await parseTextsInSlices(waiting);
       for (const listener of highlighterListeners) listener();
     },
     () => {
@@ -44,7 +58,7 @@ function loadHighlighter(): void {
   );
 }
 
-function subscribeHighlighter(listener: () => void): () => void {
+export function subscribeHighlighter(listener: () => void): () => void {
   highlighterListeners.add(listener);
   return () => highlighterListeners.delete(listener);
 }
@@ -96,6 +110,10 @@ export function PlainText({ text }: { text: string }) {
 const PARSED_CACHE_SIZE = 2000;
 const parsedCache = new Map<string, React.ReactElement>();
 
+function treeKey(text: string, markup: TMarkup, isHighlighted: boolean): string {
+  return `${markup}${isHighlighted ? "+hl" : ""}\u0000${text}`;
+}
+
 /**
  * The element tree react-markdown builds for a text, cached by markup and text (least recently used
  * goes first). Parsing and highlighting are most of a row's render time, and every channel switch
@@ -106,7 +124,7 @@ export function getMarkdownTree(text: string, markup: TMarkup): React.ReactEleme
   const needsHighlight = CODE_BLOCK.test(text);
   if (needsHighlight && !highlightPlugins) loadHighlighter();
   const rehypePlugins = needsHighlight && highlightPlugins ? highlightPlugins : undefined;
-  const key = `${markup}${rehypePlugins ? "+hl" : ""}\u0000${text}`;
+  const key = treeKey(text, markup, !!rehypePlugins);
   const hit = parsedCache.get(key);
   if (hit) {
     parsedCache.delete(key);
@@ -118,7 +136,72 @@ export function getMarkdownTree(text: string, markup: TMarkup): React.ReactEleme
   const tree = Markdown({ remarkPlugins: remarkPlugins[markup], rehypePlugins, components, urlTransform, children: text }) as React.ReactElement;
   parsedCache.set(key, tree);
   if (parsedCache.size > PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value!);
+  if (needsHighlight && !rehypePlugins) {
+    awaitingHighlight.set(key, { body: text, markup });
+    if (awaitingHighlight.size > AWAITING_HIGHLIGHT_MAX) awaitingHighlight.delete(awaitingHighlight.keys().next().value!);
+  }
   return tree;
+}
+
+/** Whether drawing this text now needs no parsing: it is plain, or its tree is cached. */
+export function isFormattedTextParsed(text: string, markup: TMarkup): boolean {
+  const syntax = markup === "md" ? MARKDOWN_SYNTAX : MRKDWN_SYNTAX;
+  return !syntax.test(text) || parsedCache.has(treeKey(text, markup, !!highlightPlugins && CODE_BLOCK.test(text)));
+}
+
+/**
+ * Longest stretch of parsing before the main thread is given back: under the 50 ms after which a
+ * task counts as long (it delays input and paint; Lighthouse's total blocking time adds it up).
+ */
+const PARSE_SLICE_MS = 30;
+
+function yieldToMain(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Parses these texts (first first) as drawing them would, yielding every PARSE_SLICE_MS. */
+export async function parseTextsInSlices(items: readonly { body: string; markup?: TMarkup }[], isCancelled: () => boolean = () => false): Promise<void> {
+  let sliceStart = performance.now();
+  for (const { body, markup = "md" } of items) {
+    if (isFormattedTextParsed(body, markup)) continue;
+    if (performance.now() - sliceStart > PARSE_SLICE_MS) {
+      await yieldToMain();
+      if (isCancelled()) return;
+      sliceStart = performance.now();
+    }
+    getMarkdownTree(body, markup);
+  }
+}
+
+/** How many of a conversation's newest messages its opening screen can show (800 px of one-liners). */
+export const FIRST_SCREEN_MESSAGES = 30;
+
+/**
+ * A timeline to draw once the texts of its opening screen are parsed, `undefined` until then. Drawn
+ * straight away, the parsing would be part of the list's first render, one task of 100–200 ms on a
+ * page load; parsed here first, it runs in slices the browser can paint and answer input between.
+ * Once shown, later versions (new messages, older pages) pass through at once.
+ */
+export function useTimelineWithParsedFirstScreen<T extends { messages: readonly { body: string; markup?: TMarkup }[] }>(timeline: T | undefined): T | undefined {
+  const [, setParsedCount] = useState(0);
+  const hasShownRef = useRef(false);
+  const isReady = timeline !== undefined && (hasShownRef.current || timeline.messages.slice(-FIRST_SCREEN_MESSAGES).every((m) => isFormattedTextParsed(m.body, m.markup ?? "md")));
+  useEffect(() => {
+    if (isReady) {
+      hasShownRef.current = true;
+      return;
+    }
+    if (!timeline) return;
+    let isCancelled = false;
+    void parseTextsInSlices(timeline.messages.slice(-FIRST_SCREEN_MESSAGES).toReversed(), () => isCancelled).then(() => {
+      if (!isCancelled) setParsedCount((n) => n + 1);
+    });
+    return () => {
+      isCancelled = true;
+    };
+  }, [isReady, timeline]);
+  return isReady ? timeline : undefined;
 }
 
 /**
