@@ -22,9 +22,8 @@ function SettingsSection({ id, title, children }: { id: string; title: string; c
 
 /** The profile page's body: who I am, my name, my password, signing out. */
 export function ProfileSettings() {
-  const { data: user, error, isPending } = useMe();
-  if (isPending) return <LoadingRow />;
-  if (error) return <Alert title="Could not load your profile">{describeError(error)}</Alert>;
+  const { data: user, error } = useMe();
+  if (!user) return error ? <Alert title="Could not load your profile">{describeError(error)}</Alert> : <LoadingRow />;
   return (
     <div className="space-y-6">
       <div className="flex items-center gap-4">

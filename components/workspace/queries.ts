@@ -5,15 +5,18 @@
  * collide with a same-named key holding another shape; prefix invalidation (["channels", slug],
  * ["channel", id], ["workspace", slug]) still reaches them.
  */
-import { useQuery, type UseQueryOptions } from "@tanstack/react-query";
+import { useQuery, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api, ApiError } from "@/lib/client/api";
+import { apiPaths } from "@/lib/client/api-paths";
+import { useMe as useMyself } from "@/lib/client/queries";
+import { queryKeys as sharedQueryKeys } from "@/lib/client/query-keys";
 import type { TChannelMember, TChannelView } from "@/lib/channels/schema";
 import type { TPublicUser } from "@/lib/users/schema";
 import type { TInvite, TMember, TMyWorkspace } from "@/lib/workspaces/schema";
 
 export const queryKeys = {
-  me: ["me", "profile"] as const,
+  me: sharedQueryKeys.me,
   myWorkspaces: ["workspaces", "mine"] as const,
   workspace: (slug: string) => ["workspace", slug, "info"] as const,
   members: (slug: string) => ["workspace", slug, "members"] as const,
@@ -49,12 +52,16 @@ function useApiQuery<T>(options: UseQueryOptions<T, Error, T, readonly unknown[]
   return query;
 }
 
-/** The signed-in person's own profile. */
+/**
+ * The signed-in person's own profile: the chat shell's query (one cache entry, one request per
+ * page; a rename shows everywhere at once), plus the trip to /login when the session has ended.
+ */
 export function useMe() {
-  return useApiQuery({
-    queryKey: queryKeys.me,
-    queryFn: ({ signal }) => api<{ user: TPublicUser }>("/api/me", { signal }).then((r) => r.user),
-  });
+  const query = useMyself();
+  useEffect(() => {
+    if (isUnauthorized(query.error)) redirectToLogin();
+  }, [query.error]);
+  return query;
 }
 
 /** Workspaces I am an active member of, with my role. */
@@ -70,7 +77,7 @@ export function useMyWorkspaces(options: { enabled?: boolean } = {}) {
 export function useWorkspace(slug: string, options: { enabled?: boolean } = {}) {
   return useApiQuery({
     queryKey: queryKeys.workspace(slug),
-    queryFn: ({ signal }) => api<{ workspace: TMyWorkspace }>(`/api/workspaces/${encodeURIComponent(slug)}`, { signal }).then((r) => r.workspace),
+    queryFn: ({ signal }) => api<{ workspace: TMyWorkspace }>(apiPaths.workspace(slug), { signal }).then((r) => r.workspace),
     enabled: options.enabled,
   });
 }
@@ -102,13 +109,25 @@ export function useBrowseChannels(slug: string, options: { enabled?: boolean } =
   });
 }
 
+function fetchChannel(channelId: string, signal?: AbortSignal): Promise<TChannelView> {
+  return api<{ channel: TChannelView }>(apiPaths.channel(channelId), { signal }).then((r) => r.channel);
+}
+
 /** One conversation as I see it. */
 export function useChannel(channelId: string, options: { enabled?: boolean } = {}) {
   return useApiQuery({
     queryKey: queryKeys.channel(channelId),
-    queryFn: ({ signal }) => api<{ channel: TChannelView }>(`/api/channels/${encodeURIComponent(channelId)}`, { signal }).then((r) => r.channel),
+    queryFn: ({ signal }) => fetchChannel(channelId, signal),
     enabled: options.enabled,
   });
+}
+
+/**
+ * Loads a conversation's details before it is opened (no-op while the cached copy is fresh), so that
+ * opening it does not re-render the whole view when they arrive in place of the sidebar's copy.
+ */
+export function prefetchChannel(queryClient: QueryClient, channelId: string): Promise<void> {
+  return queryClient.prefetchQuery({ queryKey: queryKeys.channel(channelId), queryFn: ({ signal }) => fetchChannel(channelId, signal) });
 }
 
 /** The people in a conversation. */
