@@ -483,6 +483,34 @@ test("switching conversations in the sidebar asks the server for no page; Back, 
   await context.close();
 });
 
+test("loading a conversation asks for each read once, the first ones preloaded while the scripts load", async ({ browser, people: { alice } }) => {
+  const context = await openContextFor(browser, alice);
+  const workspace = await createWorkspace(context.request);
+  await postMessage(context.request, workspace.generalId, "**loaded** with one request 一次");
+
+  const page = await context.newPage();
+  const reads: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (request.method() === "GET" && url.pathname.startsWith("/api/")) reads.push(`${url.pathname}${url.search}`);
+  });
+  const chat = new ChatPage(page);
+  await chat.open(workspace.slug, workspace.generalId);
+  await chat.waitUntilConnected();
+  await expect(chat.message("loaded with one request 一次")).toBeVisible();
+  await page.waitForLoadState("networkidle");
+
+  const preloaded = await page.locator('link[rel="preload"][as="fetch"]').evaluateAll((links) => links.map((l) => l.getAttribute("href")));
+  const slug = encodeURIComponent(workspace.slug);
+  expect(preloaded.toSorted()).toEqual(
+    ["/api/me", `/api/workspaces/${slug}`, `/api/workspaces/${slug}/channels`, `/api/channels/${workspace.generalId}`, `/api/channels/${workspace.generalId}/messages?limit=50`].toSorted(),
+  );
+  // A preload the page's own fetch() did not take would show here twice.
+  for (const path of preloaded) expect(reads.filter((r) => r === path), path!).toHaveLength(1);
+  expect(reads.filter((r, i) => reads.indexOf(r) !== i), "asked for twice").toEqual([]);
+  await context.close();
+});
+
 test("a public channel offers Join; announcement and archived channels explain why there is no composer", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);

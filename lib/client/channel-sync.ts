@@ -6,6 +6,7 @@
  */
 import type { QueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/client/api";
+import { apiPaths } from "@/lib/client/api-paths";
 import { queryKeys } from "@/lib/client/query-keys";
 import { getSocket, request } from "@/lib/client/realtime";
 import { applyCatchUp, applyChange, createTimeline, prependOlderPage, upsertMessage, type TTimeline } from "@/lib/client/timeline";
@@ -16,7 +17,7 @@ const CATCH_UP_PAGE_SIZE = 500;
 
 /** The newest page of a conversation, as a fresh timeline. */
 export async function loadTimeline(channelId: string): Promise<TTimeline> {
-  const page = await api<THistoryPage>(`/api/channels/${encodeURIComponent(channelId)}/messages?limit=${HISTORY_PAGE_SIZE}`);
+  const page = await api<THistoryPage>(apiPaths.newestPage(channelId));
   return createTimeline(page);
 }
 

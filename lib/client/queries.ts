@@ -3,6 +3,7 @@
 import { useQuery, type QueryClient } from "@tanstack/react-query";
 import type { TChannelView } from "@/lib/channels/schema";
 import { api, ApiError } from "@/lib/client/api";
+import { apiPaths } from "@/lib/client/api-paths";
 import { loadTimeline } from "@/lib/client/channel-sync";
 import { queryKeys } from "@/lib/client/query-keys";
 import { loadThread } from "@/lib/client/thread-cache";
@@ -19,7 +20,7 @@ export function shouldRetryQuery(failureCount: number, error: unknown): boolean 
 export function useMe() {
   return useQuery({
     queryKey: queryKeys.me,
-    queryFn: async ({ signal }) => (await api<{ user: TMe }>("/api/me", { signal })).user,
+    queryFn: async ({ signal }) => (await api<{ user: TMe }>(apiPaths.me, { signal })).user,
     staleTime: 5 * 60_000,
     retry: shouldRetryQuery,
   });
@@ -29,7 +30,7 @@ export function useMe() {
 export function useSidebarChannels(slug: string) {
   return useQuery({
     queryKey: queryKeys.sidebarChannels(slug),
-    queryFn: async ({ signal }) => (await api<{ channels: TChannelView[] }>(`/api/workspaces/${encodeURIComponent(slug)}/channels`, { signal })).channels,
+    queryFn: async ({ signal }) => (await api<{ channels: TChannelView[] }>(apiPaths.sidebarChannels(slug), { signal })).channels,
     retry: shouldRetryQuery,
   });
 }

@@ -1,5 +1,6 @@
 import { ConversationRoute } from "@/components/chat/conversation-route";
 import { requirePageActor } from "@/lib/auth/page-session";
+import { apiPaths, preloadApiReads } from "@/lib/client/api-paths";
 
 /**
  * One conversation. Access to its content is checked by the API it reads; here: signed in at all.
@@ -9,5 +10,7 @@ import { requirePageActor } from "@/lib/auth/page-session";
 export default async function ChannelPage({ params }: { params: Promise<{ slug: string; channelId: string }> }) {
   const { slug, channelId } = await params;
   await requirePageActor(`/w/${encodeURIComponent(slug)}/c/${encodeURIComponent(channelId)}`);
+  // A load of this page draws the conversation first: its details and newest page, on their way now.
+  preloadApiReads([apiPaths.channel(channelId), apiPaths.newestPage(channelId)]);
   return <ConversationRoute channelId={channelId} />;
 }
