@@ -1,14 +1,15 @@
 "use client";
 /**
- * Loads the newest page of the conversations someone is likely to open next, at idle after the
- * workspace has loaded (as Slack does), so that opening one draws from the cache at once: those
- * with unread messages first, then the most recently active. A few only, one at a time, once per
- * page load — a server sees at most PREFETCH_COUNT extra page reads per page load, never a burst.
- * Hovering or focusing a sidebar item prefetches that one too (sidebar-item.tsx).
+ * Loads the newest page and the details of the conversations someone is likely to open next, at
+ * idle after the workspace has loaded (as Slack does), so that opening one draws from the cache at
+ * once: those with unread messages first, then the most recently active. A few only, one at a time,
+ * once per page load — a server sees at most PREFETCH_COUNT extra page and details reads per page
+ * load, never a burst. Hovering or focusing a sidebar item prefetches that one too (sidebar-item.tsx).
  */
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { warmFormattedText } from "@/components/chat/message-body";
+import { prefetchChannel } from "@/components/workspace/queries";
 import type { TChannelView } from "@/lib/channels/schema";
 import { queryKeys } from "@/lib/client/query-keys";
 import { prefetchTimeline, useSidebarChannels } from "@/lib/client/queries";
@@ -42,7 +43,7 @@ async function prefetchInTurn(queryClient: QueryClient, channels: TChannelView[]
     await whenIdle(2000);
     if (isCancelled()) return;
     if (channel.id === getOpenChannelId()) continue;
-    await prefetchTimeline(queryClient, channel.id);
+    await Promise.all([prefetchTimeline(queryClient, channel.id), prefetchChannel(queryClient, channel.id)]);
     const messages = queryClient.getQueryData<TTimeline>(queryKeys.timeline(channel.id))?.messages ?? [];
     // Parse the page's texts (its opening screen draws from them) in idle time only, a few at a time.
     for (let i = 0; i < messages.length; ) {

@@ -7,6 +7,7 @@ import { cn } from "@/components/ui/cn";
 import { ChannelGlyph, getChannelTitle } from "@/components/chat/channel-identity";
 import { getConversationHref, isPlainClick, switchConversationInPlace } from "@/components/chat/conversation-location";
 import type { TChannelView } from "@/lib/channels/schema";
+import { prefetchChannel } from "@/components/workspace/queries";
 import { prefetchTimeline } from "@/lib/client/queries";
 
 /** Memoised: a conversation switch re-renders the sidebar, but only two items change. */
@@ -19,7 +20,7 @@ export const SidebarItem = memo(function SidebarItem({ slug, channel, myName, is
   // Start loading the newest page as soon as the pointer or focus arrives (or at the press, on touch),
   // so it comes in alongside the route's own request instead of after it. Loaded once: later changes
   // arrive by socket.
-  const prefetch = isActive ? undefined : () => void prefetchTimeline(queryClient, channel.id);
+  const prefetch = isActive ? undefined : () => void Promise.all([prefetchTimeline(queryClient, channel.id), prefetchChannel(queryClient, channel.id)]);
   // From one conversation to another: only the URL changes, no route request (conversation-location.ts).
   // Other clicks (new tab, from settings) follow the link.
   const onClick = (event: React.MouseEvent<HTMLAnchorElement>) => {
@@ -28,6 +29,8 @@ export const SidebarItem = memo(function SidebarItem({ slug, channel, myName, is
   return (
     <Link
       href={getConversationHref(slug, channel.id)}
+      // Its route is asked for only by the rare click that is a real navigation (from settings, say).
+      prefetch={false}
       onClick={onClick}
       onPointerEnter={prefetch}
       onPointerDown={prefetch}
