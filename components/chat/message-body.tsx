@@ -9,7 +9,7 @@
  */
 import "highlight.js/styles/github.css";
 import "@/components/chat/message-body.css";
-import { memo, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { memo, startTransition, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import Markdown, { defaultUrlTransform, type Components, type Options } from "react-markdown";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
@@ -42,11 +42,14 @@ const AWAITING_HIGHLIGHT_MAX = 200;
 function loadHighlighter(): void {
   highlighterLoad ??= import("rehype-highlight").then(
     async ({ default: rehypeHighlight }) => {
+      // Its module's evaluation, the grammars' registration and the parsing each get a task of their own.
+      await yieldToMain();
       // One highlighter for the page: rehype-highlight builds a lowlight instance (registering ~40
       // grammars, each compiled again on first use) every time a processor is set up, which
       // react-markdown does for every text it parses.
       const highlight = rehypeHighlight({ plainText: ["text", "txt", "plain"] });
       highlightPlugins = [() => highlight];
+      await yieldToMain();
       const waiting = [...awaitingHighlight.values()].reverse();
       awaitingHighlight.clear();
       await parseTextsInSlices(waiting);
@@ -181,7 +184,8 @@ export const FIRST_SCREEN_MESSAGES = 30;
  * A timeline to draw once the texts of its opening screen are parsed, `undefined` until then. Drawn
  * straight away, the parsing would be part of the list's first render, one task of 100–200 ms on a
  * page load; parsed here first, it runs in slices the browser can paint and answer input between.
- * Once shown, later versions (new messages, older pages) pass through at once.
+ * Once shown, later versions (new messages, older pages) pass through at once. (Opened from the
+ * cache, as a switch between conversations usually is, it is drawn in the same render.)
  */
 export function useTimelineWithParsedFirstScreen<T extends { messages: readonly { body: string; markup?: TMarkup }[] }>(timeline: T | undefined): T | undefined {
   const [, setParsedCount] = useState(0);
@@ -195,7 +199,8 @@ export function useTimelineWithParsedFirstScreen<T extends { messages: readonly 
     if (!timeline) return;
     let isCancelled = false;
     void parseTextsInSlices(timeline.messages.slice(-FIRST_SCREEN_MESSAGES).toReversed(), () => isCancelled).then(() => {
-      if (!isCancelled) setParsedCount((n) => n + 1);
+      // A transition: React renders the list in slices too.
+      if (!isCancelled) startTransition(() => setParsedCount((n) => n + 1));
     });
     return () => {
       isCancelled = true;

@@ -6,7 +6,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { usePathname } from "next/navigation";
 import Link from "next/link";
-import { createContext, memo, useContext, useEffect, useMemo, useState } from "react";
+import { createContext, memo, useContext, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { LoadingRow } from "@/components/ui/spinner";
 import { cn } from "@/components/ui/cn";
 import { ChatProvider } from "@/components/chat/chat-provider";
@@ -54,6 +54,9 @@ function WorkspaceUnavailable() {
 
 export function WorkspaceShell({ slug, children }: { slug: string; children: React.ReactNode }) {
   const me = useMe();
+  // The whole chat mounts when /api/me answers: as a transition, which React renders in slices the
+  // browser can paint and answer input between (one sync render of it was a 150 ms task on a load).
+  const meData = useDeferredValue(me.data);
   const workspace = useWorkspace(slug);
   const pathname = usePathname();
   const [isNavOpen, setNavOpen] = useState(false);
@@ -74,7 +77,7 @@ export function WorkspaceShell({ slug, children }: { slug: string; children: Rea
   }, [workspace.isSuccess, slug]);
 
   if (workspace.error instanceof ApiError && workspace.error.status === 404) return <WorkspaceUnavailable />;
-  if (!me.data) {
+  if (!meData) {
     return (
       <main className="flex h-dvh items-center justify-center">
         <LoadingRow label={me.isError && !isUnauthorized(me.error) ? "Cannot reach the server; retrying…" : "Loading…"} />
@@ -83,8 +86,8 @@ export function WorkspaceShell({ slug, children }: { slug: string; children: Rea
   }
 
   return (
-    <ChatProvider slug={slug} me={me.data} role={workspace.data?.role}>
-      <SlackDirectoryProvider slug={slug} meId={me.data.id}>
+    <ChatProvider slug={slug} me={meData} role={workspace.data?.role}>
+      <SlackDirectoryProvider slug={slug} meId={meData.id}>
         <ShellNavContext.Provider value={navContext}>
           <div className="flex h-dvh overflow-hidden">
             <div aria-hidden="true" onClick={() => setNavOpen(false)} className={cn("fixed inset-0 z-30 bg-slate-900/50 md:hidden", isNavOpen ? "block" : "hidden")} />
