@@ -163,9 +163,12 @@ function yieldToMain(): Promise<void> {
   return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** Parses these texts (first first) as drawing them would, yielding every PARSE_SLICE_MS. */
+/**
+ * Parses these texts (first first) as drawing them would, yielding every PARSE_SLICE_MS — and before
+ * the first, so that no parsing joins the task that called it (an effect, after a commit).
+ */
 export async function parseTextsInSlices(items: readonly { body: string; markup?: TMarkup }[], isCancelled: () => boolean = () => false): Promise<void> {
-  let sliceStart = performance.now();
+  let sliceStart = Number.NEGATIVE_INFINITY;
   for (const { body, markup = "md" } of items) {
     if (isFormattedTextParsed(body, markup)) continue;
     if (performance.now() - sliceStart > PARSE_SLICE_MS) {
