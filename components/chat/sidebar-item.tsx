@@ -6,8 +6,8 @@ import { memo } from "react";
 import { cn } from "@/components/ui/cn";
 import { ChannelGlyph, getChannelTitle } from "@/components/chat/channel-identity";
 import { getConversationHref, isPlainClick, switchConversationInPlace } from "@/components/chat/conversation-location";
-import type { TChannelView } from "@/lib/channels/schema";
 import { prefetchChannel } from "@/components/workspace/queries";
+import type { TChannelView } from "@/lib/channels/schema";
 import { prefetchTimeline } from "@/lib/client/queries";
 
 /** Memoised: a conversation switch re-renders the sidebar, but only two items change. */

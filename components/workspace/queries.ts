@@ -12,7 +12,6 @@ import { apiPaths } from "@/lib/client/api-paths";
 import { useMe as useMyself } from "@/lib/client/queries";
 import { queryKeys as sharedQueryKeys } from "@/lib/client/query-keys";
 import type { TChannelMember, TChannelView } from "@/lib/channels/schema";
-import type { TPublicUser } from "@/lib/users/schema";
 import type { TInvite, TMember, TMyWorkspace } from "@/lib/workspaces/schema";
 
 export const queryKeys = {

@@ -3,7 +3,7 @@
  * names them in the page as preloads (`preloadApiReads`), so the browser fetches them while the
  * scripts load instead of after; the client's fetch() of the same address then takes the preloaded
  * answer. Both sides build them here, so they cannot drift apart (a preload nobody takes is a wasted
- * request: e2e/page-load.spec.ts checks each is asked for once).
+ * request: a journey in e2e/chat.spec.ts checks each is asked for once).
  */
 import { preload } from "react-dom";
 import { HISTORY_PAGE_SIZE } from "@/lib/messages/schema";
