@@ -110,7 +110,6 @@ function ReactionButtons({ message, canReact }: { message: TMessage; canReact: b
   const members = useMembers(slug);
   const names = new Map((members.data ?? []).map((m) => [m.userId, m.name]));
   const { toggle, error } = useReactionToggle(message.id);
-  if (message.reactions.length === 0 && !error) return null;
   return (
     <div className="mt-1 flex flex-wrap items-center gap-1" data-testid="reactions">
       {message.reactions.map((reaction) => {

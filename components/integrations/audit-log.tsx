@@ -9,6 +9,7 @@ import { describeError } from "@/components/ui/form-errors";
 import { LoadingRow } from "@/components/ui/spinner";
 import { useMembers } from "@/components/workspace/queries";
 import { api } from "@/lib/client/api";
+import { apiPaths } from "@/lib/client/api-paths";
 import type { TChannelView } from "@/lib/channels/schema";
 
 const actionLabels: Record<string, string> = {
@@ -37,7 +38,7 @@ function describeAction(action: string): string {
 function useChannelNames(slug: string) {
   return useQuery({
     queryKey: ["integrations", slug, "channel-names"],
-    queryFn: ({ signal }) => api<{ channels: TChannelView[] }>(`/api/workspaces/${encodeURIComponent(slug)}/channels`, { signal }).then((r) => r.channels),
+    queryFn: ({ signal }) => api<{ channels: TChannelView[] }>(apiPaths.sidebarChannels(slug), { signal }).then((r) => r.channels),
   });
 }
 

@@ -14,6 +14,7 @@ import { clearFieldError, describeError, noFormErrors, toFormErrors, validateFor
 import { Select } from "@/components/ui/input";
 import { LoadingRow } from "@/components/ui/spinner";
 import { api } from "@/lib/client/api";
+import { apiPaths } from "@/lib/client/api-paths";
 import type { TChannelView } from "@/lib/channels/schema";
 import { ZCreateWebhook, type TWebhook } from "@/lib/integrations/schema";
 
@@ -24,7 +25,7 @@ function useWebhookChannels(slug: string) {
   return useQuery({
     queryKey: ["integrations", slug, "channels"],
     queryFn: ({ signal }) =>
-      api<{ channels: TChannelView[] }>(`/api/workspaces/${encodeURIComponent(slug)}/channels`, { signal }).then((r) =>
+      api<{ channels: TChannelView[] }>(apiPaths.sidebarChannels(slug), { signal }).then((r) =>
         r.channels.filter((c) => c.kind !== "DM" && c.kind !== "GROUP_DM" && !c.archivedAt).sort((a, b) => Number(b.isGeneral) - Number(a.isGeneral) || (a.name ?? "").localeCompare(b.name ?? "")),
       ),
   });
