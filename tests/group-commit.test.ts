@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { joinChannel, updateChannel } from "@/lib/channels/service";
-import { ensureDbReady, getDb } from "@/lib/db";
+import { ensureDbReady, getDb, getDbInfo, runHotQuery } from "@/lib/db";
 import { groupCommitStats } from "@/lib/messages/group-commit";
 import { createBotIn } from "@/lib/integrations/bots";
 import { deleteMessage, editMessage, listMessages, sendMessage } from "@/lib/messages/service";
@@ -141,5 +141,19 @@ describe("group commit", () => {
     for (const r of rows) expect(r.stored).toBe(r.expected);
     expect(rows.find((r) => r.id === batched[1]!.id)!.stored).toContain("'edited'");
     expect(rows.find((r) => r.id === batched[2]!.id)!.stored).toBe("");
+  });
+
+  it.skipIf(getDbInfo().kind !== "postgres")("runs the batch on PostgreSQL's generic plan, never re-planning it for each small batch", async () => {
+    const ws = await createWorkspace();
+    // One at a time, as on a quiet server: every batch holds one message.
+    for (let i = 0; i < 8; i++) await sendMessage({ actor: ws.owner.actor, input: { channelId: ws.generalId, body: `quiet ${i}` } });
+    // The pool hands back the connection used last, so this asks the one that ran those batches.
+    const [plans] = await runHotQuery<{ generic: number; custom: number }>(
+      "plans_probe",
+      `SELECT coalesce(sum(generic_plans), 0)::int AS generic, coalesce(sum(custom_plans), 0)::int AS custom FROM pg_prepared_statements WHERE name LIKE 'message_batch%'`,
+      [],
+    );
+    expect(plans!.generic).toBeGreaterThanOrEqual(8);
+    expect(plans!.custom).toBe(0);
   });
 });
