@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   });
   await run("persistence", async () => {
     const { runPersistence } = await import("./bench/persistence");
-    await runPersistence({ messages: num("BENCH_PERSIST_MESSAGES", 6000), concurrency: (process.env.BENCH_PERSIST_CONCURRENCY ?? "64").split(",").map(Number), channels: num("BENCH_PERSIST_CHANNELS", 16), history: num("BENCH_PERSIST_HISTORY", 100_000) });
+    await runPersistence({ messages: num("BENCH_PERSIST_MESSAGES", 20_000), concurrency: (process.env.BENCH_PERSIST_CONCURRENCY ?? "64").split(",").map(Number), channels: num("BENCH_PERSIST_CHANNELS", 16), history: num("BENCH_PERSIST_HISTORY", 100_000) });
   });
   await run("fanout", async () => {
     const { runFanout } = await import("./bench/fanout");

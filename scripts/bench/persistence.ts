@@ -4,7 +4,8 @@
  * under load) against raw single-row INSERTs of the same rows into a table of the same shape, with
  * the same number of requests in flight, on the same PostgreSQL in the same run.
  *
- * BENCH_PERSIST_MESSAGES (default 6,000), BENCH_PERSIST_CONCURRENCY (requests in flight; a list such as
+ * BENCH_PERSIST_MESSAGES (default 20,000: a round of a few seconds; at 6,000 a round lasted under a
+ * second and measured mostly the ramp-up and the drain), BENCH_PERSIST_CONCURRENCY (requests in flight; a list such as
  * "16,64,256" measures each, default 64), BENCH_PERSIST_CHANNELS (default 16), BENCH_PERSIST_HISTORY
  * (messages already stored before the rounds, default 100,000). Every user sends at most 50 messages
  * per round, under the flood limit.
@@ -43,7 +44,8 @@ async function drive(db: string, total: number, concurrency: number, fn: (i: num
 
 export async function runPersistence(opts: { messages: number; concurrency: number[]; channels: number; history: number }): Promise<void> {
   const db = await createBenchDb();
-  // As many connections as Parley's own pool (lib/db), so the baseline is not held back by fewer.
+  // As many connections as Parley's main pool (lib/db; its hot statements have 6 more, of which the
+  // group commit uses at most 2), so the baseline is not held back by fewer.
   const pool = new pg.Pool({ connectionString: db.url, max: 20 });
   try {
     const { ensureDbReady, closeDb } = await import("@/lib/db");
