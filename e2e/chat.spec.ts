@@ -483,6 +483,44 @@ test("switching conversations in the sidebar asks the server for no page; Back, 
   await context.close();
 });
 
+test("a conversation clicked while another screen is still loading is where the person ends up", async ({ browser, people: { alice } }) => {
+  const context = await openContextFor(browser, alice);
+  const workspace = await createWorkspace(context.request);
+  const created = await context.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "later-稍后" } });
+  await expectOk(created, "POST channels");
+  const { channel: later } = (await created.json()) as { channel: { id: string } };
+  await postMessage(context.request, later.id, "the one I clicked last 最后点的");
+
+  const chat = new ChatPage(await context.newPage());
+  await chat.open(workspace.slug, workspace.generalId);
+  await chat.waitUntilConnected();
+  // The settings screen's route payload is held back until the conversation has been clicked.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const settingsPath = `/w/${workspace.slug}/settings`;
+  let heldRequests = 0;
+  await chat.page.route(
+    (url) => url.pathname === settingsPath,
+    async (route) => {
+      heldRequests++;
+      await held;
+      await route.continue();
+    },
+  );
+  const settingsAnswered = chat.page.waitForResponse((response) => new URL(response.url()).pathname === settingsPath && response.request().headers()["rsc"] === "1");
+  await chat.page.getByRole("link", { name: "Workspace settings" }).click();
+  await expect.poll(() => heldRequests).toBeGreaterThan(0);
+  await chat.sidebarItem("later-稍后").click();
+  release();
+  await settingsAnswered;
+  // Give the router every chance to show the screen it was loading, then check it did not.
+  await chat.page.waitForTimeout(1_000);
+  await expect(chat.page).toHaveURL(new RegExp(`/w/${workspace.slug}/c/${later.id}$`));
+  await expect(chat.page.getByTestId("channel-view")).toHaveAttribute("data-channel-id", later.id);
+  await expect(chat.message("the one I clicked last 最后点的")).toBeVisible();
+  await context.close();
+});
+
 test("loading a conversation asks for each read once, the first ones preloaded while the scripts load", async ({ browser, people: { alice } }) => {
   const context = await openContextFor(browser, alice);
   const workspace = await createWorkspace(context.request);
