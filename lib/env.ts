@@ -23,6 +23,8 @@ const ZEnv = z.object({
   PARLEY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Outgoing requests (events, slash commands, unfurls) may reach these private hosts, IPs or CIDRs (comma-separated). */
   PARLEY_OUTBOUND_ALLOWLIST: z.string().default(""),
+  /** Messages one person may send per 10 seconds (the flood limit). Load tests of many sockets per person raise it. */
+  PARLEY_SEND_LIMIT: z.coerce.number().int().min(1).default(60),
   /** libuv's thread pool (Node's default 4): password hashing, file I/O and async crypto share it. */
   UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
 });

@@ -5,6 +5,7 @@
  * `consume` throws a 429 AppError with Retry-After when a key is over its budget.
  */
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { getRedis } from "@/lib/redis";
 
@@ -14,7 +15,7 @@ const limits = {
   /** Per address: a whole office behind one NAT may join in an hour. */
   signup: { points: 100, duration: 60 * 60 },
   /** Messages per user; generous for people, stops floods. */
-  messageSend: { points: 60, duration: 10 },
+  messageSend: { points: env.PARLEY_SEND_LIMIT, duration: 10 },
   invite: { points: 50, duration: 60 * 60 },
   write: { points: 120, duration: 60 },
   /** Web API calls per token and method (about Slack's tier 4: 100+ per minute). */

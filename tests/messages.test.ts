@@ -142,6 +142,18 @@ describe("clientMsgId", () => {
   });
 });
 
+describe("flood limit", () => {
+  it("refuses a person's 61st message within 10 seconds with rate_limited, storing nothing for it", async () => {
+    const room = await newRoom();
+    await Promise.all(Array.from({ length: 60 }, (_, i) => send(bob, room, `burst ${i} 连发`)));
+    await expectAppError(send(bob, room, "one too many 多了一条"), "rate_limited");
+    expect(await lastSeqOf(room)).toBe(60);
+    // Only the sender is limited: others in the conversation still send.
+    await send(carol, room, "carol is fine");
+    expect(await lastSeqOf(room)).toBe(61);
+  });
+});
+
 describe("body validation", () => {
   let channelId: string;
   beforeAll(async () => {
