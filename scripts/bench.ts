@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     const seconds = num("BENCH_SECONDS", 20);
     const rate = num("BENCH_RATE", 20);
     const sizes = (process.env.BENCH_FANOUT ?? "200x10,200x100,1000x10,1000x100").split(",").map((s) => s.split("x").map(Number) as [number, number]);
-    const windows = (process.env.BENCH_WINDOW ?? "32,128,256").split(",").map(Number);
+    const windows = (process.env.BENCH_WINDOW ?? "32,128,256,512").split(",").map(Number);
     await runFanout(sizes.map(([sockets, members]) => ({ sockets, members, rate, seconds, saturateSeconds: num("BENCH_SATURATE_SECONDS", 10), window: windows[0]!, windows })));
   });
   await run("connections", async () => {

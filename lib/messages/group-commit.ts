@@ -41,7 +41,7 @@ const MAX_BATCH = 256;
  * Batches written at the same time, on separate connections. One at a time would leave the database
  * idle during each batch's round trips and commit; more than two split the same sends into smaller
  * batches, and a batch's fixed cost (~0.5 ms of PostgreSQL CPU) is paid more often: at 64 sends in
- * flight, four gave batches of 10 and ~9,600 sends/s, two give batches of 18 and ~10,200–11,500/s
+ * flight, four gave batches of 10 and 8,000–10,000 sends/s, two give batches of 18 and 9,800–11,500/s
  * (docs/performance.md, Persistence).
  */
 const MAX_PARALLEL = 2;

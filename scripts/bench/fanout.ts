@@ -7,7 +7,7 @@
  * no database) is the ceiling.
  *
  *   fixed rate:  R messages/s for T s → send→deliver p50/p99/p99.9, deliveries/s, server CPU and RSS.
- *   saturation:  W sends in flight for S s, for each W of BENCH_WINDOW (default 32, 128, 256) → the most
+ *   saturation:  W sends in flight for S s, for each W of BENCH_WINDOW (default 32, 128, 256, 512) → the most
  *                deliveries/s each server sustains (its best window; the ratio). A server that needs a
  *                durable commit per send is bound by latency at a small window, not by capacity.
  *
