@@ -52,6 +52,8 @@ function createState(): DbState {
     // instead of 0.45 ms. Only these connections: Prisma's one-off statements want custom plans.
     const hotPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: HOT_POOL_SIZE, options: "-c plan_cache_mode=force_generic_plan" });
     hotPool.on("connect", (client) => client.on("error", logConnectionError));
+    // An idle client's error is also emitted by the pool itself; unheard, it would crash the node.
+    hotPool.on("error", logConnectionError);
     const adapter = new PrismaPg(pool, { disposeExternalPool: true });
     return { client: new PrismaClient({ adapter, omit: { user: { passwordHash: true } } }), hotPool, kind: "postgres" };
   }
