@@ -38,22 +38,29 @@ function logConnectionError(err: Error): void {
   console.warn("[parley] database connection lost:", err.message);
 }
 
+/**
+ * Every connection keeps an error listener for its whole life, and so does the pool (it re-emits an
+ * idle client's error). The adapter listens only while a client is idle or inside a transaction; a
+ * connection killed in between (a failover, an admin's pg_terminate_backend) would otherwise emit an
+ * unhandled 'error' and crash the node. Queries in flight get the error anyway; the pool replaces
+ * broken connections.
+ */
+function survivingLostConnections(pool: pg.Pool): pg.Pool {
+  pool.on("connect", (client) => client.on("error", logConnectionError));
+  pool.on("error", logConnectionError);
+  return pool;
+}
+
 function createState(): DbState {
   if (env.DATABASE_URL) {
-    const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 20 });
-    // Every connection keeps an error listener for its whole life. The adapter listens only while a
-    // client is idle or inside a transaction; a connection killed in between (a failover, an admin's
-    // pg_terminate_backend) would otherwise emit an unhandled 'error' and crash the node. Queries in
-    // flight get the error anyway; the pool replaces broken connections.
-    pool.on("connect", (client) => client.on("error", logConnectionError));
+    const pool = survivingLostConnections(new pg.Pool({ connectionString: env.DATABASE_URL, max: 20 }));
     // The hot statements' own connections always run a prepared statement's generic plan. Left to
     // choose (plan_cache_mode auto), PostgreSQL re-planned the group-commit batch at every execution
     // when its first batches were small, as on a quiet server: 1.2 ms of CPU for a batch of one
     // instead of 0.45 ms. Only these connections: Prisma's one-off statements want custom plans.
-    const hotPool = new pg.Pool({ connectionString: env.DATABASE_URL, max: HOT_POOL_SIZE, options: "-c plan_cache_mode=force_generic_plan" });
-    hotPool.on("connect", (client) => client.on("error", logConnectionError));
-    // An idle client's error is also emitted by the pool itself; unheard, it would crash the node.
-    hotPool.on("error", logConnectionError);
+    const hotPool = survivingLostConnections(
+      new pg.Pool({ connectionString: env.DATABASE_URL, max: HOT_POOL_SIZE, options: "-c plan_cache_mode=force_generic_plan" }),
+    );
     const adapter = new PrismaPg(pool, { disposeExternalPool: true });
     return { client: new PrismaClient({ adapter, omit: { user: { passwordHash: true } } }), hotPool, kind: "postgres" };
   }
