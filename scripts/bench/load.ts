@@ -28,8 +28,7 @@ import { existsSync } from "node:fs";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Socket } from "socket.io-client";
-import pg from "pg";
-import { adminUrl, BENCH_PASSWORD, createBenchDb, f1, migrateAndPool, pinSelf, procStats, request, seed, sleep, spawnChild, summary, tempDir, type TChild, type TSeed } from "./lib";
+import { BENCH_PASSWORD, createBenchDb, f1, migrateAndPool, pinSelf, postgresCpu, postgresCpuSecondsSince, procStats, request, seed, sleep, spawnChild, summary, tempDir, type TChild, type TSeed } from "./lib";
 
 type TSample = { action: string; ms: number; ok: boolean; at: number };
 
@@ -285,26 +284,6 @@ class SimUser {
   }
 }
 
-/** CPU seconds, per backend pid, of the PostgreSQL backends serving this run's database. */
-async function postgresCpu(admin: import("pg").Pool, dbName: string): Promise<Map<number, number>> {
-  const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [dbName]);
-  const out = new Map<number, number>();
-  for (const { pid } of rows) {
-    try {
-      out.set(pid, procStats(pid).cpuSeconds);
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
-
-function cpuDelta(a: Map<number, number>, b: Map<number, number>): number {
-  let d = 0;
-  for (const [pid, v] of b) d += v - (a.get(pid) ?? 0);
-  return d;
-}
-
 function machineBusy(): { busy: number; total: number } {
   const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).slice(1).map(Number);
   const idle = cpu[3]! + cpu[4]!;
@@ -322,10 +301,8 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
   let server: TChild | undefined;
   const users: SimUser[] = [];
   const steps: TStep[] = [];
-  let adminPool: pg.Pool | undefined;
   try {
     const pool = await migrateAndPool(db.url);
-    adminPool = new pg.Pool({ connectionString: adminUrl(), max: 1 });
     const s: TSeed = await seed(pool, max, [10, 100, 0]);
     // Some history to scroll: 200 messages in every conversation.
     await pool.query(`
@@ -368,7 +345,7 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
       // BENCH_PROFILE=<dir>: a CPU profile of the server over every step's judged half (the last one is kept).
       if (process.env.BENCH_PROFILE) await server.command("profile-start", "profile started");
       const a = procStats(server.pid);
-      const pgA = await postgresCpu(adminPool!, db.name);
+      const pgA = postgresCpu(db.name);
       const genA = process.cpuUsage();
       const mA = machineBusy();
       const tA = performance.now();
@@ -390,7 +367,7 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
         avg: st.avg,
         p99: st.p99,
         cpu: (100 * (b.cpuSeconds - a.cpuSeconds)) / secs,
-        pgCpu: (100 * cpuDelta(pgA, await postgresCpu(adminPool!, db.name))) / secs,
+        pgCpu: (100 * postgresCpuSecondsSince(db.name, pgA)) / secs,
         genCpu: (genB.user + genB.system) / 1e4 / secs,
         machineCpu: (100 * (mB.busy - mA.busy)) / Math.max(1, mB.total - mA.total),
         rss: b.rss,
@@ -417,7 +394,6 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
   } finally {
     for (const u of users) u.stop();
     await server?.stop();
-    await adminPool?.end();
     const { closeDb } = await import("@/lib/db");
     await closeDb();
     await db.drop();
