@@ -13,6 +13,7 @@
  *
  * Server on core 0, this generator on core 1 (taskset), PostgreSQL unpinned.
  */
+import os from "node:os";
 import type { Socket } from "socket.io-client";
 import {
   connectSockets,
@@ -50,6 +51,12 @@ export type TPhase = {
   messagesPerSecond: number;
   cpuPercent: number;
   rssPeak: number;
+  /** The PostgreSQL backends serving the bench database, and this generator, in % of one core; the whole machine in % of all its cores. */
+  pgCpuPercent: number;
+  generatorCpuPercent: number;
+  machineCpuPercent: number;
+  /** Parley only: messages per group-commit batch. */
+  perBatch?: number;
 };
 
 /** `saturated`: the best of `byWindow` (most deliveries/s). */
@@ -63,6 +70,8 @@ async function drive(
   sockets: Socket[],
   channels: { id: string; members: number[] }[],
   mode: TSendMode,
+  db: string,
+  countBatches: boolean,
 ): Promise<TPhase> {
   const run = `r${++runCounter}${Date.now().toString(36)}`;
   const scheduled = new Map<string, { t: number; members: number }>();
@@ -96,16 +105,19 @@ async function drive(
     else errors[res.error.code] = (errors[res.error.code] ?? 0) + 1;
   };
 
+  const batches = async () => (countBatches ? (await server.command("batches", "batches")).split(" ").slice(1).map(Number) : [0, 0]);
+  const [batches0, batched0] = await batches();
   const m = await measured(server.pid, async () => {
     const seconds = await offerSends(mode, sendOne);
     windowOpen = false;
     return seconds;
-  });
+  }, db);
   // Stragglers: wait until every stored message reached every member (or 10 s).
   const expected = [...scheduled.values()].reduce((a, s) => a + s.members, 0) - Object.values(errors).reduce((a, b) => a + b, 0) * channels[0]!.members.length;
   const until = performance.now() + 10_000;
   while (deliveries < expected && performance.now() < until) await sleep(50);
   for (const s of sockets) s.off("messages.created", onCreated);
+  const [batches1, batched1] = await batches();
   const seconds = m.result;
   return {
     sent,
@@ -119,6 +131,10 @@ async function drive(
     messagesPerSecond: acked / seconds,
     cpuPercent: m.cpuPercent,
     rssPeak: m.rssPeak,
+    pgCpuPercent: m.pgCpuPercent,
+    generatorCpuPercent: m.generatorCpuPercent,
+    machineCpuPercent: m.machineCpuPercent,
+    ...(countBatches ? { perBatch: (batched1! - batched0!) / Math.max(1, batches1! - batches0!) } : {}),
   };
 }
 
@@ -132,19 +148,20 @@ export async function runTarget(name: "parley" | "ceiling", cfg: TFanoutConfig, 
     env: { DATABASE_URL: dbUrl, PARLEY_DATA_DIR: data.dir, PARLEY_SEND_LIMIT: "1000000" },
   });
   try {
+    const db = new URL(dbUrl).pathname.slice(1);
     const channels = s.channels.filter((c) => c.id.startsWith(`bc${cfg.members}_`) && c.members.every((u) => u < cfg.sockets));
     const cookies = name === "parley" ? await Promise.all(s.users.slice(0, cfg.sockets).map(mintCookie)) : [];
     const sockets = await connectSockets(server.port, cfg.sockets, (i) => (name === "parley" ? { cookie: cookies[i] } : { auth: { rooms: s.channelsOf[i] } }));
     await sleep(500);
     // Warm-up (JIT, connection pool): a second at the fixed rate, not counted.
-    await drive(server, sockets, channels, { kind: "rate", rate: cfg.rate, seconds: 1 });
-    const fixed = await drive(server, sockets, channels, { kind: "rate", rate: cfg.rate, seconds: cfg.seconds });
+    await drive(server, sockets, channels, { kind: "rate", rate: cfg.rate, seconds: 1 }, db, name === "parley");
+    const fixed = await drive(server, sockets, channels, { kind: "rate", rate: cfg.rate, seconds: cfg.seconds }, db, name === "parley");
     // BENCH_PROFILE=<dir>: a CPU profile of the server during the saturated phase (Chrome DevTools).
     const profile = process.env.BENCH_PROFILE && name === "parley" ? `${process.env.BENCH_PROFILE}/fanout-${cfg.sockets}x${cfg.members}.cpuprofile` : undefined;
     if (profile) await server.command("profile-start", "profile started");
     const byWindow: TTarget["byWindow"] = [];
     for (const window of cfg.windows ?? [cfg.window]) {
-      byWindow.push({ window, phase: await drive(server, sockets, channels, { kind: "window", window, seconds: cfg.saturateSeconds }) });
+      byWindow.push({ window, phase: await drive(server, sockets, channels, { kind: "window", window, seconds: cfg.saturateSeconds }, db, name === "parley") });
     }
     if (profile) console.log(`  server ${(await server.command(`profile-stop ${profile}`, "profile")).slice(8)}`);
     for (const so of sockets) so.disconnect();
@@ -167,7 +184,8 @@ export function line(label: string, p: TPhase): string {
   return (
     `  ${label.padEnd(22)} send→deliver p50 ${f1(p.latency.p50)} p99 ${f1(p.latency.p99)} p99.9 ${f1(p.latency.p999)} ms | ` +
     `${p.deliveriesPerSecond.toFixed(0)} deliveries/s, ${p.messagesPerSecond.toFixed(0)} msg/s | ack p99 ${f1(p.ack.p99)} ms | ` +
-    `server CPU ${p.cpuPercent.toFixed(0)}% (${f1(usPerDelivery(p))} µs/delivery), RSS ${(p.rssPeak / 2 ** 20).toFixed(0)} MiB | delivered ${p.deliveries}/${p.expected}, errors ${err}`
+    `server CPU ${p.cpuPercent.toFixed(0)}% (${f1(usPerDelivery(p))} µs/delivery), RSS ${(p.rssPeak / 2 ** 20).toFixed(0)} MiB | ` +
+    `PostgreSQL ${p.pgCpuPercent.toFixed(0)}%, generator ${p.generatorCpuPercent.toFixed(0)}%, machine ${p.machineCpuPercent.toFixed(0)}% of its ${os.cpus().length} cores${p.perBatch ? `, ${f1(p.perBatch)} messages per batch` : ""} | delivered ${p.deliveries}/${p.expected}, errors ${err}`
   );
 }
 

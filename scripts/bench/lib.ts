@@ -309,8 +309,15 @@ export function machine(): string {
 }
 
 /** Samples a child's CPU% and RSS while `fn` runs. */
-export async function measured<T>(pid: number, fn: () => Promise<T>): Promise<{ result: T; cpuPercent: number; rssPeak: number; rssEnd: number; seconds: number }> {
+export async function measured<T>(
+  pid: number,
+  fn: () => Promise<T>,
+  db?: string,
+): Promise<{ result: T; cpuPercent: number; rssPeak: number; rssEnd: number; seconds: number; pgCpuPercent: number; generatorCpuPercent: number; machineCpuPercent: number }> {
   const a = procStats(pid);
+  const pgA = db ? postgresCpu(db) : undefined;
+  const genA = process.cpuUsage();
+  const machineA = machineBusy();
   const t0 = performance.now();
   let rssPeak = a.rss;
   const timer = setInterval(() => {
@@ -324,10 +331,29 @@ export async function measured<T>(pid: number, fn: () => Promise<T>): Promise<{ 
     const result = await fn();
     const b = procStats(pid);
     const seconds = (performance.now() - t0) / 1000;
-    return { result, cpuPercent: (100 * (b.cpuSeconds - a.cpuSeconds)) / seconds, rssPeak: Math.max(rssPeak, b.rss), rssEnd: b.rss, seconds };
+    const gen = process.cpuUsage(genA);
+    const machineB = machineBusy();
+    return {
+      result,
+      cpuPercent: (100 * (b.cpuSeconds - a.cpuSeconds)) / seconds,
+      rssPeak: Math.max(rssPeak, b.rss),
+      rssEnd: b.rss,
+      seconds,
+      pgCpuPercent: db && pgA ? (100 * postgresCpuSecondsSince(db, pgA)) / seconds : 0,
+      generatorCpuPercent: (gen.user + gen.system) / 1e4 / seconds,
+      machineCpuPercent: (100 * (machineB.busy - machineA.busy)) / Math.max(1, machineB.total - machineA.total),
+    };
   } finally {
     clearInterval(timer);
   }
+}
+
+/** Busy and total clock ticks of the whole machine so far, from /proc/stat. */
+export function machineBusy(): { busy: number; total: number } {
+  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).slice(1).map(Number);
+  const idle = cpu[3]! + cpu[4]!;
+  const total = cpu.reduce((x, y) => x + y, 0);
+  return { busy: total - idle, total };
 }
 
 /** Connects `count` socket.io clients (websocket only), `concurrency` handshakes at a time. */

@@ -28,7 +28,7 @@ import { existsSync } from "node:fs";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Socket } from "socket.io-client";
-import { BENCH_PASSWORD, createBenchDb, f1, migrateAndPool, pinSelf, postgresCpu, postgresCpuSecondsSince, procStats, request, seed, sleep, spawnChild, summary, tempDir, type TChild, type TSeed } from "./lib";
+import { BENCH_PASSWORD, createBenchDb, f1, migrateAndPool, machineBusy, pinSelf, postgresCpu, postgresCpuSecondsSince, procStats, request, seed, sleep, spawnChild, summary, tempDir, type TChild, type TSeed } from "./lib";
 
 type TSample = { action: string; ms: number; ok: boolean; at: number };
 
@@ -282,13 +282,6 @@ class SimUser {
     }
     this.socket?.disconnect();
   }
-}
-
-function machineBusy(): { busy: number; total: number } {
-  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).slice(1).map(Number);
-  const idle = cpu[3]! + cpu[4]!;
-  const total = cpu.reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
 }
 
 type TStep = { users: number; requests: number; errors: number; errorPct: number; avg: number; p99: number; cpu: number; pgCpu: number; genCpu: number; machineCpu: number; rss: number; pass: boolean; why: string[] };

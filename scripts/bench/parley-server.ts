@@ -5,12 +5,14 @@
  * `gc` answers `stats <rss> <heapUsed> <external>` after a full collection; `profile-start` and
  * `profile-stop <file>` record a CPU profile (answers `profile <file>`; open it in Chrome DevTools);
  * `heap <file>` writes a heap snapshot after a full GC (answers `heap <file>`; compare two with
- * scripts/bench/heap-diff.ts).
+ * scripts/bench/heap-diff.ts); `batches` answers `batches <count> <messages>`, the group commit's
+ * batches and the messages in them since start.
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { createInterface } from "node:readline";
 import { writeHeapSnapshot } from "node:v8";
+import { groupCommitStats } from "@/lib/messages/group-commit";
 import { startParley } from "@/server/app";
 
 async function main(): Promise<void> {
@@ -30,6 +32,9 @@ async function main(): Promise<void> {
       (globalThis as { gc?: () => void }).gc?.();
       writeHeapSnapshot(arg);
       console.log(`heap ${arg}`);
+    } else if (cmd === "batches") {
+      const b = groupCommitStats();
+      console.log(`batches ${b.batches} ${b.messages}`);
     } else if (cmd === "profile-start") {
       void (async () => {
         session = new Session();

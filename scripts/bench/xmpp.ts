@@ -286,7 +286,7 @@ async function drive(
   rooms: TRoom[],
   sentPerRoom: Map<string, number>,
   mode: TSendMode,
-): Promise<TPhase & { generatorCpuPercent: number }> {
+): Promise<TPhase> {
   const run = `x${++runCounter}${Date.now().toString(36)}`; // no "-": the body is "fan-out <run>-<k> <t> …"
   const state: TLive = { run, latencies: [], deliveries: 0, deliveriesInWindow: 0, windowOpen: true, pending: new Map() };
   live = state;
@@ -326,13 +326,11 @@ async function drive(
     }
   };
 
-  const cpu0 = process.cpuUsage();
   const m = await measured(pid, async () => {
     const seconds = await offerSends(mode, sendOne);
     state.windowOpen = false;
     return seconds;
   });
-  const cpu = process.cpuUsage(cpu0);
   // Stragglers: wait until every reflected (so archived) message reached every member (or 10 s).
   const until = performance.now() + 10_000;
   while (state.deliveries < expected && performance.now() < until) await sleep(50);
@@ -350,7 +348,9 @@ async function drive(
     messagesPerSecond: acked / seconds,
     cpuPercent: m.cpuPercent,
     rssPeak: m.rssPeak,
-    generatorCpuPercent: (100 * (cpu.user + cpu.system)) / 1e6 / m.result,
+    pgCpuPercent: m.pgCpuPercent,
+    generatorCpuPercent: m.generatorCpuPercent,
+    machineCpuPercent: m.machineCpuPercent,
   };
 }
 
@@ -387,7 +387,7 @@ async function archivedCount(c: XmppClient, room: string): Promise<number> {
   return Number(count);
 }
 
-type TPeerResult = { fixed: TPhase & { generatorCpuPercent: number }; saturated: TPhase & { generatorCpuPercent: number }; archive: string };
+type TPeerResult = { fixed: TPhase; saturated: TPhase; archive: string };
 
 /** One XMPP server set up for the run: users created, database (if any) ready; `start` gives a fresh process. */
 type TPeer = {
