@@ -7,6 +7,8 @@
  *   history      send vs raw INSERT; history pages at BENCH_MESSAGES (default 1,000,000) vs pk lookup
  *   persistence  durable sends vs raw INSERTs at the same concurrency (group commit; scripts/bench/persistence.ts)
  *   fanout       200 and 1,000 sockets × conversations of 10 and 100, vs a bare Socket.IO server
+ *                (BENCH_FANOUT sizes, BENCH_WINDOW sends in flight, BENCH_FANOUT_ROUNDS alternating
+ *                rounds with the median ratio reported; default 1)
  *   connections  memory per idle authenticated socket at BENCH_SOCKETS (10,000), then a reconnect storm
  *   load         simulated users (load-test-ng style), ramped until a gate breaks (needs `npm run build`)
  *   channel-open Chromium: click → newest of BENCH_MESSAGES (100,000) painted, cold and warm, vs a 50-message
@@ -51,7 +53,7 @@ async function main(): Promise<void> {
     const rate = num("BENCH_RATE", 20);
     const sizes = (process.env.BENCH_FANOUT ?? "200x10,200x100,1000x10,1000x100").split(",").map((s) => s.split("x").map(Number) as [number, number]);
     const windows = (process.env.BENCH_WINDOW ?? "32,128,256,512").split(",").map(Number);
-    await runFanout(sizes.map(([sockets, members]) => ({ sockets, members, rate, seconds, saturateSeconds: num("BENCH_SATURATE_SECONDS", 10), window: windows[0]!, windows })));
+    await runFanout(sizes.map(([sockets, members]) => ({ sockets, members, rate, seconds, saturateSeconds: num("BENCH_SATURATE_SECONDS", 10), window: windows[0]!, windows })), num("BENCH_FANOUT_ROUNDS", 1));
   });
   await run("connections", async () => {
     const { runConnections } = await import("./bench/connections");
