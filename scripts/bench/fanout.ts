@@ -247,10 +247,10 @@ export async function runFanout(configs: TFanoutConfig[], rounds = 1): Promise<{
         );
         pairs.push({ parley, ceiling, ratio });
       }
-      pairs.sort((a, b) => a.ratio - b.ratio);
-      const { parley, ceiling } = pairs[Math.floor((pairs.length - 1) / 2)]!;
-      if (rounds > 1) console.log(`  ⇒ ${cfg.sockets} × ${cfg.members}: ratios ${pairs.map((p) => `${f2(p.ratio)}×`).join(", ")}; median ${f2(pairs[Math.floor((pairs.length - 1) / 2)]!.ratio)}×`);
-      results.push({ cfg, parley, ceiling });
+      // In run order for the printout, the median (the lower one of an even count) as the result.
+      const median = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor((pairs.length - 1) / 2)]!;
+      if (rounds > 1) console.log(`  ⇒ ${cfg.sockets} × ${cfg.members}: ratios ${pairs.map((p) => `${f2(p.ratio)}×`).join(", ")}; median ${f2(median.ratio)}×`);
+      results.push({ cfg, parley: median.parley, ceiling: median.ceiling });
     }
   } finally {
     await close();

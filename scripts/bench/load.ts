@@ -25,7 +25,6 @@
  * the largest step that held. The generator runs on the other core of the same machine.
  */
 import { existsSync } from "node:fs";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Socket } from "socket.io-client";
 import { BENCH_PASSWORD, createBenchDb, f1, migrateAndPool, machineBusy, pinSelf, postgresCpu, postgresCpuSecondsSince, procStats, request, seed, sleep, spawnChild, summary, tempDir, type TChild, type TSeed } from "./lib";
