@@ -308,7 +308,10 @@ export function machine(): string {
   return `${cpus.length} × ${cpus[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${os.release()}, node ${process.version}`;
 }
 
-/** Samples a child's CPU% and RSS while `fn` runs. */
+/**
+ * Runs `fn` and measures, over it: the child's CPU % (of one core) and RSS; with `db`, the CPU % of the
+ * PostgreSQL backends serving it; this process's (the generator's); and the whole machine's busy %.
+ */
 export async function measured<T>(
   pid: number,
   fn: () => Promise<T>,
@@ -349,7 +352,7 @@ export async function measured<T>(
 }
 
 /** Busy and total clock ticks of the whole machine so far, from /proc/stat. */
-export function machineBusy(): { busy: number; total: number } {
+function machineBusy(): { busy: number; total: number } {
   const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).slice(1).map(Number);
   const idle = cpu[3]! + cpu[4]!;
   const total = cpu.reduce((x, y) => x + y, 0);

@@ -27,7 +27,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import type { Socket } from "socket.io-client";
-import { BENCH_PASSWORD, createBenchDb, f1, migrateAndPool, machineBusy, pinSelf, postgresCpu, postgresCpuSecondsSince, procStats, request, seed, sleep, spawnChild, summary, tempDir, type TChild, type TSeed } from "./lib";
+import { BENCH_PASSWORD, createBenchDb, f1, measured, migrateAndPool, pinSelf, request, seed, sleep, spawnChild, summary, tempDir, type TChild, type TSeed } from "./lib";
 
 type TSample = { action: string; ms: number; ok: boolean; at: number };
 
@@ -336,19 +336,17 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
       await sleep(half - performance.now());
       // BENCH_PROFILE=<dir>: a CPU profile of the server over every step's judged half (the last one is kept).
       if (process.env.BENCH_PROFILE) await server.command("profile-start", "profile started");
-      const a = procStats(server.pid);
-      const pgA = postgresCpu(db.name);
-      const genA = process.cpuUsage();
-      const mA = machineBusy();
       const tA = performance.now();
-      await sleep(stepStart + stepSeconds * 1000 - performance.now());
-      await Promise.all(arrivals);
-      const b = procStats(server.pid);
+      const m = await measured(
+        server.pid,
+        async () => {
+          await sleep(stepStart + stepSeconds * 1000 - performance.now());
+          await Promise.all(arrivals);
+        },
+        db.name,
+      );
       if (process.env.BENCH_PROFILE) await server.command(`profile-stop ${process.env.BENCH_PROFILE}/load-${target}.cpuprofile`, "profile");
-      const secs = (performance.now() - tA) / 1000;
-      const genB = process.cpuUsage(genA);
-      const mB = machineBusy();
-      const window = rec.since(tA + 0);
+      const window = rec.since(tA);
       const st = summary(window.map((x) => x.ms));
       const errors = window.filter((x) => !x.ok).length;
       const r: TStep = {
@@ -358,11 +356,11 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
         errorPct: (100 * errors) / Math.max(1, window.length),
         avg: st.avg,
         p99: st.p99,
-        cpu: (100 * (b.cpuSeconds - a.cpuSeconds)) / secs,
-        pgCpu: (100 * postgresCpuSecondsSince(db.name, pgA)) / secs,
-        genCpu: (genB.user + genB.system) / 1e4 / secs,
-        machineCpu: (100 * (mB.busy - mA.busy)) / Math.max(1, mB.total - mA.total),
-        rss: b.rss,
+        cpu: m.cpuPercent,
+        pgCpu: m.pgCpuPercent,
+        genCpu: m.generatorCpuPercent,
+        machineCpu: m.machineCpuPercent,
+        rss: m.rssEnd,
         pass: true,
         why: [],
       };
