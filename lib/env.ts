@@ -25,6 +25,8 @@ const ZEnv = z.object({
   PARLEY_OUTBOUND_ALLOWLIST: z.string().default(""),
   /** Messages one person may send per 10 seconds (the flood limit). Load tests of many sockets per person raise it. */
   PARLEY_SEND_LIMIT: z.coerce.number().int().min(1).default(60),
+  /** Connections to PostgreSQL for ordinary queries, per node (the group commit has 6 more). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
   /** libuv's thread pool (Node's default 4): password hashing, file I/O and async crypto share it. */
   UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),
 });

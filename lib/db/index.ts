@@ -19,7 +19,7 @@ export type Db = PrismaClient;
 export type { Prisma } from "@/lib/generated/prisma/client";
 
 /** `hotPool`: the connections runHotQuery prepares its statements on (PostgreSQL only). */
-type DbState = { client: PrismaClient; hotPool?: pg.Pool; pglite?: PGlite; kind: "postgres" | "pglite"; ready?: Promise<void> };
+type DbState = { client: PrismaClient; pool?: pg.Pool; hotPool?: pg.Pool; pglite?: PGlite; kind: "postgres" | "pglite"; ready?: Promise<void> };
 
 const holder = globalThis as unknown as { __parleyDb?: DbState };
 
@@ -46,14 +46,17 @@ function logConnectionError(err: Error): void {
  * broken connections.
  */
 function survivingLostConnections(pool: pg.Pool): pg.Pool {
-  pool.on("connect", (client) => client.on("error", logConnectionError));
+  pool.on("connect", (client) => {
+    opened.set(pool, (opened.get(pool) ?? 0) + 1);
+    client.on("error", logConnectionError);
+  });
   pool.on("error", logConnectionError);
   return pool;
 }
 
 function createState(): DbState {
   if (env.DATABASE_URL) {
-    const pool = survivingLostConnections(new pg.Pool({ connectionString: env.DATABASE_URL, max: 20 }));
+    const pool = survivingLostConnections(new pg.Pool({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE }));
     // The hot statements' own connections always run a prepared statement's generic plan. Left to
     // choose (plan_cache_mode auto), PostgreSQL re-planned the group-commit batch at every execution
     // when its first batches were small, as on a quiet server: 1.2 ms of CPU for a batch of one
@@ -62,7 +65,7 @@ function createState(): DbState {
       new pg.Pool({ connectionString: env.DATABASE_URL, max: HOT_POOL_SIZE, options: "-c plan_cache_mode=force_generic_plan" }),
     );
     const adapter = new PrismaPg(pool, { disposeExternalPool: true });
-    return { client: new PrismaClient({ adapter, omit: { user: { passwordHash: true } } }), hotPool, kind: "postgres" };
+    return { client: new PrismaClient({ adapter, omit: { user: { passwordHash: true } } }), pool, hotPool, kind: "postgres" };
   }
   const dir = getPgliteDir();
   mkdirSync(dir, { recursive: true });
@@ -100,6 +103,19 @@ export async function runHotQuery<T>(name: string, text: string, values: unknown
     statementNames.set(text, statement);
   }
   return (await s.hotPool!.query<T & pg.QueryResultRow>({ name: statement, text, values })).rows;
+}
+
+/** Connections each pool has opened since start (a pool replaces closed and idle-expired ones). */
+const opened = new WeakMap<pg.Pool, number>();
+
+type TPoolStats = { total: number; idle: number; waiting: number; opened: number };
+
+/** Connections open, idle, opened so far, and queries waiting for one, per pool (PostgreSQL only; benchmarks read it). */
+export function dbPoolStats(): { main: TPoolStats; hot: TPoolStats } | null {
+  const { pool, hotPool } = getState();
+  if (!pool || !hotPool) return null;
+  const stats = (p: pg.Pool) => ({ total: p.totalCount, idle: p.idleCount, waiting: p.waitingCount, opened: opened.get(p) ?? 0 });
+  return { main: stats(pool), hot: stats(hotPool) };
 }
 
 /** Which engine backs the client, and the PGlite instance when embedded. */

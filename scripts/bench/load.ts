@@ -26,6 +26,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Socket } from "socket.io-client";
 import { BENCH_PASSWORD, createBenchDb, f1, measured, migrateAndPool, pinSelf, request, seed, sleep, spawnChild, summary, tempDir, type TChild, type TSeed } from "./lib";
 
@@ -283,7 +284,7 @@ class SimUser {
   }
 }
 
-type TStep = { users: number; requests: number; errors: number; errorPct: number; avg: number; p99: number; cpu: number; pgCpu: number; genCpu: number; machineCpu: number; rss: number; pass: boolean; why: string[] };
+type TStep = { users: number; requests: number; errors: number; errorPct: number; avg: number; p99: number; cpu: number; pgCpu: number; genCpu: number; machineCpu: number; rss: number; serverLag: string; generatorLag: number; poolWaiting: string; threadpool: string; poolOpened: string; pass: boolean; why: string[] };
 
 export async function runLoad({ start, step, max, stepSeconds }: { start: number; step: number; max: number; stepSeconds: number }): Promise<TStep[]> {
   if (!existsSync(path.resolve(".next/BUILD_ID"))) throw new Error("the load scenario serves the production build: run `npm run build` first (in a clone, not in a shared checkout)");
@@ -308,8 +309,12 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
     server = await spawnChild("scripts/bench/parley-server.ts", { cpu: 0, env: { DATABASE_URL: db.url, PARLEY_DATA_DIR: data.dir, BENCH_WITH_NEXT: "1", NODE_ENV: "production" }, nofile: 65536 });
     const base = `http://127.0.0.1:${server.port}`;
     const rec = new Recorder();
+    // Event-loop delay on both sides: a request waiting for a busy loop is a queue CPU averages hide,
+    // and a late generator loop would add its own delay to every latency it records.
+    const generatorLag = monitorEventLoopDelay({ resolution: 10 });
+    generatorLag.enable();
     console.log(`\nSimulated users (load-test-ng style; about one action per ${(AVG_IDLE_MS / 1000).toFixed(0)} s per user), +${step} users every ${stepSeconds} s, judged on each step's second half`);
-    console.log(`  ${"users".padStart(6)} ${"requests".padStart(8)} ${"errors".padStart(8)} ${"avg ms".padStart(7)} ${"p99 ms".padStart(7)} ${"parley CPU".padStart(10)} ${"pg CPU".padStart(7)} ${"gen CPU".padStart(7)} ${"machine".padStart(7)} ${"RSS MiB".padStart(7)}`);
+    console.log(`  ${"users".padStart(6)} ${"requests".padStart(8)} ${"errors".padStart(8)} ${"avg ms".padStart(7)} ${"p99 ms".padStart(7)} ${"parley CPU".padStart(10)} ${"pg CPU".padStart(7)} ${"gen CPU".padStart(7)} ${"machine".padStart(7)} ${"RSS MiB".padStart(7)} ${"loop delay p99 / max ms: server".padStart(31)} ${"generator".padStart(9)} ${"pool queue".padStart(10)} ${"threadpool p99".padStart(14)} ${"opened".padStart(6)}`);
     // Warm-up: Next compiles route handlers on first use.
     const warm = new SimUser(base, 0, s.users[0]!, s.channelsOf[0]!, new Recorder());
     await warm.login();
@@ -336,6 +341,8 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
       await sleep(half - performance.now());
       // BENCH_PROFILE=<dir>: a CPU profile of the server over every step's judged half (the last one is kept).
       if (process.env.BENCH_PROFILE) await server.command("profile-start", "profile started");
+      await server.command("lag", "lag ");
+      generatorLag.reset();
       const tA = performance.now();
       const m = await measured(
         server.pid,
@@ -346,6 +353,7 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
         db.name,
       );
       if (process.env.BENCH_PROFILE) await server.command(`profile-stop ${process.env.BENCH_PROFILE}/load-${target}.cpuprofile`, "profile");
+      const [, , serverP99, serverMax, poolWaiting, threadpoolP99, poolOpened] = (await server.command("lag", "lag ")).split(" ");
       const window = rec.since(tA);
       const st = summary(window.map((x) => x.ms));
       const errors = window.filter((x) => !x.ok).length;
@@ -361,6 +369,11 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
         genCpu: m.generatorCpuPercent,
         machineCpu: m.machineCpuPercent,
         rss: m.rssEnd,
+        serverLag: `${serverP99} / ${serverMax}`,
+        generatorLag: generatorLag.percentile(99) / 1e6,
+        poolWaiting: poolWaiting!,
+        threadpool: threadpoolP99!,
+        poolOpened: poolOpened!,
         pass: true,
         why: [],
       };
@@ -371,9 +384,15 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
       r.pass = r.why.length === 0;
       steps.push(r);
       console.log(
-        `  ${String(r.users).padStart(6)} ${String(r.requests).padStart(8)} ${String(r.errors).padStart(8)} ${f1(r.avg).padStart(7)} ${f1(r.p99).padStart(7)} ${(r.cpu.toFixed(0) + "%").padStart(10)} ${(r.pgCpu.toFixed(0) + "%").padStart(7)} ${(r.genCpu.toFixed(0) + "%").padStart(7)} ${(r.machineCpu.toFixed(0) + "%").padStart(7)} ${(r.rss / 2 ** 20).toFixed(0).padStart(7)}  ${r.pass ? "holds" : "BREAKS: " + r.why.join(", ")}`,
+        `  ${String(r.users).padStart(6)} ${String(r.requests).padStart(8)} ${String(r.errors).padStart(8)} ${f1(r.avg).padStart(7)} ${f1(r.p99).padStart(7)} ${(r.cpu.toFixed(0) + "%").padStart(10)} ${(r.pgCpu.toFixed(0) + "%").padStart(7)} ${(r.genCpu.toFixed(0) + "%").padStart(7)} ${(r.machineCpu.toFixed(0) + "%").padStart(7)} ${(r.rss / 2 ** 20).toFixed(0).padStart(7)} ${r.serverLag.padStart(31)} ${f1(r.generatorLag).padStart(9)} ${r.poolWaiting.padStart(10)} ${r.threadpool.padStart(14)} ${r.poolOpened.padStart(6)}  ${r.pass ? "holds" : "BREAKS: " + r.why.join(", ")}`,
       );
-      if (!r.pass) break;
+      if (!r.pass) {
+        const byAction = new Map<string, number[]>();
+        for (const x of window) byAction.set(x.action, [...(byAction.get(x.action) ?? []), x.ms]);
+        const slowest = [...byAction].map(([k, v]) => [k, summary(v)] as const).sort((a, b) => b[1].p99 - a[1].p99);
+        console.log(`  in the step that broke, per action (count, avg / p99 ms): ${slowest.map(([k, q]) => `${k} ${q.n} ${f1(q.avg)}/${f1(q.p99)}`).join("; ")}`);
+        break;
+      }
     }
     const byAction = new Map<string, number[]>();
     for (const x of rec.samples) byAction.set(x.action, [...(byAction.get(x.action) ?? []), x.ms]);
