@@ -1,5 +1,7 @@
 /** Accounts through lib/users/service.ts: sign-up, sign-in, password changes and sessions. */
+import { readdirSync, readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { ensureDbReady, getDb } from "@/lib/db";
 import { changePassword, getMe, isSessionCurrent, signUp, updateProfile, verifyCredentials } from "@/lib/users/service";
 import { createUser, DEFAULT_PASSWORD, expectAppError, uniq, type TTestUser } from "./factories";
@@ -169,5 +171,29 @@ describe("names", () => {
     await expectAppError(updateProfile({ actor: user.actor, input: { name: "  " } }), "validation_failed");
     await expectAppError(updateProfile({ actor: user.actor, input: { name: "名".repeat(81) } }), "validation_failed", /80/);
     expect((await getMe({ actor: user.actor })).name).toBe("Keeps");
+  });
+});
+
+describe("password hashing", () => {
+  it("answers many concurrent checks each correctly, and false for a malformed stored hash", async () => {
+    const stored = await hashPassword("汉字 and letters");
+    const tries = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? "汉字 and letters" : `wrong ${i}`));
+    const answers = await Promise.all(tries.map((p) => verifyPassword(stored, p)));
+    expect(answers).toEqual(tries.map((p) => p === "汉字 and letters"));
+    expect(await verifyPassword("$argon2id$not-a-hash", "x")).toBe(false);
+    expect(await verifyPassword("", "x")).toBe(false);
+  });
+
+  // Linux only: /proc shows each thread's nice value (field 19 of /proc/<pid>/task/<tid>/stat).
+  it.runIf(process.platform === "linux")("hashes on a thread of its own at a lower priority, leaving the event loop's thread as it was", async () => {
+    const niceOf = (tid: string) => {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+    };
+    const mainBefore = niceOf(String(process.pid));
+    await hashPassword("any password");
+    const nices = readdirSync("/proc/self/task").map(niceOf);
+    expect(nices.filter((n) => n === Math.min(19, mainBefore + 10)).length).toBeGreaterThanOrEqual(1);
+    expect(niceOf(String(process.pid))).toBe(mainBefore);
   });
 });
