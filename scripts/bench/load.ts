@@ -284,6 +284,21 @@ class SimUser {
   }
 }
 
+/** "action count avg/p99; …", slowest p99 first. */
+function perAction(samples: TSample[]): string {
+  const byAction = new Map<string, number[]>();
+  for (const x of samples) {
+    const list = byAction.get(x.action);
+    if (list) list.push(x.ms);
+    else byAction.set(x.action, [x.ms]);
+  }
+  return [...byAction]
+    .map(([action, ms]) => [action, summary(ms)] as const)
+    .sort((a, b) => b[1].p99 - a[1].p99)
+    .map(([action, q]) => `${action} ${q.n} ${f1(q.avg)}/${f1(q.p99)}`)
+    .join("; ");
+}
+
 type TStep = { users: number; requests: number; errors: number; errorPct: number; avg: number; p99: number; cpu: number; pgCpu: number; genCpu: number; machineCpu: number; rss: number; serverLag: string; generatorLag: number; poolWaiting: string; threadpool: string; poolOpened: string; pass: boolean; why: string[] };
 
 export async function runLoad({ start, step, max, stepSeconds }: { start: number; step: number; max: number; stepSeconds: number }): Promise<TStep[]> {
@@ -387,16 +402,11 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
         `  ${String(r.users).padStart(6)} ${String(r.requests).padStart(8)} ${String(r.errors).padStart(8)} ${f1(r.avg).padStart(7)} ${f1(r.p99).padStart(7)} ${(r.cpu.toFixed(0) + "%").padStart(10)} ${(r.pgCpu.toFixed(0) + "%").padStart(7)} ${(r.genCpu.toFixed(0) + "%").padStart(7)} ${(r.machineCpu.toFixed(0) + "%").padStart(7)} ${(r.rss / 2 ** 20).toFixed(0).padStart(7)} ${r.serverLag.padStart(31)} ${f1(r.generatorLag).padStart(9)} ${r.poolWaiting.padStart(10)} ${r.threadpool.padStart(14)} ${r.poolOpened.padStart(6)}  ${r.pass ? "holds" : "BREAKS: " + r.why.join(", ")}`,
       );
       if (!r.pass) {
-        const byAction = new Map<string, number[]>();
-        for (const x of window) byAction.set(x.action, [...(byAction.get(x.action) ?? []), x.ms]);
-        const slowest = [...byAction].map(([k, v]) => [k, summary(v)] as const).sort((a, b) => b[1].p99 - a[1].p99);
-        console.log(`  in the step that broke, per action (count, avg / p99 ms): ${slowest.map(([k, q]) => `${k} ${q.n} ${f1(q.avg)}/${f1(q.p99)}`).join("; ")}`);
+        console.log(`  in the step that broke, per action (count, avg / p99 ms): ${perAction(window)}`);
         break;
       }
     }
-    const byAction = new Map<string, number[]>();
-    for (const x of rec.samples) byAction.set(x.action, [...(byAction.get(x.action) ?? []), x.ms]);
-    console.log(`  per action over the whole run (count, avg, p99 ms): ${[...byAction].map(([k, v]) => { const q = summary(v); return `${k} ${q.n} ${f1(q.avg)}/${f1(q.p99)}`; }).join("; ")}`);
+    console.log(`  per action over the whole run (count, avg / p99 ms): ${perAction(rec.samples)}`);
     if (rec.errorsByKind.size) console.log(`  errors: ${[...rec.errorsByKind].slice(0, 8).map(([k, v]) => `${v}× ${k}`).join(" | ")}`);
     const held = steps.filter((x) => x.pass).at(-1);
     console.log(`  → largest user count that held every gate: ${held ? held.users : "none"}${steps.at(-1)?.pass ? ` (stopped at BENCH_USERS_MAX=${max} without breaking)` : ""} (target ≥ 1,000, aim 3,000; Mattermost: 217 on 2+2 vCPU)`);
