@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { joinChannel, updateChannel } from "@/lib/channels/service";
 import { ensureDbReady, getDb, getDbInfo, runHotQuery } from "@/lib/db";
 import { groupCommitStats } from "@/lib/messages/group-commit";
+import { listEventsAfter } from "@/lib/messages/repository";
 import { createBotIn } from "@/lib/integrations/bots";
 import { deleteMessage, editMessage, listMessages, sendMessage } from "@/lib/messages/service";
 import { createChannel, createMember, createUser, createWorkspace, expectAppError, resetSendLimit, uniq } from "@/tests/factories";
@@ -36,8 +37,11 @@ describe("group commit", () => {
       const rows = await getDb().message.findMany({ where: { channelId: ch.id }, orderBy: { seq: "asc" }, select: { seq: true, ts: true, id: true } });
       expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
       for (let i = 1; i < rows.length; i++) expect(rows[i]!.ts > rows[i - 1]!.ts).toBe(true);
-      const events = await getDb().channelEvent.findMany({ where: { channelId: ch.id }, orderBy: { seq: "asc" } });
-      expect(events.map((e) => [e.seq, e.messageId])).toEqual(rows.map((r) => [r.seq, r.id]));
+      // The change log holds each message once, as created at its seq (lib/messages/repository.ts listEventsAfter).
+      const changes = await listEventsAfter(ch.id, 0, 100);
+      expect(changes.map((e) => [e.seq, e.type, e.messageId])).toEqual(rows.map((r) => [r.seq, "message.created", r.id]));
+      // …without a second row per message: ChannelEvent is only for later changes.
+      expect(await getDb().channelEvent.count({ where: { channelId: ch.id } })).toBe(0);
       const channel = await getDb().channel.findUniqueOrThrow({ where: { id: ch.id } });
       expect(channel.lastSeq).toBe(20);
       expect(channel.lastTs).toBe(rows.at(-1)!.ts);

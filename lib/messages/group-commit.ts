@@ -2,7 +2,7 @@
  * Group commit for new messages. Sends that arrive while a batch is being written wait for the next
  * batch, which is ONE statement (lib/messages/repository.ts writeMessageBatch): it checks every
  * sender's right to post and finds retries, takes each channel's next seqs (rows locked in id order,
- * only while it runs), inserts the messages and their events, moves read positions and returns what
+ * only while it runs), inserts the messages, moves read positions and returns what
  * the acknowledgements need — one round trip per batch, whatever its size. An idle server writes a
  * batch of one at once, so nothing waits on a timer; under load the batches grow and the database
  * does a fraction of the work per message.

@@ -188,14 +188,14 @@ export function listHistory(channelId: string, before: number | undefined, take:
   });
 }
 
-/** Changes after `after`, oldest first, each with its message's current state. */
-export function listEventsAfter(channelId: string, after: number, take: number) {
-  return getDb().channelEvent.findMany({
-    where: { channelId, seq: { gt: after } },
-    select: { seq: true, type: true, messageId: true },
-    orderBy: { seq: "asc" },
-    take,
-  });
+/**
+ * Changes after `after`, oldest first: the conversation's change log, the "ChannelChange" view (its
+ * messages, each created at its seq, and the ChannelEvent rows of later changes).
+ */
+export async function listEventsAfter(channelId: string, after: number, take: number): Promise<{ seq: number; type: string; messageId: string | null }[]> {
+  const rows = await getDb().$queryRaw<{ seq: number; type: string; messageId: string | null }[]>`
+    SELECT seq, type, "messageId" FROM "ChannelChange" WHERE "channelId" = ${channelId} AND seq > ${after} ORDER BY seq LIMIT ${take}`;
+  return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
 }
 
 export function findMessagesByIds(ids: string[]) {
@@ -282,8 +282,9 @@ export type TBatchOutcome =
  *   the (sender, clientMsgId) is not stored yet — sends that fail any check are left out and answered
  *   by the one-by-one path, which gives the precise error;
  * - locks the channels of the allowed sends in id order (no deadlocks between batches), takes each
- *   channel's next seqs and ts values, inserts the messages in input order per channel and their
- *   events, and moves each sender's read position to their newest message. All or nothing.
+ *   channel's next seqs and ts values, inserts the messages in input order per channel (each row is
+ *   its own entry in the change log, the "ChannelChange" view), and moves each sender's read position
+ *   to their newest message. All or nothing.
  * The search vector is computed here, before the locks (the database's trigger would compute the same).
  * Optional values travel as '' and become NULL (arrays with NULL elements are not portable across
  * the drivers).
@@ -331,9 +332,6 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcom
              NULLIF(oname, ''), NULLIF(oicon, ''), NULLIF(subtype, ''), search::tsvector, now()
       FROM numbered
       RETURNING id, "channelId", seq, ts, "createdAt"
-    ),
-    ev AS (
-      INSERT INTO "ChannelEvent" ("channelId", seq, type, "messageId") SELECT "channelId", seq, 'message.created', id FROM ins
     ),
     reads AS (
       UPDATE "ChannelMember" cm SET "lastReadSeq" = r.seq

@@ -1,6 +1,7 @@
 /**
  * Messages and the delivery contract (docs/realtime.md): every change takes the channel's next seq
- * in the same transaction that writes it, is recorded in ChannelEvent, and is published only after
+ * in the same transaction that writes it, is recorded in the change log (a new message by its own row,
+ * every later change by a ChannelEvent row: the "ChannelChange" view), and is published only after
  * commit. A retry with the same clientMsgId returns the stored message.
  */
 import { assertCanPost, getChannelAccess } from "@/lib/channels/access";
@@ -92,7 +93,6 @@ async function sendOne(actor: TActor, data: TSendMessage, extras: repo.TMessageE
         threadRootId: data.threadRootId ?? null,
       });
       const message = { ...row, sender, threadRoot, reactions: [] };
-      await repo.insertEvent(tx, { channelId: data.channelId, seq, type: "message.created", messageId: message.id });
       // Your own message is read by you.
       await repo.advanceReadPosition(tx, data.channelId, actor.userId, seq);
       if (!data.threadRootId) return { message };

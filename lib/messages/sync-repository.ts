@@ -21,7 +21,7 @@ export async function listReadableChangesAfter(userId: string, wanted: { channel
     FROM unnest(${channelIds}::text[], ${wanted.map((w) => w.after)}::int[]) AS r("channelId", after)
     JOIN "Channel" c ON c.id = r."channelId"
     LEFT JOIN LATERAL (
-      SELECT ev.seq, ev.type, ev."messageId" FROM "ChannelEvent" ev
+      SELECT ev.seq, ev.type, ev."messageId" FROM "ChannelChange" ev
       WHERE ev."channelId" = c.id AND ev.seq > r.after ORDER BY ev.seq LIMIT ${limit}
     ) e ON true
     WHERE c.id IN (${readableChannelIdsSql(userId, { channelIds })})

@@ -71,7 +71,6 @@ async function fillChannel(pool: import("pg").Pool, channelId: string, count: nu
        FROM generate_series($2::int, $3::int) g, LATERAL (SELECT now() - (($3::int - g) * interval '45 seconds') - interval '1 minute' AS t) x`,
       [channelId, from, to, users],
     );
-    await pool.query(`INSERT INTO "ChannelEvent" ("channelId", seq, type, "messageId") SELECT $1, g, 'message.created', $1 || '_m' || g FROM generate_series($2::int, $3::int) g`, [channelId, from, to]);
   }
   await pool.query(
     `UPDATE "Channel" c SET "lastSeq" = $2, "lastTs" = m.ts, "lastMessageAt" = m."createdAt" FROM "Message" m WHERE c.id = $1 AND m."channelId" = $1 AND m.seq = $2`,

@@ -121,7 +121,6 @@ export async function runHistory({ messages: N, sends: SENDS }: { messages: numb
        SELECT $3 || g, $1, g, g::bigint, $2, ${BENCH_TEXT_SQL}, now(), now() FROM generate_series($4::int, $5::int) g`,
       chId, user.id, prefix, from, to,
     );
-    await db.$executeRaw`INSERT INTO "ChannelEvent" ("channelId", seq, type, "messageId") SELECT ${chId}, g, 'message.created', ${prefix} || g FROM generate_series(${from}::int, ${to}::int) g`;
   };
   for (let from = have + 1; from <= N; from += batch) await fill(channelId, "bm", from, Math.min(N, from + batch - 1));
   await db.$executeRaw`UPDATE "Channel" SET "lastSeq" = GREATEST("lastSeq", ${N}) WHERE id = ${channelId}`;

@@ -317,7 +317,6 @@ export async function runLoad({ start, step, max, stepSeconds }: { start: number
       INSERT INTO "Message" (id, "channelId", seq, ts, "senderId", body, "createdAt", "updatedAt")
       SELECT c.id || '_m' || g, c.id, g, g::bigint, (SELECT "userId" FROM "ChannelMember" m WHERE m."channelId" = c.id LIMIT 1), 'earlier message ' || g || ' 早先的消息', now(), now()
       FROM "Channel" c, generate_series(1, 200) g`);
-    await pool.query(`INSERT INTO "ChannelEvent" ("channelId", seq, type, "messageId") SELECT c.id, g, 'message.created', c.id || '_m' || g FROM "Channel" c, generate_series(1, 200) g`);
     await pool.query(`UPDATE "Channel" SET "lastSeq" = 200, "lastTs" = 200`);
     await pool.query("ANALYZE");
     await pool.end();

@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- persistence`: acknowledged durable messages per second through the real send path
- * (validation, rights, seq + ts under the channel lock, message + event rows, commit; group commit
+ * (validation, rights, seq + ts under the channel lock, the message row, commit; group commit
  * under load) against raw single-row INSERTs of the same rows into a table of the same shape, with
  * the same number of requests in flight, on the same PostgreSQL in the same run.
  *
@@ -88,7 +88,6 @@ export async function runPersistence(opts: { messages: number; concurrency: numb
          FROM unnest($1::text[]) WITH ORDINALITY AS c(id, ord), generate_series(1, $2::int) g, v`,
         [channels, perChannel, body, users[0]!.id],
       );
-      await pool.query(`INSERT INTO "ChannelEvent" ("channelId", seq, type, "messageId") SELECT "channelId", seq, 'message.created', id FROM "Message" WHERE id LIKE 'h%'`);
       await pool.query(`UPDATE "Channel" SET "lastSeq" = "lastSeq" + 1000 + $2, "lastTs" = GREATEST("lastTs", 1000 + $2) WHERE id = ANY($1::text[])`, [channels, perChannel]);
     }
     await pool.query(`CREATE TABLE raw_message (LIKE "Message" INCLUDING DEFAULTS INCLUDING INDEXES)`);

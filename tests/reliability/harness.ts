@@ -109,7 +109,7 @@ export class Harness {
   }
 
   async dbSeqs(channelId: string): Promise<number[]> {
-    const res = await this.db.query<{ seq: number }>(`SELECT seq FROM "ChannelEvent" WHERE "channelId" = $1 ORDER BY seq`, [channelId]);
+    const res = await this.db.query<{ seq: number }>(`SELECT seq FROM "ChannelChange" WHERE "channelId" = $1 ORDER BY seq`, [channelId]);
     return res.rows.map((r) => Number(r.seq));
   }
 
