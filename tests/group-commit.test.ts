@@ -5,9 +5,11 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { joinChannel, updateChannel } from "@/lib/channels/service";
-import { ensureDbReady, getDb, getDbInfo, runHotQuery } from "@/lib/db";
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { ensureDbReady, getDb, getDbInfo, HOT_CONNECTION_OPTIONS, runHotQuery } from "@/lib/db";
 import { groupCommitStats } from "@/lib/messages/group-commit";
-import { listEventsAfter } from "@/lib/messages/repository";
+import { listEventsAfter, messageBatchStatement } from "@/lib/messages/repository";
 import { createBotIn } from "@/lib/integrations/bots";
 import { deleteMessage, editMessage, listMessages, sendMessage } from "@/lib/messages/service";
 import { createChannel, createMember, createUser, createWorkspace, expectAppError, resetSendLimit, uniq } from "@/tests/factories";
@@ -169,4 +171,37 @@ describe("group commit", () => {
     // Left to choose, PostgreSQL makes a custom plan for at least the first five runs on each connection.
     expect(total("custom")).toBe(0);
   });
+
+  it.skipIf(getDbInfo().kind !== "postgres")("keeps the batch's plan to index lookups even when it was made on empty tables (a fresh install)", async () => {
+    // The plan a hot connection keeps for its life is made from the statistics of its first batch.
+    // Empty copies of the tables the statement reads stand in for a fresh install's.
+    const schema = `plan_probe_${randomBytes(4).toString("hex")}`;
+    const tables = ["Channel", "WorkspaceMember", "ChannelMember", "Message", "User", "Bot"];
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, options: HOT_CONNECTION_OPTIONS });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA ${schema}`);
+      for (const t of tables) await client.query(`CREATE TABLE ${schema}."${t}" (LIKE public."${t}" INCLUDING ALL)`);
+      await client.query(`SET search_path TO ${schema}, public`);
+      const row = { id: "m1", channelId: "c1", senderId: "u1", workspaceScope: null, clientMsgId: "k1", body: "hello 你好", markup: "md", blocks: null, attachments: null, overrideName: null, overrideIcon: null, subtype: null };
+      const statement = messageBatchStatement([row]);
+      await client.query(`PREPARE probe AS ${statement.text}`);
+      const literal = (v: unknown) => (Array.isArray(v) ? `ARRAY[${v.map((x) => client.escapeLiteral(String(x))).join(",")}]::text[]` : client.escapeLiteral(String(v)));
+      const explained = await client.query<{ "QUERY PLAN": [{ Plan: TPlanNode }] }>(`EXPLAIN (FORMAT JSON) EXECUTE probe(${statement.values.map(literal).join(", ")})`);
+      const reads: string[] = [];
+      const walk = (n: TPlanNode) => {
+        if (n["Relation Name"] && tables.includes(n["Relation Name"]) && n["Node Type"] !== "ModifyTable") reads.push(`${n["Node Type"]} ${n["Relation Name"]}${n["Index Cond"] ? " by key" : ""}`);
+        for (const c of n.Plans ?? []) walk(c);
+      };
+      walk(explained.rows[0]!["QUERY PLAN"][0].Plan);
+      expect(reads.length).toBeGreaterThanOrEqual(tables.length);
+      // Every read of a table is an index lookup by key: no sequential scan, no whole-index scan.
+      expect(reads.filter((r) => !r.endsWith(" by key"))).toEqual([]);
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => {});
+      await client.end();
+    }
+  });
 });
+
+type TPlanNode = { "Node Type": string; "Relation Name"?: string; "Index Cond"?: string; Plans?: TPlanNode[] };

@@ -277,22 +277,15 @@ export type TBatchOutcome =
   | { written: false; existingId: string | null };
 
 /**
- * Writes a batch of new top-level messages in ONE statement, so one round trip whatever its size:
- * - checks each send: lib/channels/access.ts canPostSql (the posting rule), a token's workspace, and that
- *   the (sender, clientMsgId) is not stored yet — sends that fail any check are left out and answered
- *   by the one-by-one path, which gives the precise error;
- * - locks the channels of the allowed sends in id order (no deadlocks between batches), takes each
- *   channel's next seqs and ts values, inserts the messages in input order per channel (each row is
- *   its own entry in the change log, the "ChannelChange" view), and moves each sender's read position
- *   to their newest message. All or nothing.
- * The search vector is computed here, before the locks (the database's trigger would compute the same).
- * Optional values travel as '' and become NULL (arrays with NULL elements are not portable across
- * the drivers).
+ * The batch's one statement. Every row it looks up is a LATERAL … LIMIT 1 on a unique index, and the
+ * hot connections never choose a sequential scan (lib/db), so its plan stays index lookups whatever
+ * the statistics said when the connection prepared it (tests/group-commit.test.ts checks the plan
+ * made on empty tables).
  */
-export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcome[]> {
+export function messageBatchStatement(rows: TBatchRow[]): Prisma.Sql {
   const col = <K extends keyof TBatchRow>(k: K, f: (v: TBatchRow[K]) => string = (v) => (v == null ? "" : String(v))) => rows.map((r) => f(r[k]));
   const json = (v: unknown[] | null) => (v?.length ? JSON.stringify(v) : "");
-  const query = Prisma.sql`
+  return Prisma.sql`
     WITH input AS (
       SELECT * FROM unnest(
         ${col("id")}::text[], ${col("channelId")}::text[], ${col("senderId")}::text[], ${col("workspaceScope")}::text[], ${col("clientMsgId")}::text[],
@@ -304,10 +297,10 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcom
       SELECT i.*, c."workspaceId", m.id AS "existingId",
              (${canPostSql()} AND m.id IS NULL AND (i.scope = '' OR i.scope = c."workspaceId")) AS ok
       FROM input i
-      LEFT JOIN "Channel" c ON c.id = i.cid
-      LEFT JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = i.uid AND wm.status = 'ACTIVE'
-      LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = i.uid
-      LEFT JOIN "Message" m ON i.cmid <> '' AND m."senderId" = i.uid AND m."clientMsgId" = i.cmid
+      LEFT JOIN LATERAL (SELECT * FROM "Channel" WHERE id = i.cid LIMIT 1) c ON true
+      LEFT JOIN LATERAL (SELECT role FROM "WorkspaceMember" WHERE "workspaceId" = c."workspaceId" AND "userId" = i.uid AND status = 'ACTIVE' LIMIT 1) wm ON true
+      LEFT JOIN LATERAL (SELECT "userId", "isPoster" FROM "ChannelMember" WHERE "channelId" = c.id AND "userId" = i.uid LIMIT 1) cm ON true
+      LEFT JOIN LATERAL (SELECT id FROM "Message" WHERE "senderId" = i.uid AND "clientMsgId" = i.cmid LIMIT 1) m ON i.cmid <> ''
     ),
     allowed AS (SELECT * FROM checked WHERE ok),
     counts AS (SELECT cid, count(*)::int AS n FROM allowed GROUP BY cid),
@@ -342,9 +335,26 @@ export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcom
            (extract(epoch from ins."createdAt") * 1000)::float8 AS "createdAtMs", u.name, u."avatarUrl", u."isBot", b.id AS "botId"
     FROM checked k
     LEFT JOIN ins ON ins.id = k.id
-    LEFT JOIN "User" u ON u.id = k.uid AND ins.id IS NOT NULL
-    LEFT JOIN "Bot" b ON b."userId" = u.id
+    LEFT JOIN LATERAL (SELECT name, "avatarUrl", "isBot", id FROM "User" WHERE id = k.uid LIMIT 1) u ON ins.id IS NOT NULL
+    LEFT JOIN LATERAL (SELECT id FROM "Bot" WHERE "userId" = u.id LIMIT 1) b ON true
     ORDER BY k.ord`;
+}
+
+/**
+ * Writes a batch of new top-level messages in ONE statement, so one round trip whatever its size:
+ * - checks each send: lib/channels/access.ts canPostSql (the posting rule), a token's workspace, and that
+ *   the (sender, clientMsgId) is not stored yet — sends that fail any check are left out and answered
+ *   by the one-by-one path, which gives the precise error;
+ * - locks the channels of the allowed sends in id order (no deadlocks between batches), takes each
+ *   channel's next seqs and ts values, inserts the messages in input order per channel (each row is
+ *   its own entry in the change log, the "ChannelChange" view), and moves each sender's read position
+ *   to their newest message. All or nothing.
+ * The search vector is computed here, before the locks (the database's trigger would compute the same).
+ * Optional values travel as '' and become NULL (arrays with NULL elements are not portable across
+ * the drivers).
+ */
+export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcome[]> {
+  const query = messageBatchStatement(rows);
   const out = await runHotQuery<{
     written: boolean;
     existingId: string | null;
