@@ -3,10 +3,10 @@
  * gap-free seqs, increasing ts, one message per clientMsgId, read positions, and each refusal exactly
  * as the ordinary path gives it.
  */
-import { beforeAll, describe, expect, it } from "vitest";
-import { joinChannel, updateChannel } from "@/lib/channels/service";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { beforeAll, describe, expect, it } from "vitest";
+import { joinChannel, updateChannel } from "@/lib/channels/service";
 import { ensureDbReady, getDb, getDbInfo, HOT_CONNECTION_OPTIONS, runHotQuery } from "@/lib/db";
 import { groupCommitStats } from "@/lib/messages/group-commit";
 import { listEventsAfter, messageBatchStatement } from "@/lib/messages/repository";
@@ -190,7 +190,7 @@ describe("group commit", () => {
       const explained = await client.query<{ "QUERY PLAN": [{ Plan: TPlanNode }] }>(`EXPLAIN (FORMAT JSON) EXECUTE probe(${statement.values.map(literal).join(", ")})`);
       const reads: string[] = [];
       const walk = (n: TPlanNode) => {
-        if (n["Relation Name"] && tables.includes(n["Relation Name"]) && n["Node Type"] !== "ModifyTable") reads.push(`${n["Node Type"]} ${n["Relation Name"]}${n["Index Cond"] ? " by key" : ""}`);
+        if (n["Relation Name"] && tables.includes(n["Relation Name"]) && n["Node Type"] !== "ModifyTable") reads.push(`${n["Node Type"]} ${n["Relation Name"]}${n["Index Cond"] || n["Recheck Cond"] ? " by key" : ""}`);
         for (const c of n.Plans ?? []) walk(c);
       };
       walk(explained.rows[0]!["QUERY PLAN"][0].Plan);
@@ -204,4 +204,5 @@ describe("group commit", () => {
   });
 });
 
-type TPlanNode = { "Node Type": string; "Relation Name"?: string; "Index Cond"?: string; Plans?: TPlanNode[] };
+/** A node of EXPLAIN (FORMAT JSON); a bitmap heap scan carries its key as "Recheck Cond". */
+type TPlanNode = { "Node Type": string; "Relation Name"?: string; "Index Cond"?: string; "Recheck Cond"?: string; Plans?: TPlanNode[] };

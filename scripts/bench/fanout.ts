@@ -1,7 +1,7 @@
 /**
  * Fan-out: N sockets (websocket transport), each user in one conversation of M members, senders going
  * through the real send path (socket `messages.create` with ack: validation, permission check, seq,
- * stored message and change row, commit, publish, emit). Measured per delivery: from the moment the
+ * stored message, commit, publish, emit). Measured per delivery: from the moment the
  * send was scheduled to the moment a member's socket received it (so a late sender counts against
  * the server, not for it). The same load against scripts/bench/ceiling-server.ts (Socket.IO rooms,
  * no database) is the ceiling.

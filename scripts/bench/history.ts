@@ -2,7 +2,7 @@
  * `npm run bench -- history`: the message path against baselines taken in the same run, on the same
  * database.
  *
- *   send:     sendMessage (validation, permission check, seq under row lock, event row, commit)
+ *   send:     sendMessage (validation, permission check, seq under row lock, the message row, commit)
  *             vs a raw single-row INSERT of the same message — the floor for a durable write.
  *   history:  the newest page, a middle page and the oldest page (by seq cursor) in a channel of N
  *             messages vs a primary-key lookup of one row.
