@@ -280,7 +280,9 @@ export type TBatchOutcome =
  * The batch's one statement. Every row it looks up is a LATERAL … LIMIT 1 on a unique index, and the
  * hot connections never choose a sequential scan (lib/db), so its plan stays index lookups whatever
  * the statistics said when the connection prepared it (tests/group-commit.test.ts checks the plan
- * made on empty tables).
+ * made on empty tables). The search vectors are computed here, before the locks (the database's
+ * trigger would compute the same). Optional values travel as '' and become NULL (arrays with NULL
+ * elements are not portable across the drivers).
  */
 export function messageBatchStatement(rows: TBatchRow[]): Prisma.Sql {
   const col = <K extends keyof TBatchRow>(k: K, f: (v: TBatchRow[K]) => string = (v) => (v == null ? "" : String(v))) => rows.map((r) => f(r[k]));
@@ -349,9 +351,6 @@ export function messageBatchStatement(rows: TBatchRow[]): Prisma.Sql {
  *   channel's next seqs and ts values, inserts the messages in input order per channel (each row is
  *   its own entry in the change log, the "ChannelChange" view), and moves each sender's read position
  *   to their newest message. All or nothing.
- * The search vector is computed here, before the locks (the database's trigger would compute the same).
- * Optional values travel as '' and become NULL (arrays with NULL elements are not portable across
- * the drivers).
  */
 export async function writeMessageBatch(rows: TBatchRow[]): Promise<TBatchOutcome[]> {
   const query = messageBatchStatement(rows);
