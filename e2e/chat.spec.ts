@@ -393,6 +393,69 @@ test("scrolling up loads older history", async ({ browser, people: { alice, bob,
   await contextC.close();
 });
 
+test("a search result or a permalink far back in history opens at that message; newer pages and Jump to latest lead back", async ({ browser, people: { alice, bob, carol } }) => {
+  const [contextA, contextB, contextC] = [await openContextFor(browser, alice), await openContextFor(browser, bob), await openContextFor(browser, carol)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request, contextC.request]);
+  const senders = [contextA.request, contextB.request, contextC.request];
+  let target: { ts: string } | undefined;
+  for (let i = 1; i <= 150; i++) {
+    if (i === 10) {
+      const response = await contextC.request.post(`/api/channels/${workspace.generalId}/messages`, { data: { body: "The 斑马 zebra plan is here" } });
+      await expectOk(response, "POST messages");
+      target = ((await response.json()) as { message: { ts: string } }).message;
+      continue;
+    }
+    await postMessage(senders[i % 3]!, workspace.generalId, `Deep history ${String(i).padStart(3, "0")}`);
+  }
+  const chat = new ChatPage(await contextB.newPage());
+  await chat.open(workspace.slug, workspace.generalId);
+  await chat.waitUntilConnected();
+  await expect(chat.message("Deep history 150")).toBeVisible();
+  await expect(chat.message("The 斑马 zebra plan")).toHaveCount(0);
+
+  // The search result opens the conversation at the message, marked, with the newest not loaded.
+  const box = chat.page.getByRole("combobox", { name: "Search messages" });
+  await box.fill("斑马");
+  await box.press("Enter");
+  await chat.page.getByTestId("search-result").filter({ hasText: "zebra plan" }).click();
+  await expect(chat.page).toHaveURL(new RegExp(`/c/${workspace.generalId}\\?ts=${target!.ts.replace(".", "\\.")}$`));
+  const found = chat.message("The 斑马 zebra plan");
+  await expect(found).toBeInViewport();
+  await expect(found).toHaveAttribute("data-highlighted", "true");
+  await expect(chat.message("Deep history 150")).toHaveCount(0);
+  const jumpToLatest = chat.page.getByRole("button", { name: "Jump to latest" });
+  await expect(jumpToLatest).toBeVisible();
+
+  // A message sent now is past the window: it arrives once the reader scrolls down to the newest.
+  await postMessage(contextA.request, workspace.generalId, "Posted while Bob reads old history");
+  const scroller = chat.page.getByTestId("message-list");
+  await expect(async () => {
+    await scroller.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await expect(chat.message("Posted while Bob reads old history")).toBeInViewport({ timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  await expect(chat.message("Deep history 150")).toHaveCount(1);
+  await expect(chat.message("Posted while Bob reads old history")).toHaveCount(1);
+  // Every message between is there once, in order: the newer pages left no gap.
+  const seqs = await chat.messages.evaluateAll((els) => els.map((el) => Number(el.getAttribute("data-seq"))));
+  expect(seqs.length).toBeGreaterThan(10);
+  expect(seqs.every((seq, i) => i === 0 || seq === seqs[i - 1]! + 1)).toBe(true);
+
+  // A permalink (Slack's /archives/<channel>/p<ts without the dot>) opens at the message too.
+  await chat.page.goto(`/archives/${workspace.generalId}/p${target!.ts.replace(".", "")}`);
+  await expect(chat.message("The 斑马 zebra plan")).toBeInViewport();
+  await expect(chat.message("The 斑马 zebra plan")).toHaveAttribute("data-highlighted", "true");
+
+  // Jump to latest: the newest messages, the address without the message.
+  await chat.page.getByRole("button", { name: "Jump to latest" }).click();
+  await expect(chat.message("Posted while Bob reads old history")).toBeInViewport();
+  await expect(chat.page).toHaveURL(new RegExp(`/c/${workspace.generalId}$`));
+  await expect(chat.message("The 斑马 zebra plan")).toHaveCount(0);
+
+  await contextA.close();
+  await contextB.close();
+  await contextC.close();
+});
+
 test("an unread badge appears for another channel and clears when it is opened", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);

@@ -1,7 +1,7 @@
 /**
  * Search journey: someone searches from the top bar in Chinese and in English, sees the conversation,
- * author and the matched words marked, and opens results — a channel message opens its conversation,
- * a thread reply opens its thread. Setup goes over the HTTP API; what is tested goes through the UI.
+ * author and the matched words marked, and opens results — a channel message opens its conversation
+ * at that message (marked), a thread reply opens its thread. Setup goes over the HTTP API; what is tested goes through the UI.
  */
 import type { APIRequestContext } from "@playwright/test";
 import { DEFAULT_PASSWORD, expect as baseExpect, makeUniqueEmail, test } from "./fixtures";
@@ -51,8 +51,10 @@ test("search in Chinese and English from the top bar; results open the conversat
   await expect(results.first().locator("mark")).toHaveText(["项目"]);
   await expect(page.getByTestId("search-summary")).toHaveText("1 result");
   await results.first().click();
-  await expect(page).toHaveURL(new RegExp(`/w/${slug}/c/${project.id}$`));
-  await expect(page.getByTestId("message").filter({ hasText: "今天下午三点开会讨论项目进度" })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/w/${slug}/c/${project.id}\\?ts=\\d+\\.\\d{6}$`));
+  const opened = page.getByTestId("message").filter({ hasText: "今天下午三点开会讨论项目进度" });
+  await expect(opened).toBeVisible();
+  await expect(opened).toHaveAttribute("data-highlighted", "true");
 
   // English, any case; a thread reply opens its thread.
   await box.fill("DEPLOYMENT");
@@ -62,6 +64,8 @@ test("search in Chinese and English from the top bar; results open the conversat
   await expect(results.first().locator("mark")).toHaveText(["Deployment"]);
   await results.first().click();
   await expect(page.getByTestId("thread-panel")).toBeVisible();
+  // The conversation behind it opens at the thread's root.
+  await expect(page.getByTestId("message").filter({ hasText: "今天下午三点开会讨论项目进度" }).first()).toHaveAttribute("data-highlighted", "true");
   await expect(page.getByTestId("thread-panel")).toContainText("Deployment checklist is ready");
 
   // Nothing found, and "/" focuses the box from the page (not from a text field: the thread's

@@ -113,6 +113,14 @@ describe("HTTP API", { timeout: 120_000 }, () => {
     expect((await dan.http.json(`/api/channels/cunknownchannel0000000000/messages`)).status).toBe(404);
     expect((await dan.http.json(`/api/messages/cunknownmessage0000000000`, { method: "PATCH", json: { body: "x" } })).status).toBe(404);
     expect((await dan.http.json(`/api/channels/${general}/messages?before=abc`)).status).toBe(422);
+    // Opening at a message (a search result, a permalink) and reading on from it.
+    const around = await dan.http.json(`/api/channels/${general}/messages?around_ts=${ok.body.message.ts}`);
+    expect([around.status, around.body.focusId, around.body.messages.at(-1).id, around.body.hasNewer]).toEqual([200, ok.body.message.id, ok.body.message.id, false]);
+    const after = await dan.http.json(`/api/channels/${general}/messages?after=${ok.body.message.seq - 1}`);
+    expect([after.status, after.body.messages.map((m: { id: string }) => m.id), after.body.hasNewer]).toEqual([200, [ok.body.message.id], false]);
+    expect((await dan.http.json(`/api/channels/${general}/messages?around_ts=1.000001`)).status).toBe(404);
+    expect((await dan.http.json(`/api/channels/${general}/messages?around_ts=not-a-ts`)).status).toBe(422);
+    expect((await dan.http.json(`/api/channels/${general}/messages?after=1&before=5`)).status).toBe(422);
   });
 
   it("keeps a private channel's messages, members and events from non-members", async () => {
@@ -126,8 +134,9 @@ describe("HTTP API", { timeout: 120_000 }, () => {
     const created = await owner.http.json(`/api/workspaces/${slug}/channels`, { method: "POST", json: { name: "secret-plans", kind: "PRIVATE" } });
     expect(created.status).toBe(201);
     const id = created.body.channel.id;
-    await owner.http.json(`/api/channels/${id}/messages`, { method: "POST", json: { body: "the secret" } });
-    for (const p of [`/api/channels/${id}`, `/api/channels/${id}/messages`, `/api/channels/${id}/members`, `/api/channels/${id}/events?after=0`]) {
+    const secret = await owner.http.json(`/api/channels/${id}/messages`, { method: "POST", json: { body: "the secret" } });
+    const pages = [`/api/channels/${id}/messages`, `/api/channels/${id}/messages?after=0`, `/api/channels/${id}/messages?around_ts=${secret.body.message.ts}`];
+    for (const p of [`/api/channels/${id}`, ...pages, `/api/channels/${id}/members`, `/api/channels/${id}/events?after=0`]) {
       const res = await other.http.json(p);
       expect(res.status, p).toBe(404);
       expect(JSON.stringify(res.body)).not.toContain("secret");

@@ -355,6 +355,45 @@ describe("history paging", () => {
     await expectAppError(listMessages({ actor: carol.actor, input: { channelId, limit: 201 } }), "validation_failed");
     await expectAppError(listMessages({ actor: carol.actor, input: { channelId, before: -5 } }), "validation_failed");
   });
+
+  it("reads forward from a seq (after), saying whether newer and older messages exist", async () => {
+    const page = await listMessages({ actor: bob.actor, input: { channelId, after: 30, limit: 50 } });
+    expect([page.messages[0]?.seq, page.messages.at(-1)?.seq, page.hasMore, page.hasNewer, page.head]).toEqual([31, 80, true, true, 120]);
+    const end = await listMessages({ actor: bob.actor, input: { channelId, after: 70, limit: 50 } });
+    expect([end.messages[0]?.seq, end.messages.at(-1)?.seq, end.hasNewer]).toEqual([71, 120, false]);
+    const fromStart = await listMessages({ actor: bob.actor, input: { channelId, after: 0, limit: 10 } });
+    expect([fromStart.messages.map((m) => m.seq), fromStart.hasMore, fromStart.hasNewer]).toEqual([Array.from({ length: 10 }, (_, i) => i + 1), false, true]);
+    expect(await listMessages({ actor: bob.actor, input: { channelId, after: 120 } })).toMatchObject({ messages: [], hasMore: true, hasNewer: false });
+  });
+
+  it("opens a page centred on a message by its ts (around_ts), with ts given as Slack writes it", async () => {
+    const target = seeded[59]!; // seq 60
+    const page = await listMessages({ actor: carol.actor, input: { channelId, aroundTs: target.ts, limit: 50 } });
+    expect(page.focusId).toBe(target.id);
+    expect([page.messages[0]?.seq, page.messages.at(-1)?.seq, page.hasMore, page.hasNewer, page.head]).toEqual([36, 85, true, true, 120]);
+    expect(page.messages.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => 36 + i));
+    // Near either end: what there is on that side, and no more.
+    const first = await listMessages({ actor: carol.actor, input: { channelId, aroundTs: seeded[0]!.ts, limit: 10 } });
+    expect([first.messages.map((m) => m.seq), first.hasMore, first.hasNewer, first.focusId]).toEqual([[1, 2, 3, 4, 5, 6], false, true, seeded[0]!.id]);
+    const newest = await listMessages({ actor: carol.actor, input: { channelId, aroundTs: seeded[119]!.ts, limit: 10 } });
+    expect([newest.messages.map((m) => m.seq), newest.hasMore, newest.hasNewer]).toEqual([[116, 117, 118, 119, 120], true, false]);
+  });
+
+  it("centres a thread reply's page on its root, and answers a deleted or unknown message with 404", async () => {
+    const room = await newRoom();
+    const root = await send(alice, room, "root");
+    const reply = await send(bob, room, "a reply", { threadRootId: root.id });
+    const after = await send(carol, room, "after");
+    const page = await listMessages({ actor: carol.actor, input: { channelId: room, aroundTs: reply.ts } });
+    expect([page.focusId, page.messages.map((m) => m.id)]).toEqual([root.id, [root.id, after.id]]);
+    await deleteMessage({ actor: carol.actor, input: { messageId: after.id } });
+    await expectAppError(listMessages({ actor: carol.actor, input: { channelId: room, aroundTs: after.ts } }), "not_found", "Message not found");
+    await expectAppError(listMessages({ actor: carol.actor, input: { channelId: room, aroundTs: "1.000001" } }), "not_found");
+    // A message of another conversation is not found here.
+    await expectAppError(listMessages({ actor: carol.actor, input: { channelId: room, aroundTs: seeded[0]!.ts } }), "not_found");
+    await expectAppError(listMessages({ actor: carol.actor, input: { channelId: room, aroundTs: "yesterday" } }), "validation_failed", /message ts/);
+    await expectAppError(listMessages({ actor: carol.actor, input: { channelId: room, aroundTs: root.ts, before: 5 } }), "validation_failed", /at most one/);
+  });
 });
 
 describe("getChangesSince", () => {

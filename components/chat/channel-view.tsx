@@ -13,6 +13,7 @@ import { useChat } from "@/components/chat/chat-provider";
 import { ChannelFooter } from "@/components/chat/channel-footer";
 import { getChannelTitle, isDirectMessage } from "@/components/chat/channel-identity";
 import { ChannelHeader } from "@/components/chat/channel-header";
+import { getConversationHref } from "@/components/chat/conversation-location";
 import { useTimelineWithParsedFirstScreen } from "@/components/chat/message-body";
 import { MessageExtrasProvider } from "@/components/chat/message-extras";
 import { MessageList } from "@/components/chat/message-list";
@@ -107,6 +108,48 @@ function LoadFailed({ error, onRetry }: { error: unknown; onRetry: () => void })
   );
 }
 
+/**
+ * `?ts=` (a search result, a permalink): the message to open the conversation at. The window around
+ * it is loaded unless the loaded one already holds it; `focus` is what that load found (id null: the
+ * message is gone, the newest page stands in). Without `?ts=`, a window left stopping short of the
+ * newest messages goes back to them; `isReturning` meanwhile.
+ */
+function useFocusedMessage(channelId: string, focusTs: string | null, timeline: TTimeline | undefined) {
+  const { channelSync } = useChat();
+  const [focus, setFocus] = useState<TTimeline["focus"]>(null);
+  // A failed return to the newest shows the window held (it still works: newer pages load on scrolling).
+  const [hasReturnFailed, setReturnFailed] = useState(false);
+  const timelineRef = useRef(timeline);
+  timelineRef.current = timeline;
+  const hasTimeline = !!timeline;
+  useEffect(() => {
+    const t = timelineRef.current;
+    if (!t) return;
+    if (!focusTs) {
+      setFocus(null);
+      setReturnFailed(false);
+      if (t.hasNewer) void channelSync.reload(channelId).catch(() => setReturnFailed(true));
+      return;
+    }
+    if (t.focus?.ts === focusTs) return setFocus(t.focus);
+    const shown = t.messages.find((m) => m.ts === focusTs);
+    if (shown) return setFocus({ ts: focusTs, id: shown.id });
+    setFocus(null);
+    let isCurrent = true;
+    channelSync
+      .reload(channelId, focusTs)
+      .then((next) => isCurrent && setFocus(next.focus))
+      .catch(() => isCurrent && setFocus({ ts: focusTs, id: null }));
+    return () => {
+      isCurrent = false;
+    };
+    // The target or the conversation changed, or the timeline arrived: not on every change of it.
+  }, [channelSync, channelId, focusTs, hasTimeline]);
+  const isResolving = !!focusTs && focus?.ts !== focusTs;
+  const isReturning = !focusTs && !!timeline?.hasNewer && !hasReturnFailed;
+  return { focus: isResolving ? null : focus, isWaiting: isResolving || isReturning };
+}
+
 /** The conversation as the sidebar already lists it (same shape as its details), to draw at once. */
 function useListedChannel(channelId: string): TChannelView | undefined {
   const queryClient = useQueryClient();
@@ -116,18 +159,29 @@ function useListedChannel(channelId: string): TChannelView | undefined {
 }
 
 export function ChannelView({ channelId }: { channelId: string }) {
-  const { me } = useChat();
+  const { me, slug } = useChat();
+  const searchParams = useSearchParams();
+  const focusTs = searchParams.get("ts");
   const channelQuery = useChannel(channelId);
-  const timelineQuery = useTimeline(channelId);
+  const timelineQuery = useTimeline(channelId, focusTs ?? undefined);
   const timeline = useTimelineWithParsedFirstScreen(timelineQuery.data);
+  const { focus, isWaiting } = useFocusedMessage(channelId, focusTs, timelineQuery.data);
   const pending = usePendingMessages(channelId);
   const [isDetailsOpen, setDetailsOpen] = useState(false);
-  // `?thread=<root id>` (a search result that is a reply) opens that thread.
-  const threadParam = useSearchParams().get("thread");
+  // `?thread=<root id>` (a search result that is a reply) opens that thread; so does `?thread_ts=`
+  // (a permalink to a reply), whose root is the message the window centres on.
+  const threadParam = searchParams.get("thread");
+  const threadTsParam = searchParams.get("thread_ts");
   const [openThreadId, setOpenThreadId] = useState<string | null>(threadParam);
   useEffect(() => {
     if (threadParam) setOpenThreadId(threadParam);
   }, [threadParam]);
+  useEffect(() => {
+    if (threadTsParam && focus?.id) setOpenThreadId(focus.id);
+  }, [threadTsParam, focus?.id]);
+  // Back to the newest messages: the address without the message it was opened at (in place, as
+  // switching conversations is: Next's router takes the new search params from history).
+  const jumpToLatest = useCallback(() => window.history.replaceState(null, "", getConversationHref(slug, channelId)), [slug, channelId]);
   const closeThread = useCallback(() => setOpenThreadId(null), []);
   // Until its details arrive (fetched on every open), the sidebar's copy stands in.
   const listed = useListedChannel(channelId);
@@ -146,10 +200,15 @@ export function ChannelView({ channelId }: { channelId: string }) {
     <div className="relative flex min-h-0 flex-1" data-testid="channel-view" data-channel-id={channel.id}>
       <div className="flex min-h-0 min-w-0 flex-1 flex-col">
         <ChannelHeader channel={channel} myName={me.name} onOpenDetails={() => setDetailsOpen(true)} />
+        {focus && !focus.id && (
+          <p role="status" className="border-b border-amber-200 bg-amber-50 px-5 py-2 text-sm text-amber-900">
+            That message could not be opened: it may have been deleted. Here are the latest messages.
+          </p>
+        )}
         <div className="min-h-0 flex-1">
-          {timeline ? (
+          {timeline && !isWaiting ? (
             <MessageExtrasProvider value={extras}>
-              <MessageList channel={channel} timeline={timeline} pending={pending} />
+              <MessageList key={focus?.id ?? "newest"} channel={channel} timeline={timeline} pending={pending} focusId={focus?.id} onJumpToLatest={jumpToLatest} />
             </MessageExtrasProvider>
           ) : timelineQuery.isError ? (
             <LoadFailed error={timelineQuery.error} onRetry={() => void timelineQuery.refetch()} />

@@ -22,6 +22,8 @@ export type TMessageItemProps = {
   canEdit: boolean;
   canDelete: boolean;
   isEditing: boolean;
+  /** The message the conversation was opened at (a search result, a permalink): marked until the next jump. */
+  isHighlighted?: boolean;
   onStartEdit: (messageId: string) => void;
   onStopEdit: () => void;
   onDelete: (message: TMessage) => void;
@@ -62,7 +64,7 @@ function PendingStatus({ row, onRetry, onDiscard }: { row: Extract<TMessageRow, 
 }
 
 export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
-  const { row, me, isContinuation, showDayDivider, canEdit, canDelete, isEditing } = props;
+  const { row, me, isContinuation, showDayDivider, canEdit, canDelete, isEditing, isHighlighted } = props;
   const author = getRowAuthor(row, me);
   const stored = row.kind === "stored" ? row.message : null;
   const body = stored ? stored.body : row.kind === "pending" ? row.entry.body : "";
@@ -84,8 +86,10 @@ export const MessageItem = memo(function MessageItem(props: TMessageItemProps) {
         data-message-id={stored?.id}
         data-pending={row.kind === "pending" ? "true" : undefined}
         data-failed={row.kind === "pending" && row.entry.status === "failed" ? "true" : undefined}
+        data-highlighted={isHighlighted ? "true" : undefined}
+        aria-current={isHighlighted ? "true" : undefined}
         aria-label={`${author.senderName}, ${formatTime(author.createdAt)}`}
-        className={cn("group relative flex gap-2 px-5 py-0.5 hover:bg-slate-50", stored?.pinnedAt && "bg-amber-50/50", isEditing && "bg-amber-50/60 hover:bg-amber-50/60")}
+        className={cn("group relative flex gap-2 px-5 py-0.5 hover:bg-slate-50", stored?.pinnedAt && "bg-amber-50/50", isEditing && "bg-amber-50/60 hover:bg-amber-50/60", isHighlighted && "message-highlighted")}
         onPointerEnter={wantToolbar}
         onFocus={wantToolbar}
       >

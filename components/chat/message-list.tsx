@@ -1,8 +1,10 @@
 "use client";
 /**
- * The virtualised message list (react-virtuoso). Opens at the newest message, loads older pages as
- * the reader nears the top (prepending keeps the scroll position through `firstItemIndex`), follows
- * new messages while the reader is at the bottom, and jumps down when I send.
+ * The virtualised message list (react-virtuoso). Opens at the newest message, or centred on the
+ * message it was opened at (`focusId`: a search result, a permalink; marked), loads older pages as
+ * the reader nears the top (prepending keeps the scroll position through `firstItemIndex`) and newer
+ * ones near the bottom of a window that stops short of the newest, follows new messages while the
+ * reader is at the bottom, and jumps down when I send.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
@@ -33,7 +35,17 @@ const NO_OVERSCAN = { top: 0, bottom: 0 };
 const OPEN_AT_BOTTOM = Number.MAX_SAFE_INTEGER;
 const HIDDEN = { visibility: "hidden" } as const;
 
-type TListContext = { channel: TChannelView; myName: string; hasOlder: boolean; isLoadingOlder: boolean; olderError: string | null; onRetryOlder: () => void };
+type TListContext = {
+  channel: TChannelView;
+  myName: string;
+  hasOlder: boolean;
+  isLoadingOlder: boolean;
+  olderError: string | null;
+  onRetryOlder: () => void;
+  hasNewer: boolean;
+  newerError: string | null;
+  onRetryNewer: () => void;
+};
 
 /** Top of the list: a spinner while older history loads, or the start of the conversation. */
 function ListHeader({ context }: { context: TListContext }) {
@@ -78,19 +90,52 @@ function ListHeader({ context }: { context: TListContext }) {
   );
 }
 
-function ListFooter() {
+/** Bottom of the list: a spinner while newer messages load (a window opened at an earlier message). */
+function ListFooter({ context }: { context: TListContext }) {
+  if (context.newerError) {
+    return (
+      <p className="flex justify-center gap-2 py-4 text-sm text-red-600">
+        Could not load newer messages.
+        <button type="button" className="font-semibold text-[#1264a3] hover:underline" onClick={context.onRetryNewer}>
+          Retry
+        </button>
+      </p>
+    );
+  }
+  if (context.hasNewer) {
+    return (
+      <div role="status" data-testid="loading-newer" className="flex items-center justify-center gap-2 py-4 text-sm text-slate-500">
+        <Spinner /> Loading newer messages…
+      </div>
+    );
+  }
   return <div className="h-3" />;
 }
 
 const listComponents = { Header: ListHeader, Footer: ListFooter };
 
-export function MessageList({ channel, timeline, pending }: { channel: TChannelView; timeline: TTimeline; pending: readonly TOutboxEntry[] }) {
+type TMessageListProps = {
+  channel: TChannelView;
+  timeline: TTimeline;
+  pending: readonly TOutboxEntry[];
+  /** Open centred on this message and mark it. The list is keyed by it: a new one means a new list. */
+  focusId?: string | null;
+  /** Back to the newest messages, for a window that stops short of them. */
+  onJumpToLatest: () => void;
+};
+
+export function MessageList({ channel, timeline, pending, focusId, onJumpToLatest }: TMessageListProps) {
   const { me, role, channelSync, outbox } = useChat();
   const virtuosoRef = useRef<VirtuosoHandle>(null);
   const rows = useMemo(() => buildRows(timeline.messages, pending), [timeline.messages, pending]);
+  // Where the focused message is when the list opens (-1: none, or not in the window: open at the newest).
+  const [focusIndex] = useState(() => (focusId ? rows.findIndex((r) => r.kind === "stored" && r.message.id === focusId) : -1));
+  const isFocusOpen = focusIndex >= 0;
   const [editingId, setEditingId] = useState<string | null>(null);
   const [isLoadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<string | null>(null);
+  const [isLoadingNewer, setLoadingNewer] = useState(false);
+  const [newerError, setNewerError] = useState<string | null>(null);
   const [messageToDelete, setMessageToDelete] = useState<TMessage | null>(null);
   const [deleteError, setDeleteError] = useState<string | undefined>();
   const [isDeleting, setDeleting] = useState(false);
@@ -106,8 +151,10 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
   // stays hidden until it is at the bottom, so the oldest rows of the page never flash, and while it
   // settles (rows measured taller than estimated, the page before prepended) it is kept at the
   // bottom until the reader scrolls. Either state ends after a moment whatever happens.
-  const [hasReachedBottom, setReachedBottom] = useState(false);
-  const isSettlingRef = useRef(true);
+  // Opened at a message instead, the list is drawn where Virtuoso puts it (initialTopMostItemIndex)
+  // and nothing holds it at the bottom.
+  const [hasReachedBottom, setReachedBottom] = useState(isFocusOpen);
+  const isSettlingRef = useRef(!isFocusOpen);
   useEffect(() => {
     const shown = setTimeout(() => setReachedBottom(true), 500);
     const settled = setTimeout(() => (isSettlingRef.current = false), 2000);
@@ -163,6 +210,15 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
       .catch((err: unknown) => setOlderError(err instanceof Error ? err.message : "Failed"))
       .finally(() => setLoadingOlder(false));
   }, [channelSync, channel.id, timeline.hasOlder, isLoadingOlder, isOpened]);
+  const loadNewer = useCallback(() => {
+    if (!isOpened || !timeline.hasNewer || isLoadingNewer) return;
+    setLoadingNewer(true);
+    setNewerError(null);
+    channelSync
+      .loadNewer(channel.id)
+      .catch((err: unknown) => setNewerError(err instanceof Error ? err.message : "Failed"))
+      .finally(() => setLoadingNewer(false));
+  }, [channelSync, channel.id, timeline.hasNewer, isLoadingNewer, isOpened]);
   // Once, when opened: the page before, if the opening screen is near the top. Later calls come
   // from rangeChanged/startReached.
   useEffect(() => {
@@ -170,11 +226,20 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [isOpened]);
 
-  // I just sent something: show it, wherever I had scrolled to.
+  // I just sent something: show it, wherever I had scrolled to (from an earlier window, with the
+  // newest messages around it).
   const newestPendingId = pending.at(-1)?.clientMsgId;
+  const hasNewer = timeline.hasNewer;
   useEffect(() => {
-    if (newestPendingId) virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end" });
+    if (!newestPendingId) return;
+    if (hasNewer) onJumpToLatest();
+    else virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end" });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [newestPendingId]);
+  const jumpToLatest = () => {
+    if (hasNewer) onJumpToLatest();
+    else virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "smooth" });
+  };
 
   const confirmDelete = async () => {
     if (!messageToDelete) return;
@@ -210,6 +275,7 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         canEdit={isWritable && isMine}
         canDelete={isWritable && (isMine || canDeleteAny)}
         isEditing={row.kind === "stored" && row.message.id === editingId}
+        isHighlighted={!!focusId && row.kind === "stored" && row.message.id === focusId}
         onStartEdit={setEditingId}
         onStopEdit={stopEditing}
         onDelete={openDeleteConfirm}
@@ -226,11 +292,12 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         data-testid="message-list"
         className="h-full"
         data={rows}
-        context={{ channel, myName: me.name, hasOlder: timeline.hasOlder, isLoadingOlder, olderError, onRetryOlder: loadOlder }}
+        context={{ channel, myName: me.name, hasOlder: timeline.hasOlder, isLoadingOlder, olderError, onRetryOlder: loadOlder, hasNewer, newerError, onRetryNewer: loadNewer }}
         components={listComponents}
         firstItemIndex={firstItemIndex}
         scrollerRef={watchOpeningScroll}
-        initialScrollTop={OPEN_AT_BOTTOM}
+        initialScrollTop={isFocusOpen ? undefined : OPEN_AT_BOTTOM}
+        initialTopMostItemIndex={isFocusOpen ? { index: focusIndex, align: "center" } : undefined}
         style={hasReachedBottom ? undefined : HIDDEN}
         onWheel={stopSettling}
         onTouchStart={stopSettling}
@@ -240,11 +307,14 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         computeItemKey={(_, row) => row.key}
         itemContent={renderRow}
         startReached={loadOlder}
+        endReached={loadNewer}
         rangeChanged={(range) => {
           firstShownRef.current = range.startIndex;
           if (range.startIndex - firstItemIndex < PREFETCH_ROWS) loadOlder();
+          if (firstItemIndex + rows.length - 1 - range.endIndex < PREFETCH_ROWS) loadNewer();
         }}
-        followOutput={(isFollowing) => (isFollowing ? "auto" : false)}
+        // Following means the newest: a window that stops short of it has nothing to follow.
+        followOutput={(isFollowing) => (isFollowing && !hasNewer ? "auto" : false)}
         atBottomStateChange={onAtBottomChange}
         // atBottomThreshold lets "at the bottom" be 120 px short of it: while settling, any change
         // of the list's height goes back to the very bottom.
@@ -254,10 +324,10 @@ export function MessageList({ channel, timeline, pending }: { channel: TChannelV
         // work before the first paint (they are drawn right after, before anyone can scroll).
         increaseViewportBy={isOpened ? OVERSCAN : NO_OVERSCAN}
       />
-      {!isAtBottom && (
+      {(!isAtBottom || hasNewer) && (
         <button
           type="button"
-          onClick={() => virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end", behavior: "smooth" })}
+          onClick={jumpToLatest}
           className="absolute right-5 bottom-3 z-10 flex items-center gap-1 rounded-full border border-slate-200 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-md hover:bg-slate-50"
         >
           <ChevronDownIcon className="size-4" />

@@ -12,6 +12,7 @@ import { Avatar } from "@/components/ui/avatar";
 import { cn } from "@/components/ui/cn";
 import { formatDateTime } from "@/components/ui/format-date";
 import { Spinner } from "@/components/ui/spinner";
+import { getConversationHref, switchConversationInPlace } from "@/components/chat/conversation-location";
 import { ArchiveIcon, HashIcon, LockIcon, SearchIcon } from "@/components/chat/icons";
 import { HighlightedText } from "@/components/search/highlighted-text";
 import { api, ApiError } from "@/lib/client/api";
@@ -104,8 +105,9 @@ export function SearchBar({ slug }: { slug: string }) {
     (m: TSearchMatch) => {
       setOpen(false);
       inputRef.current?.blur();
-      const thread = m.threadRootId ? `?thread=${encodeURIComponent(m.threadRootId)}` : "";
-      router.push(`/w/${encodeURIComponent(slug)}/c/${encodeURIComponent(m.channelId)}${thread}`);
+      // The conversation opens at the message (a reply: at its thread's root, with the thread open).
+      const search = `?${new URLSearchParams({ ts: m.ts, ...(m.threadRootId ? { thread: m.threadRootId } : {}) })}`;
+      if (!switchConversationInPlace(slug, m.channelId, search)) router.push(getConversationHref(slug, m.channelId, search));
     },
     [router, slug],
   );

@@ -5,20 +5,31 @@
  * fetched (looping while `hasMore`) and applied in order. One catch-up per channel at a time.
  */
 import type { QueryClient } from "@tanstack/react-query";
-import { api } from "@/lib/client/api";
+import { ApiError, api } from "@/lib/client/api";
 import { apiPaths } from "@/lib/client/api-paths";
 import { queryKeys } from "@/lib/client/query-keys";
 import { getSocket, request } from "@/lib/client/realtime";
-import { applyCatchUp, applyChange, createTimeline, prependOlderPage, upsertMessage, type TTimeline } from "@/lib/client/timeline";
+import { appendNewerPage, applyCatchUp, applyChange, createTimeline, prependOlderPage, upsertMessage, type TTimeline } from "@/lib/client/timeline";
 import { HISTORY_PAGE_SIZE, type THistoryPage, type TMessage } from "@/lib/messages/schema";
 import type { TChannelEvent, TSyncResult } from "@/lib/realtime/contract";
 
 const CATCH_UP_PAGE_SIZE = 500;
 
-/** The newest page of a conversation, as a fresh timeline. */
-export async function loadTimeline(channelId: string): Promise<TTimeline> {
-  const page = await api<THistoryPage>(apiPaths.newestPage(channelId));
-  return createTimeline(page);
+/**
+ * The newest page of a conversation, or the page around the message `focusTs`, as a fresh timeline.
+ * A message that is gone (deleted, or a ts that never was) opens the newest page, its focus saying so.
+ */
+export async function loadTimeline(channelId: string, focusTs?: string): Promise<TTimeline> {
+  const newest = () => api<THistoryPage>(apiPaths.newestPage(channelId));
+  if (!focusTs) return createTimeline(await newest());
+  try {
+    return createTimeline(await api<THistoryPage>(`/api/channels/${encodeURIComponent(channelId)}/messages?around_ts=${encodeURIComponent(focusTs)}&limit=${HISTORY_PAGE_SIZE}`), focusTs);
+  } catch (err) {
+    // 404 is also what a conversation I may not read answers: the newest page then fails the same way.
+    // 422: a malformed ts in the address.
+    if (!(err instanceof ApiError && (err.status === 404 || err.status === 422))) throw err;
+    return { ...createTimeline(await newest()), focus: { ts: focusTs, id: null } };
+  }
 }
 
 /** Changes after `after`, over the socket when connected, else over HTTP. */
@@ -31,6 +42,7 @@ export class ChannelSync {
   private readonly running = new Map<string, Promise<void>>();
   private readonly needsAnotherPass = new Set<string>();
   private readonly loadingOlder = new Map<string, Promise<void>>();
+  private readonly loadingNewer = new Map<string, Promise<void>>();
   private readonly changeListeners = new Set<(message: TMessage, seq: number) => void>();
 
   constructor(private readonly queryClient: QueryClient) {}
@@ -113,10 +125,45 @@ export class ChannelSync {
     const oldest = timeline?.messages[0];
     if (!timeline?.hasOlder || !oldest) return Promise.resolve();
     const run = api<THistoryPage>(`/api/channels/${encodeURIComponent(channelId)}/messages?before=${oldest.seq}&limit=${HISTORY_PAGE_SIZE}`)
-      .then((page) => this.setTimeline(channelId, (t) => prependOlderPage(t, page)))
+      // Only onto the window it was read for: a reload (reload) may have replaced it meanwhile.
+      .then((page) => this.setTimeline(channelId, (t) => (t.messages[0]?.seq === oldest.seq ? prependOlderPage(t, page) : t)))
       .finally(() => this.loadingOlder.delete(channelId));
     this.loadingOlder.set(channelId, run);
     return run;
+  }
+
+  /** Loads the page after the newest loaded message (scrolling down a window opened around an earlier message). */
+  loadNewer(channelId: string): Promise<void> {
+    const inFlight = this.loadingNewer.get(channelId);
+    if (inFlight) return inFlight;
+    const timeline = this.getTimeline(channelId);
+    const newest = timeline?.messages.at(-1);
+    if (!timeline?.hasNewer || !newest) return Promise.resolve();
+    const run = api<THistoryPage>(`/api/channels/${encodeURIComponent(channelId)}/messages?after=${newest.seq}&limit=${HISTORY_PAGE_SIZE}`)
+      .then((page) => {
+        let reachedNewest = false;
+        this.setTimeline(channelId, (t) => {
+          if (t.messages.at(-1)?.seq !== newest.seq) return t; // replaced meanwhile, as in loadOlder
+          const next = appendNewerPage(t, page);
+          reachedNewest = next.reachedNewest;
+          return next.timeline;
+        });
+        if (reachedNewest) return this.catchUp(channelId);
+      })
+      .finally(() => this.loadingNewer.delete(channelId));
+    this.loadingNewer.set(channelId, run);
+    return run;
+  }
+
+  /**
+   * Replaces the cached timeline with a fresh one: the page around the message `focusTs`, or the
+   * newest page without it. Older or newer pages still loading for the window it replaces are dropped
+   * when they arrive (they apply only to the window they were read for).
+   */
+  async reload(channelId: string, focusTs?: string): Promise<TTimeline> {
+    const timeline = await loadTimeline(channelId, focusTs);
+    this.queryClient.setQueryData(queryKeys.timeline(channelId), timeline);
+    return timeline;
   }
 
   /**

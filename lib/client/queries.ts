@@ -36,13 +36,15 @@ export function useSidebarChannels(slug: string) {
 }
 
 /**
- * A conversation's timeline, loaded once at its newest page; afterwards only socket changes,
- * catch-up and older pages change it (never a refetch, which would lose the scroll window).
+ * A conversation's timeline, loaded once at its newest page (or around a message); afterwards only
+ * socket changes, catch-up, older and newer pages and jumps (ChannelSync.reload) change it — never a
+ * refetch, which would lose the scroll window.
  */
-export function useTimeline(channelId: string) {
+export function useTimeline(channelId: string, focusTs?: string) {
   return useQuery({
     queryKey: queryKeys.timeline(channelId),
-    queryFn: () => loadTimeline(channelId),
+    // Loaded around `focusTs` when the conversation opens at a message (not cached yet).
+    queryFn: () => loadTimeline(channelId, focusTs),
     staleTime: Number.POSITIVE_INFINITY,
     gcTime: 10 * 60_000,
     refetchOnWindowFocus: false,

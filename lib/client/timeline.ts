@@ -13,6 +13,14 @@ export type TTimeline = {
   last: number;
   /** Whether older history exists before the first loaded message. */
   hasOlder: boolean;
+  /**
+   * Whether newer history exists after the last loaded message: the window was opened around an
+   * earlier message (a search result, a permalink) and does not reach the newest yet. New messages
+   * past the window are left for the newer pages (or a return to the newest) to bring.
+   */
+  hasNewer: boolean;
+  /** The message a window opened around: its ts as asked, and the id the server centred on (null: it is gone). */
+  focus: { ts: string; id: string | null } | null;
   /** How many messages were prepended by older pages; drives Virtuoso's `firstItemIndex`. */
   prependedCount: number;
   /** Ids removed by a change, so an older page read before the delete cannot bring them back. */
@@ -21,9 +29,20 @@ export type TTimeline = {
 
 export type TApplyOutcome = "applied" | "stale" | "gap";
 
-/** A timeline from the newest history page; `head` was read with the page, so `last = head`. */
-export function createTimeline(page: THistoryPage): TTimeline {
-  return { messages: page.messages.filter(isVisible), last: page.head, hasOlder: page.hasMore, prependedCount: 0, removedIds: new Set() };
+/**
+ * A timeline from a history page: the newest page, or the page around `focusTs` (then `focus` says
+ * which message it centred on). `head` was read with the page, so `last = head`.
+ */
+export function createTimeline(page: THistoryPage, focusTs?: string): TTimeline {
+  return {
+    messages: page.messages.filter(isVisible),
+    last: page.head,
+    hasOlder: page.hasMore,
+    hasNewer: !!page.hasNewer,
+    focus: focusTs && page.focusId ? { ts: focusTs, id: page.focusId } : null,
+    prependedCount: 0,
+    removedIds: new Set(),
+  };
 }
 
 /** Whether a message belongs in the channel's main list. */
@@ -59,6 +78,8 @@ export function upsertMessage(timeline: TTimeline, message: TMessage): TTimeline
   if (timeline.removedIds.has(message.id)) return timeline;
   const oldest = timeline.messages[0];
   if (timeline.hasOlder && oldest && message.seq < oldest.seq) return timeline;
+  const newest = timeline.messages.at(-1);
+  if (timeline.hasNewer && newest && message.seq > newest.seq) return timeline;
   const insertAt = findInsertIndex(timeline.messages, message.seq);
   return { ...timeline, messages: timeline.messages.toSpliced(insertAt, 0, message) };
 }
@@ -100,7 +121,27 @@ export function prependOlderPage(timeline: TTimeline, page: THistoryPage): TTime
   return { ...timeline, messages: [...older, ...timeline.messages], hasOlder: page.hasMore, prependedCount: timeline.prependedCount + older.length };
 }
 
-/** The newest seq the reader has seen, for `channels.read`. */
+/**
+ * Appends a newer history page (messages after the window, read with `after`), skipping any already
+ * present or removed. Once the window reaches the newest, `last` goes back to the page's head: while
+ * the window ended early, changes past it were passed over but still moved `last`, so the caller
+ * catches up from there (`reachedNewest`) and every change since the page was read is applied.
+ */
+export function appendNewerPage(timeline: TTimeline, page: THistoryPage): { timeline: TTimeline; reachedNewest: boolean } {
+  if (!timeline.hasNewer) return { timeline, reachedNewest: false };
+  const newestSeq = timeline.messages.at(-1)?.seq ?? 0;
+  const known = new Set(timeline.messages.map((m) => m.id));
+  const newer = page.messages.filter((m) => m.seq > newestSeq && isVisible(m) && !known.has(m.id) && !timeline.removedIds.has(m.id));
+  const hasNewer = !!page.hasNewer;
+  const last = hasNewer ? timeline.last : Math.min(timeline.last, page.head);
+  return { timeline: { ...timeline, messages: [...timeline.messages, ...newer], hasNewer, last }, reachedNewest: !hasNewer };
+}
+
+/**
+ * The newest seq the reader has seen, for `channels.read`; 0 (nothing to mark) while the window
+ * stops short of the newest messages, which the reader has not seen.
+ */
 export function getReadPosition(timeline: TTimeline): number {
+  if (timeline.hasNewer) return 0;
   return Math.max(timeline.last, timeline.messages.at(-1)?.seq ?? 0);
 }

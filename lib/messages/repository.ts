@@ -179,12 +179,39 @@ export function findMessageById(id: string) {
 }
 
 /** One page of channel history (top-level messages and broadcast replies), newest first, by seq cursor (no OFFSET). */
+/** Messages the channel's history shows: not deleted, and not a thread reply unless also sent to the channel. */
+const SHOWN_IN_CHANNEL = { OR: [{ threadRootId: null }, { broadcast: true }], deletedAt: null } satisfies Prisma.MessageWhereInput;
+
 export function listHistory(channelId: string, before: number | undefined, take: number) {
   return getDb().message.findMany({
-    where: { channelId, OR: [{ threadRootId: null }, { broadcast: true }], deletedAt: null, ...(before ? { seq: { lt: before } } : {}) },
+    where: { channelId, ...SHOWN_IN_CHANNEL, ...(before ? { seq: { lt: before } } : {}) },
     select: messageSelect,
     orderBy: { seq: "desc" },
     take,
+  });
+}
+
+/** The conversation's top-level messages after `after`, oldest first (scrolling down from an earlier window). */
+export function listHistoryAfter(channelId: string, after: number, take: number) {
+  return getDb().message.findMany({
+    where: { channelId, ...SHOWN_IN_CHANNEL, seq: { gt: after } },
+    select: messageSelect,
+    orderBy: { seq: "asc" },
+    take,
+  });
+}
+
+/** Whether the conversation shows any message before `seq`. */
+export async function hasHistoryBefore(channelId: string, seq: number): Promise<boolean> {
+  const row = await getDb().message.findFirst({ where: { channelId, ...SHOWN_IN_CHANNEL, seq: { lt: seq } }, select: { id: true } });
+  return !!row;
+}
+
+/** A message by its conversation and ts (unique together), with what placing it in history needs. */
+export function findMessageByTs(channelId: string, ts: bigint) {
+  return getDb().message.findUnique({
+    where: { channelId_ts: { channelId, ts } },
+    select: { id: true, seq: true, deletedAt: true, broadcast: true, threadRoot: { select: { id: true, seq: true, deletedAt: true } } },
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTs } from "@/lib/messages/ts";
 import { ZId, countChars, zText } from "@/lib/validation";
 
 /** Slack's limit for one message. */
@@ -29,12 +30,21 @@ export const ZSendRichMessage = ZSendMessage.extend({ body: ZOptionalBody });
 export const ZEditRichMessage = ZEditMessage.extend({ body: ZOptionalBody });
 export const ZDeleteMessage = z.object({ messageId: ZId });
 
-export const ZHistoryQuery = z.object({
-  channelId: ZId,
-  /** Messages with seq below this; omitted → the newest. */
-  before: z.coerce.number().int().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(HISTORY_PAGE_SIZE),
-});
+export const ZHistoryQuery = z
+  .object({
+    channelId: ZId,
+    /** Messages with seq below this, newest first; none of before/after/aroundTs → the newest page. */
+    before: z.coerce.number().int().min(1).optional(),
+    /** Messages with seq above this, oldest first (scrolling down from an earlier window). */
+    after: z.coerce.number().int().min(0).optional(),
+    /** The page around one message, by its ts (a search result or a permalink): about half before, half after. */
+    aroundTs: z
+      .string()
+      .refine((v) => parseTs(v) !== null, "must be a message ts such as 1764100000.000123")
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(HISTORY_PAGE_SIZE),
+  })
+  .refine((q) => [q.before, q.after, q.aroundTs].filter((v) => v !== undefined).length <= 1, "Give at most one of before, after and around_ts");
 
 export const ZSyncQuery = z.object({
   channelId: ZId,
@@ -89,7 +99,13 @@ export type TMessage = {
   createdAt: string;
 };
 
-export type THistoryPage = { messages: TMessage[]; head: number; hasMore: boolean };
+/**
+ * A page of a conversation's top-level messages, oldest first. `head`: the conversation's last change
+ * seq, read before the page (catch-up starts there). `hasMore`: older messages exist before the first;
+ * `hasNewer`: newer ones after the last (only pages read after or around a message can have them);
+ * `focusId`: the message an around page is centred on (a thread reply's root, for a reply).
+ */
+export type THistoryPage = { messages: TMessage[]; head: number; hasMore: boolean; hasNewer?: boolean; focusId?: string };
 
 /** Slack's limits: distinct emoji on one message, reactions by one person on one message, pins in a channel. */
 export const MAX_EMOJI_PER_MESSAGE = 50;

@@ -9,6 +9,7 @@ import type { Prisma } from "@/lib/db";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import * as repo from "@/lib/messages/repository";
 import { configureGroupCommit, postBatched } from "@/lib/messages/group-commit";
+import { parseTs } from "@/lib/messages/ts";
 import { ZDeleteMessage, ZEditMessage, ZEditRichMessage, ZSendRichMessage, ZHistoryQuery, ZSendMessage, ZSyncQuery, type THistoryPage, type TMessage, type TSendMessage } from "@/lib/messages/schema";
 import { can } from "@/lib/permissions";
 import { consume } from "@/lib/rate-limit";
@@ -199,11 +200,37 @@ export async function deleteMessage({ actor, input }: { actor: TActor; input: un
  */
 export async function listMessages({ actor, input }: { actor: TActor; input: unknown }): Promise<THistoryPage> {
   const q = ZHistoryQuery.parse(input);
+  // The head is read before the rows: a change committed in between is in the page and replayed by
+  // catch-up (harmless); read after, it could be in neither.
   const access = await getChannelAccess(actor, q.channelId);
+  const head = access.channel.lastSeq;
+  if (q.aroundTs !== undefined) return listAround(q.channelId, parseTs(q.aroundTs)!, q.limit, head);
+  if (q.after !== undefined) {
+    const rows = await repo.listHistoryAfter(q.channelId, q.after, q.limit + 1);
+    const messages = rows.slice(0, q.limit).map(repo.toMessage);
+    const hasMore = await repo.hasHistoryBefore(q.channelId, messages[0]?.seq ?? q.after + 1);
+    return { messages, head, hasMore, hasNewer: rows.length > q.limit };
+  }
   const rows = await repo.listHistory(q.channelId, q.before, q.limit + 1);
   const hasMore = rows.length > q.limit;
   const messages = rows.slice(0, q.limit).reverse().map(repo.toMessage);
-  return { messages, head: access.channel.lastSeq, hasMore };
+  return { messages, head, hasMore };
+}
+
+/**
+ * The page around one message (a search result, a permalink), centred on it: the message and about
+ * half the page before it, the rest after. A thread reply that is not shown in the channel is found
+ * through its root. 404 when the message (or that root) is gone.
+ */
+async function listAround(channelId: string, ts: bigint, limit: number, head: number): Promise<THistoryPage> {
+  const found = await repo.findMessageByTs(channelId, ts);
+  const centre = found && !found.broadcast && found.threadRoot ? found.threadRoot : found;
+  if (!centre || centre.deletedAt) throw notFound("Message not found");
+  const olderCount = Math.ceil(limit / 2); // the centre included
+  const newerCount = limit - olderCount;
+  const [older, newer] = await Promise.all([repo.listHistory(channelId, centre.seq + 1, olderCount + 1), repo.listHistoryAfter(channelId, centre.seq, newerCount + 1)]);
+  const messages = [...older.slice(0, olderCount).reverse(), ...newer.slice(0, newerCount)].map(repo.toMessage);
+  return { messages, head, hasMore: older.length > olderCount, hasNewer: newer.length > newerCount, focusId: centre.id };
 }
 
 /**
