@@ -114,6 +114,21 @@ function ListFooter({ context }: { context: TListContext }) {
 
 const listComponents = { Header: ListHeader, Footer: ListFooter };
 
+/** Loads pages at one end of the list (older or newer), one at a time while `canLoad`, keeping the last error for Retry. */
+function usePageLoader(canLoad: boolean, loadPage: () => Promise<void>) {
+  const [isLoading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    if (!canLoad || isLoading) return;
+    setLoading(true);
+    setError(null);
+    loadPage()
+      .catch((err: unknown) => setError(err instanceof Error ? err.message : "Failed"))
+      .finally(() => setLoading(false));
+  }, [canLoad, isLoading, loadPage]);
+  return { load, isLoading, error };
+}
+
 type TMessageListProps = {
   channel: TChannelView;
   timeline: TTimeline;
@@ -132,10 +147,6 @@ export function MessageList({ channel, timeline, pending, focusId, onJumpToLates
   const [focusIndex] = useState(() => (focusId ? rows.findIndex((r) => r.kind === "stored" && r.message.id === focusId) : -1));
   const isFocusOpen = focusIndex >= 0;
   const [editingId, setEditingId] = useState<string | null>(null);
-  const [isLoadingOlder, setLoadingOlder] = useState(false);
-  const [olderError, setOlderError] = useState<string | null>(null);
-  const [isLoadingNewer, setLoadingNewer] = useState(false);
-  const [newerError, setNewerError] = useState<string | null>(null);
   const [messageToDelete, setMessageToDelete] = useState<TMessage | null>(null);
   const [deleteError, setDeleteError] = useState<string | undefined>();
   const [isDeleting, setDeleting] = useState(false);
@@ -201,28 +212,12 @@ export function MessageList({ channel, timeline, pending, focusId, onJumpToLates
   const isWritable = channel.isMember && !channel.archivedAt;
   const firstItemIndex = FIRST_ITEM_INDEX - timeline.prependedCount;
 
-  const loadOlder = useCallback(() => {
-    if (!isOpened || !timeline.hasOlder || isLoadingOlder) return;
-    setLoadingOlder(true);
-    setOlderError(null);
-    channelSync
-      .loadOlder(channel.id)
-      .catch((err: unknown) => setOlderError(err instanceof Error ? err.message : "Failed"))
-      .finally(() => setLoadingOlder(false));
-  }, [channelSync, channel.id, timeline.hasOlder, isLoadingOlder, isOpened]);
-  const loadNewer = useCallback(() => {
-    if (!isOpened || !timeline.hasNewer || isLoadingNewer) return;
-    setLoadingNewer(true);
-    setNewerError(null);
-    channelSync
-      .loadNewer(channel.id)
-      .catch((err: unknown) => setNewerError(err instanceof Error ? err.message : "Failed"))
-      .finally(() => setLoadingNewer(false));
-  }, [channelSync, channel.id, timeline.hasNewer, isLoadingNewer, isOpened]);
+  const older = usePageLoader(isOpened && timeline.hasOlder, useCallback(() => channelSync.loadOlder(channel.id), [channelSync, channel.id]));
+  const newer = usePageLoader(isOpened && timeline.hasNewer, useCallback(() => channelSync.loadNewer(channel.id), [channelSync, channel.id]));
   // Once, when opened: the page before, if the opening screen is near the top. Later calls come
   // from rangeChanged/startReached.
   useEffect(() => {
-    if (isOpened && firstShownRef.current - firstItemIndex < PREFETCH_ROWS) loadOlder();
+    if (isOpened && firstShownRef.current - firstItemIndex < PREFETCH_ROWS) older.load();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [isOpened]);
 
@@ -292,7 +287,17 @@ export function MessageList({ channel, timeline, pending, focusId, onJumpToLates
         data-testid="message-list"
         className="h-full"
         data={rows}
-        context={{ channel, myName: me.name, hasOlder: timeline.hasOlder, isLoadingOlder, olderError, onRetryOlder: loadOlder, hasNewer, newerError, onRetryNewer: loadNewer }}
+        context={{
+          channel,
+          myName: me.name,
+          hasOlder: timeline.hasOlder,
+          isLoadingOlder: older.isLoading,
+          olderError: older.error,
+          onRetryOlder: older.load,
+          hasNewer,
+          newerError: newer.error,
+          onRetryNewer: newer.load,
+        }}
         components={listComponents}
         firstItemIndex={firstItemIndex}
         scrollerRef={watchOpeningScroll}
@@ -306,12 +311,12 @@ export function MessageList({ channel, timeline, pending, focusId, onJumpToLates
         alignToBottom
         computeItemKey={(_, row) => row.key}
         itemContent={renderRow}
-        startReached={loadOlder}
-        endReached={loadNewer}
+        startReached={older.load}
+        endReached={newer.load}
         rangeChanged={(range) => {
           firstShownRef.current = range.startIndex;
-          if (range.startIndex - firstItemIndex < PREFETCH_ROWS) loadOlder();
-          if (firstItemIndex + rows.length - 1 - range.endIndex < PREFETCH_ROWS) loadNewer();
+          if (range.startIndex - firstItemIndex < PREFETCH_ROWS) older.load();
+          if (firstItemIndex + rows.length - 1 - range.endIndex < PREFETCH_ROWS) newer.load();
         }}
         // Following means the newest: a window that stops short of it has nothing to follow.
         followOutput={(isFollowing) => (isFollowing && !hasNewer ? "auto" : false)}
