@@ -1,7 +1,8 @@
 /**
  * Search journey: someone searches from the top bar in Chinese and in English, sees the conversation,
  * author and the matched words marked, and opens results — a channel message opens its conversation
- * at that message (marked), a thread reply opens its thread. Setup goes over the HTTP API; what is tested goes through the UI.
+ * at that message (marked), a thread reply opens its thread with the reply marked. Setup goes over the
+ * HTTP API; what is tested goes through the UI.
  */
 import type { APIRequestContext } from "@playwright/test";
 import { DEFAULT_PASSWORD, expect as baseExpect, makeUniqueEmail, test } from "./fixtures";
@@ -56,7 +57,7 @@ test("search in Chinese and English from the top bar; results open the conversat
   await expect(opened).toBeVisible();
   await expect(opened).toHaveAttribute("data-highlighted", "true");
 
-  // English, any case; a thread reply opens its thread.
+  // English, any case; a thread reply opens its thread, the reply marked.
   await box.fill("DEPLOYMENT");
   await box.press("Enter");
   await expect(results).toHaveCount(1);
@@ -67,6 +68,7 @@ test("search in Chinese and English from the top bar; results open the conversat
   // The conversation behind it opens at the thread's root.
   await expect(page.getByTestId("message").filter({ hasText: "今天下午三点开会讨论项目进度" }).first()).toHaveAttribute("data-highlighted", "true");
   await expect(page.getByTestId("thread-panel")).toContainText("Deployment checklist is ready");
+  await expect(page.getByTestId("thread-replies").getByTestId("message").filter({ hasText: "Deployment checklist is ready" })).toHaveAttribute("data-highlighted", "true");
 
   // Nothing found, and "/" focuses the box from the page (not from a text field: the thread's
   // composer has the focus now, so leave it first).

@@ -218,7 +218,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
         </div>
         <ChannelFooter channel={channel} />
       </div>
-      {openThreadId && <ThreadPanel key={openThreadId} channel={channel} rootId={openThreadId} onClose={closeThread} onOpenThread={setOpenThreadId} />}
+      {openThreadId && <ThreadPanel key={openThreadId} channel={channel} rootId={openThreadId} onClose={closeThread} onOpenThread={setOpenThreadId} highlightTs={focusTs} />}
       <ChannelDetailsDialog channelId={channel.id} open={isDetailsOpen} onClose={() => setDetailsOpen(false)} />
     </div>
   );

@@ -109,7 +109,16 @@ function ThreadComposer({ channel, rootId, onSent }: { channel: TChannelView; ro
   );
 }
 
-export function ThreadPanel({ channel, rootId, onClose, onOpenThread }: { channel: TChannelView; rootId: string; onClose: () => void; onOpenThread: (rootId: string) => void }) {
+type TThreadPanelProps = {
+  channel: TChannelView;
+  rootId: string;
+  onClose: () => void;
+  onOpenThread: (rootId: string) => void;
+  /** A reply to show and mark when the thread opens (a search result, a permalink to a reply). */
+  highlightTs?: string | null;
+};
+
+export function ThreadPanel({ channel, rootId, onClose, onOpenThread, highlightTs }: TThreadPanelProps) {
   const { me, role, outbox, channelSync } = useChat();
   const thread = useThread(rootId);
   const pending = usePendingReplies(rootId);
@@ -142,6 +151,16 @@ export function ThreadPanel({ channel, rootId, onClose, onOpenThread }: { channe
   useEffect(() => {
     if (isAtBottomRef.current) scrollToBottom();
   }, [rows.length, scrollToBottom]);
+  // Once, when the marked reply is first drawn: bring it into view (after the effect above).
+  const hasShownHighlightRef = useRef(false);
+  useEffect(() => {
+    if (!highlightTs || hasShownHighlightRef.current) return;
+    const el = scrollRef.current?.querySelector("[data-highlighted]");
+    if (!el) return;
+    hasShownHighlightRef.current = true;
+    el.scrollIntoView({ block: "center" });
+    isAtBottomRef.current = false;
+  }, [rows.length, highlightTs]);
 
   const extras = useMemo(() => ({ channel, openThread: onOpenThread, isInThreadPanel: true }), [channel, onOpenThread]);
   const stopEditing = useCallback(() => setEditingId(null), []);
@@ -176,6 +195,7 @@ export function ThreadPanel({ channel, rootId, onClose, onOpenThread }: { channe
         canEdit={isWritable && isMine}
         canDelete={isWritable && (isMine || canDeleteAny)}
         isEditing={row.kind === "stored" && row.message.id === editingId}
+        isHighlighted={!!highlightTs && row.kind === "stored" && row.message.ts === highlightTs}
         onStartEdit={setEditingId}
         onStopEdit={stopEditing}
         onDelete={askDelete}
