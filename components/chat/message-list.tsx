@@ -225,8 +225,10 @@ export function MessageList({ channel, timeline, pending, focusId, onJumpToLates
   // newest messages around it).
   const newestPendingId = pending.at(-1)?.clientMsgId;
   const hasNewer = timeline.hasNewer;
+  // Opened at a message while an earlier send is still on its way: that one does not pull the reader away.
+  const pendingAtFocusOpenRef = useRef(isFocusOpen ? newestPendingId : undefined);
   useEffect(() => {
-    if (!newestPendingId) return;
+    if (!newestPendingId || newestPendingId === pendingAtFocusOpenRef.current) return;
     if (hasNewer) onJumpToLatest();
     else virtuosoRef.current?.scrollToIndex({ index: "LAST", align: "end" });
     // eslint-disable-next-line react-hooks/exhaustive-deps
