@@ -112,7 +112,7 @@ function LoadFailed({ error, onRetry }: { error: unknown; onRetry: () => void })
  * `?ts=` (a search result, a permalink): the message to open the conversation at. The window around
  * it is loaded unless the loaded one already holds it; `focus` is what that load found (id null: the
  * message is gone, the newest page stands in). Without `?ts=`, a window left stopping short of the
- * newest messages goes back to them; `isReturning` meanwhile.
+ * newest messages goes back to them. `isWaiting` while either is loading (the list waits for it).
  */
 function useFocusedMessage(channelId: string, focusTs: string | null, timeline: TTimeline | undefined) {
   const { channelSync } = useChat();
