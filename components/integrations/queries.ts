@@ -7,6 +7,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tansta
 import { useEffect } from "react";
 import { isUnauthorized, redirectToLogin } from "@/components/workspace/queries";
 import { api, ApiError } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import type { TCommandInfo } from "@/lib/commands/schema";
 import type { TEventsStatus } from "@/lib/events/schema";
 import type { TApiToken, TBot, TWebhook } from "@/lib/integrations/schema";
@@ -107,7 +108,7 @@ export function useIntegrationMutation<TVars, TData>(mutationFn: (vars: TVars) =
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: integrationKeys.all }),
+    onSuccess: () => refreshAfterChange(queryClient, integrationKeys.all),
     onError: (err) => {
       if (isUnauthorized(err)) redirectToLogin();
     },
