@@ -12,6 +12,7 @@ import { audit } from "@/lib/integrations/audit";
 import { insertAppUser } from "@/lib/integrations/bots";
 import * as repo from "@/lib/integrations/repository";
 import { ZCreateWebhook, type TWebhook } from "@/lib/integrations/schema";
+import { findMessageByTs } from "@/lib/messages/repository";
 import { sendMessage } from "@/lib/messages/service";
 import { MAX_MESSAGE_CHARS } from "@/lib/messages/schema";
 import { parseTs } from "@/lib/messages/ts";
@@ -19,7 +20,6 @@ import { assertCan } from "@/lib/permissions";
 import { publish } from "@/lib/realtime/bus";
 import { hashSecret } from "@/lib/secrets";
 import { ZAttachments, ZBlocks } from "@/lib/slack/blocks";
-import * as slackRepo from "@/lib/slack/repository";
 import type { TActor } from "@/lib/users/service";
 import { countChars } from "@/lib/validation";
 import { getWorkspaceAccess } from "@/lib/workspaces/service";
@@ -133,7 +133,7 @@ export async function postViaWebhook({ id, secret, payload, ip }: { id: string; 
   let threadRootId: string | undefined;
   if (typeof payload.thread_ts === "string") {
     const ts = parseTs(payload.thread_ts);
-    const root = ts === null ? null : await slackRepo.findMessageByTs(hook.channelId, ts);
+    const root = ts === null ? null : await findMessageByTs(hook.channelId, ts);
     if (root && !root.deletedAt) threadRootId = root.threadRootId ?? root.id;
   }
   const actor = { userId: hook.userId, workspaceId: hook.workspaceId };

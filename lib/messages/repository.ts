@@ -178,10 +178,15 @@ export function findMessageById(id: string) {
   return getDb().message.findUnique({ where: { id }, select: messageSelect });
 }
 
-/** One page of channel history (top-level messages and broadcast replies), newest first, by seq cursor (no OFFSET). */
-/** Messages the channel's history shows: not deleted, and not a thread reply unless also sent to the channel. */
-const SHOWN_IN_CHANNEL = { OR: [{ threadRootId: null }, { broadcast: true }], deletedAt: null } satisfies Prisma.MessageWhereInput;
+/** A message by its conversation and ts (unique together: Slack's message id). */
+export function findMessageByTs(channelId: string, ts: bigint) {
+  return getDb().message.findUnique({ where: { channelId_ts: { channelId, ts } }, select: messageSelect });
+}
 
+/** Messages the channel's history shows: not deleted, and not a thread reply unless also sent to the channel. */
+export const SHOWN_IN_CHANNEL = { OR: [{ threadRootId: null }, { broadcast: true }], deletedAt: null } satisfies Prisma.MessageWhereInput;
+
+/** One page of channel history (top-level messages and broadcast replies), newest first, by seq cursor (no OFFSET). */
 export function listHistory(channelId: string, before: number | undefined, take: number) {
   return getDb().message.findMany({
     where: { channelId, ...SHOWN_IN_CHANNEL, ...(before ? { seq: { lt: before } } : {}) },
@@ -205,14 +210,6 @@ export function listHistoryAfter(channelId: string, after: number, take: number)
 export async function hasHistoryBefore(channelId: string, seq: number): Promise<boolean> {
   const row = await getDb().message.findFirst({ where: { channelId, ...SHOWN_IN_CHANNEL, seq: { lt: seq } }, select: { id: true } });
   return !!row;
-}
-
-/** A message by its conversation and ts (unique together), with what placing it in history needs. */
-export function findMessageByTs(channelId: string, ts: bigint) {
-  return getDb().message.findUnique({
-    where: { channelId_ts: { channelId, ts } },
-    select: { id: true, seq: true, deletedAt: true, broadcast: true, threadRoot: { select: { id: true, seq: true, deletedAt: true } } },
-  });
 }
 
 /**

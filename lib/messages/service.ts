@@ -224,7 +224,7 @@ export async function listMessages({ actor, input }: { actor: TActor; input: unk
  */
 async function listAround(channelId: string, ts: bigint, limit: number, head: number): Promise<THistoryPage> {
   const found = await repo.findMessageByTs(channelId, ts);
-  const centre = found && !found.broadcast && found.threadRoot ? found.threadRoot : found;
+  const centre = found?.threadRootId && !found.broadcast ? await repo.findMessageById(found.threadRootId) : found;
   if (!centre || centre.deletedAt) throw notFound("Message not found");
   const olderCount = Math.ceil(limit / 2); // the centre included
   const newerCount = limit - olderCount;

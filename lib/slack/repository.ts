@@ -2,16 +2,12 @@
 import { channelSelect } from "@/lib/channels/repository";
 import { getDb, type Prisma } from "@/lib/db";
 import type { ChannelKind } from "@/lib/generated/prisma/enums";
-import { messageSelect } from "@/lib/messages/repository";
-
-export function findMessageByTs(channelId: string, ts: bigint) {
-  return getDb().message.findUnique({ where: { channelId_ts: { channelId, ts } }, select: messageSelect });
-}
+import { messageSelect, SHOWN_IN_CHANNEL } from "@/lib/messages/repository";
 
 /** Channel history (top level and broadcast replies) within a ts window, newest first. */
 export function listHistoryByTs(channelId: string, window: { gt?: bigint; gte?: bigint; lt?: bigint; lte?: bigint }, take: number) {
   return getDb().message.findMany({
-    where: { channelId, OR: [{ threadRootId: null }, { broadcast: true }], deletedAt: null, ts: window },
+    where: { channelId, ...SHOWN_IN_CHANNEL, ts: window },
     select: messageSelect,
     orderBy: { ts: "desc" },
     take,

@@ -7,13 +7,13 @@ import { toSlackMessage, tsArg } from "@/lib/slack/format";
 import * as slackRepo from "@/lib/slack/repository";
 import { SlackError, bool, requireScope, str, toSlackError, type TMethodCtx } from "@/lib/slack/api/core";
 import { assertCanPostHere, channelAccess, channelArg, parseContent, resolveChannelId } from "@/lib/slack/api/shared";
-import type { TMessageExtras } from "@/lib/messages/repository";
+import { findMessageByTs, type TMessageExtras } from "@/lib/messages/repository";
 
 /** A message in a channel by its ts, or message_not_found. */
 export async function messageByTs(channelId: string, rawTs: unknown, name = "ts") {
   const ts = tsArg(rawTs);
   if (ts === null) throw new SlackError(rawTs === undefined || rawTs === "" ? "invalid_arguments" : "message_not_found", rawTs === undefined || rawTs === "" ? `missing required field: ${name}` : `${name} is not a message timestamp`);
-  const row = await slackRepo.findMessageByTs(channelId, ts);
+  const row = await findMessageByTs(channelId, ts);
   if (!row || row.deletedAt) throw new SlackError("message_not_found", "No message with that ts in this conversation");
   return row;
 }
