@@ -14,6 +14,7 @@ import type { TChannelView } from "@/lib/channels/schema";
 import { joinChannel } from "@/lib/client/message-actions";
 import { queryKeys } from "@/lib/client/query-keys";
 import { useConnectionState } from "@/lib/client/realtime";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 
 function Notice({ icon, children }: { icon: React.ReactNode; children: React.ReactNode }) {
   return (
@@ -34,7 +35,7 @@ function JoinBar({ channel, title }: { channel: TChannelView; title: string }) {
     setError(null);
     try {
       await joinChannel(channel.id);
-      await Promise.all([queryClient.invalidateQueries({ queryKey: queryKeys.channel(channel.id) }), queryClient.invalidateQueries({ queryKey: queryKeys.sidebarChannels(slug) })]);
+      await Promise.all([refreshAfterChange(queryClient, queryKeys.channel(channel.id)), refreshAfterChange(queryClient, queryKeys.sidebarChannels(slug))]);
       // Events reach us only from now on: fetch anything posted since the page was read.
       void channelSync.catchUp(channel.id).catch(() => undefined);
     } catch (err) {

@@ -12,6 +12,7 @@ import { ChannelSync } from "@/lib/client/channel-sync";
 import { Outbox, OutboxSender } from "@/lib/client/outbox";
 import { queryKeys } from "@/lib/client/query-keys";
 import { closeSocket, getSocket } from "@/lib/client/realtime";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import { recordNewMessage, recordRead } from "@/lib/client/sidebar-cache";
 import { followThreadsAndPins } from "@/lib/client/thread-cache";
 import type { TMe, TWorkspaceRole } from "@/lib/client/types";
@@ -84,15 +85,15 @@ function subscribeToSocket(options: {
     recordNewMessage(queryClient, event.message, { workspaceId: event.workspaceId, isUnread: !isMine && !isBeingRead });
   };
   const onMembershipChange = ({ channelId }: { channelId: string }) => {
-    void queryClient.invalidateQueries({ queryKey: queryKeys.allSidebarChannels });
-    void queryClient.invalidateQueries({ queryKey: queryKeys.channel(channelId) });
+    void refreshAfterChange(queryClient, queryKeys.allSidebarChannels);
+    void refreshAfterChange(queryClient, queryKeys.channel(channelId));
     // Joined the open channel: its events reach us only from now on, so fetch what came before.
     if (channelId === getOpenChannelId()) void channelSync.catchUp(channelId).catch(() => undefined);
   };
   const onRead = ({ channelId, lastReadSeq }: { channelId: string; lastReadSeq: number }) => recordRead(queryClient, channelId, lastReadSeq);
   const onWorkspaceUpdated = () => {
-    void queryClient.invalidateQueries({ queryKey: queryKeys.allWorkspaces });
-    void queryClient.invalidateQueries({ queryKey: queryKeys.allWorkspaceDetails });
+    void refreshAfterChange(queryClient, queryKeys.allWorkspaces);
+    void refreshAfterChange(queryClient, queryKeys.allWorkspaceDetails);
   };
   const onConnect = () => channelSync.resyncAfterReconnect(getOpenChannelId());
   // Live events may have been lost between servers: catch up as after a reconnect.

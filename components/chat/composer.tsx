@@ -16,6 +16,7 @@ import { SendIcon } from "@/components/chat/icons";
 import { isComposingKey, isSubmitKey, useAutosize } from "@/components/chat/text-input";
 import { queryKeys } from "@/lib/client/query-keys";
 import { loadDraft, saveDraft } from "@/lib/client/drafts";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import { MAX_MESSAGE_CHARS } from "@/lib/messages/schema";
 import { countChars } from "@/lib/validation";
 
@@ -67,8 +68,8 @@ export function Composer({ channelId, placeholder }: { channelId: string; placeh
       // the person may already be typing the next thing.
       if (result.ok && latestTextRef.current === typed) updateText("");
       // A command may change the topic, membership, mute state or my status: refetch what shows them.
-      void queryClient.invalidateQueries({ queryKey: queryKeys.sidebarChannels(slug) });
-      void queryClient.invalidateQueries({ queryKey: queryKeys.channel(channelId) });
+      void refreshAfterChange(queryClient, queryKeys.sidebarChannels(slug));
+      void refreshAfterChange(queryClient, queryKeys.channel(channelId));
     } catch (err) {
       setCommandError(err instanceof Error ? err.message : "The command could not be run");
     } finally {

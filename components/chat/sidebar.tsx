@@ -24,6 +24,7 @@ import { SignOutButton } from "@/components/workspace/sign-out-button";
 import type { TChannelView } from "@/lib/channels/schema";
 import { queryKeys } from "@/lib/client/query-keys";
 import { useSidebarChannels } from "@/lib/client/queries";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 
 type TOpenDialog = "create-channel" | "browse-channels" | "new-dm" | null;
 
@@ -70,7 +71,7 @@ export function Sidebar({ slug }: { slug: string }) {
   const openConversation = useCallback(
     (channelId: string) => {
       setOpenDialog(null);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.sidebarChannels(slug) });
+      void refreshAfterChange(queryClient, queryKeys.sidebarChannels(slug));
       if (!switchConversationInPlace(slug, channelId)) router.push(getConversationHref(slug, channelId));
     },
     [queryClient, router, slug],

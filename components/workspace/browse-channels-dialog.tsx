@@ -13,6 +13,7 @@ import { isUnauthorized, queryKeys, redirectToLogin, useBrowseChannels } from "@
 import { matchesSearch } from "@/components/workspace/search-text";
 import type { TChannelView } from "@/lib/channels/schema";
 import { api } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 
 function describeMemberCount(count: number): string {
   return count === 1 ? "1 member" : `${count.toLocaleString()} members`;
@@ -65,7 +66,7 @@ export function BrowseChannelsDialog({ slug, open, onClose, onOpenChannel }: { s
     setError(undefined);
     try {
       await api(`/api/channels/${encodeURIComponent(channel.id)}/join`, { method: "POST" });
-      await queryClient.invalidateQueries({ queryKey: queryKeys.sidebarChannels(slug) });
+      await refreshAfterChange(queryClient, queryKeys.sidebarChannels(slug));
       onOpenChannel(channel.id);
     } catch (err) {
       if (isUnauthorized(err)) return redirectToLogin();

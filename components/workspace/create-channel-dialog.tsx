@@ -12,6 +12,7 @@ import { Textarea } from "@/components/ui/input";
 import { isUnauthorized, queryKeys, redirectToLogin, useWorkspace } from "@/components/workspace/queries";
 import { ZChannelName, ZCreateChannel, type TChannelView } from "@/lib/channels/schema";
 import { api } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import { can } from "@/lib/permissions";
 
 type TChannelKindChoice = "PUBLIC" | "PRIVATE" | "ANNOUNCEMENT";
@@ -67,7 +68,7 @@ export function CreateChannelDialog({ slug, open, onClose, onCreated }: { slug: 
     try {
       const { channel } = await api<{ channel: TChannelView }>(`/api/workspaces/${encodeURIComponent(slug)}/channels`, { body: checked.data });
       // Prefix match: the sidebar list and the browse list both refresh.
-      await queryClient.invalidateQueries({ queryKey: queryKeys.sidebarChannels(slug) });
+      await refreshAfterChange(queryClient, queryKeys.sidebarChannels(slug));
       setValues(emptyValues);
       onCreated(channel.id);
     } catch (err) {

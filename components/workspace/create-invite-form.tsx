@@ -13,6 +13,7 @@ import { getInvitableRoles } from "@/components/workspace/member-permissions";
 import { isUnauthorized, queryKeys, redirectToLogin } from "@/components/workspace/queries";
 import { roleLabels } from "@/components/workspace/role-badge";
 import { api } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import type { TRole } from "@/lib/permissions";
 import { ZCreateInvite, type TInvite } from "@/lib/workspaces/schema";
 
@@ -69,7 +70,7 @@ export function CreateInviteForm({ slug, myRole }: { slug: string; myRole: TRole
       const result = await api<TCreatedInvite>(`/api/workspaces/${encodeURIComponent(slug)}/invites`, { body: checked.data });
       setCreated({ invite: result.invite, path: result.path });
       setValues((v) => ({ ...v, email: "" }));
-      void queryClient.invalidateQueries({ queryKey: queryKeys.invites(slug) });
+      void refreshAfterChange(queryClient, queryKeys.invites(slug));
     } catch (err) {
       if (isUnauthorized(err)) return redirectToLogin();
       // "x is already a member" is a conflict about the email.

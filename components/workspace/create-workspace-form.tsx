@@ -12,6 +12,7 @@ import { rememberLastWorkspace } from "@/components/workspace/last-workspace";
 import { queryKeys } from "@/components/workspace/queries";
 import { makeRandomSuffix, suggestSlug } from "@/components/workspace/slug";
 import { api } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import { ZCreateWorkspace, type TMyWorkspace } from "@/lib/workspaces/schema";
 
 const workspaceLabels = { name: "Name", slug: "URL" };
@@ -44,7 +45,7 @@ export function CreateWorkspaceForm() {
     try {
       const { workspace } = await api<{ workspace: TMyWorkspace }>("/api/workspaces", { body: checked.data });
       rememberLastWorkspace(workspace.slug);
-      await queryClient.invalidateQueries({ queryKey: queryKeys.myWorkspaces });
+      await refreshAfterChange(queryClient, queryKeys.myWorkspaces);
       router.push(`/w/${encodeURIComponent(workspace.slug)}`);
     } catch (err) {
       setErrors(toFormErrors(err, workspaceLabels, { conflictField: "slug" }));

@@ -16,6 +16,7 @@ import { isUnauthorized, queryKeys, redirectToLogin } from "@/components/workspa
 import { roleLabels } from "@/components/workspace/role-badge";
 import { SignOutButton } from "@/components/workspace/sign-out-button";
 import { api, ApiError } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import type { TInvite, TMyWorkspace, TWorkspace } from "@/lib/workspaces/schema";
 
 type TInvitePreview = { workspace: Pick<TWorkspace, "id" | "name" | "slug">; invitedBy: string; email: string | null; role: TMyWorkspace["role"]; status: TInvite["status"]; expiresAt: string };
@@ -93,14 +94,14 @@ function JoinAction({ token, invite, signedInEmail }: { token: string; invite: T
     try {
       const { workspace } = await api<{ workspace: TMyWorkspace }>(`/api/invites/${encodeURIComponent(token)}`, { method: "POST" });
       rememberLastWorkspace(workspace.slug);
-      await queryClient.invalidateQueries({ queryKey: queryKeys.myWorkspaces });
+      await refreshAfterChange(queryClient, queryKeys.myWorkspaces);
       router.push(`/w/${encodeURIComponent(workspace.slug)}`);
     } catch (err) {
       if (isUnauthorized(err)) return redirectToLogin();
       setError(describeError(err));
       setJoining(false);
       // A 410 means the invite changed under us (used by someone else): show its new state.
-      if (err instanceof ApiError && err.status === 410) void queryClient.invalidateQueries({ queryKey: ["invite", token] });
+      if (err instanceof ApiError && err.status === 410) void refreshAfterChange(queryClient, ["invite", token]);
     }
   }
 

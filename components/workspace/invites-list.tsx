@@ -12,6 +12,7 @@ import { LoadingRow } from "@/components/ui/spinner";
 import { isUnauthorized, queryKeys, redirectToLogin, useInvites } from "@/components/workspace/queries";
 import { RoleBadge } from "@/components/workspace/role-badge";
 import { api } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import { can, type TRole } from "@/lib/permissions";
 import type { TInvite } from "@/lib/workspaces/schema";
 
@@ -30,7 +31,7 @@ function useRevokeInvite(slug: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (invite: TInvite) => api(`/api/workspaces/${encodeURIComponent(slug)}/invites/${encodeURIComponent(invite.id)}`, { method: "DELETE" }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.invites(slug) }),
+    onSuccess: () => refreshAfterChange(queryClient, queryKeys.invites(slug)),
     onError: (err) => {
       if (isUnauthorized(err)) redirectToLogin();
     },

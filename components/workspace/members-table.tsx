@@ -15,6 +15,7 @@ import { matchesSearch } from "@/components/workspace/search-text";
 import { isUnauthorized, queryKeys, redirectToLogin, useMembers } from "@/components/workspace/queries";
 import { RoleBadge, roleLabels } from "@/components/workspace/role-badge";
 import { api } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import type { TRole } from "@/lib/permissions";
 import type { TMember } from "@/lib/workspaces/schema";
 
@@ -39,7 +40,7 @@ function useUpdateMember(slug: string) {
         method: "PATCH",
         body: "role" in change ? { role: change.role } : { status: change.status },
       }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.members(slug) }),
+    onSuccess: () => refreshAfterChange(queryClient, queryKeys.members(slug)),
     onError: (err) => {
       if (isUnauthorized(err)) redirectToLogin();
     },

@@ -11,6 +11,7 @@ import { PeoplePicker } from "@/components/workspace/people-picker";
 import { isUnauthorized, queryKeys, redirectToLogin, useMe, useMembers } from "@/components/workspace/queries";
 import type { TChannelView } from "@/lib/channels/schema";
 import { api } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 
 /** A DM holds me and up to 7 others (ZOpenDm). */
 const maxOtherPeople = 7;
@@ -31,7 +32,7 @@ export function NewDmDialog({ slug, open, onClose, onOpened }: { slug: string; o
     setError(undefined);
     try {
       const { channel } = await api<{ channel: TChannelView }>(`/api/workspaces/${encodeURIComponent(slug)}/dms`, { body: { userIds: selectedIds } });
-      await queryClient.invalidateQueries({ queryKey: queryKeys.sidebarChannels(slug) });
+      await refreshAfterChange(queryClient, queryKeys.sidebarChannels(slug));
       setSelectedIds([]);
       onOpened(channel.id);
     } catch (err) {

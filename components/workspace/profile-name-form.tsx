@@ -8,6 +8,7 @@ import { TextField } from "@/components/ui/field";
 import { clearFieldError, noFormErrors, toFormErrors, validateForm, type TFormErrors } from "@/components/ui/form-errors";
 import { isUnauthorized, queryKeys, redirectToLogin } from "@/components/workspace/queries";
 import { api } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import { ZUpdateProfile, type TPublicUser } from "@/lib/users/schema";
 
 const profileLabels = { name: "Name" };
@@ -31,7 +32,7 @@ export function ProfileNameForm({ user }: { user: TPublicUser }) {
       const { user: updated } = await api<{ user: TPublicUser }>("/api/me", { method: "PATCH", body: checked.data });
       queryClient.setQueryData(queryKeys.me, updated);
       // The chat shell's ["me"], member lists and channel details show the name too.
-      void queryClient.invalidateQueries();
+      void refreshAfterChange(queryClient);
       setName(updated.name);
       setSaved(true);
     } catch (err) {

@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { isUnauthorized, redirectToLogin } from "@/components/workspace/queries";
 import { api } from "@/lib/client/api";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 
 /**
  * Sends a change to a conversation and refreshes what shows it: everything cached under
@@ -19,7 +20,7 @@ export function useChannelChanges(channelId: string) {
         if (isUnauthorized(err)) redirectToLogin();
         throw err;
       } finally {
-        await Promise.all([queryClient.invalidateQueries({ queryKey: ["channel", channelId] }), queryClient.invalidateQueries({ queryKey: ["channels"] })]);
+        await Promise.all([refreshAfterChange(queryClient, ["channel", channelId]), refreshAfterChange(queryClient, ["channels"])]);
       }
     },
     [channelId, queryClient],

@@ -48,4 +48,18 @@ describe("refreshAfterChange", () => {
     expect(server.reads()).toBe(2);
     stop();
   });
+
+  it("leaves alone the queries a predicate excludes, even on their first read", async () => {
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    const server = slowList();
+    const mine = new QueryObserver(queryClient, { queryKey: ["things", "mine"], queryFn: server.read });
+    const theirs = new QueryObserver(queryClient, { queryKey: ["things", "theirs"], queryFn: server.read });
+    const stops = [mine.subscribe(() => undefined), theirs.subscribe(() => undefined)];
+    server.add("created");
+    await refreshAfterChange(queryClient, ["things"], (query) => query.queryKey[1] === "mine");
+    expect(await settle(mine)).toEqual(["created"]);
+    expect(await settle(theirs)).toEqual([]); // its first read went on, began before the change
+    expect(server.reads()).toBe(3);
+    for (const stop of stops) stop();
+  });
 });

@@ -6,6 +6,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 import type { TChannelView } from "@/lib/channels/schema";
 import { queryKeys } from "@/lib/client/query-keys";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import type { TMessage } from "@/lib/messages/schema";
 
 /** Applies `update` to the channel in every cached sidebar list; false when no list holds it. */
@@ -38,13 +39,10 @@ export function recordNewMessage(queryClient: QueryClient, message: TMessage, op
 }
 
 function invalidateWorkspaceSidebars(queryClient: QueryClient, workspaceId: string): void {
-  void queryClient.invalidateQueries({
-    queryKey: queryKeys.allSidebarChannels,
-    predicate: (query) => {
-      if (query.queryKey.length !== 2) return false;
-      const channels = query.state.data as TChannelView[] | undefined;
-      return !Array.isArray(channels) || channels.length === 0 || channels.some((c) => c.workspaceId === workspaceId);
-    },
+  void refreshAfterChange(queryClient, queryKeys.allSidebarChannels, (query) => {
+    if (query.queryKey.length !== 2) return false;
+    const channels = query.state.data as TChannelView[] | undefined;
+    return !Array.isArray(channels) || channels.length === 0 || channels.some((c) => c.workspaceId === workspaceId);
   });
 }
 
@@ -57,5 +55,5 @@ export function recordRead(queryClient: QueryClient, channelId: string, lastRead
     return { ...c, lastReadSeq, unreadCount: lastReadSeq >= c.lastSeq ? 0 : c.unreadCount };
   });
   // Only the server can count what is still unread after a partial read.
-  if (isPartlyRead) void queryClient.invalidateQueries({ queryKey: queryKeys.allSidebarChannels });
+  if (isPartlyRead) void refreshAfterChange(queryClient, queryKeys.allSidebarChannels);
 }

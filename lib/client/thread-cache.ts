@@ -7,6 +7,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { api } from "@/lib/client/api";
 import type { ChannelSync } from "@/lib/client/channel-sync";
 import { queryKeys } from "@/lib/client/query-keys";
+import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import { appendRepliesPage, applyThreadChange, createThread, type TThread } from "@/lib/client/thread";
 import type { TMessage, TThreadPage } from "@/lib/messages/schema";
 
@@ -69,7 +70,7 @@ export function followThreadsAndPins(queryClient: QueryClient, channelSync: Chan
     // Pins change rarely: ask the server rather than order changes that may arrive out of order.
     const isPinned = !!message.pinnedAt && !message.deletedAt;
     if (isPinned !== !!listed || (listed && (listed.body !== message.body || listed.reactions.length !== message.reactions.length))) {
-      void queryClient.invalidateQueries({ queryKey: queryKeys.pins(message.channelId) });
+      void refreshAfterChange(queryClient, queryKeys.pins(message.channelId));
     }
   });
 }
