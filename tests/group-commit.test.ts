@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { joinChannel, updateChannel } from "@/lib/channels/service";
 import { ensureDbReady, getDb, getDbInfo, HOT_CONNECTION_OPTIONS, runHotQuery } from "@/lib/db";
 import { groupCommitStats } from "@/lib/messages/group-commit";
-import { listEventsAfter, messageBatchStatement } from "@/lib/messages/repository";
+import { listEventsAfter, messageBatchStatement, writeMessageBatch } from "@/lib/messages/repository";
 import { createBotIn } from "@/lib/integrations/bots";
 import { deleteMessage, editMessage, listMessages, sendMessage } from "@/lib/messages/service";
 import { createChannel, createMember, createUser, createWorkspace, expectAppError, resetSendLimit, uniq } from "@/tests/factories";
@@ -113,6 +113,24 @@ describe("group commit", () => {
     const codes = results.map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as { code: string }).code));
     expect(codes).toEqual(["ok", "not_found", "not_found", "not_found", "forbidden", "forbidden", "not_found", "ok"]);
     expect(await getDb().message.count({ where: { channelId: { in: [priv.id, archived.id] } } })).toBe(0);
+  });
+
+  it("never stores a message for a channel or a sender that does not exist (the checks the foreign keys used to repeat)", async () => {
+    const ws = await createWorkspace();
+    const member = await createMember(ws);
+    const row = (channelId: string, senderId: string) => ({
+      id: `gcfk${uniq()}`, channelId, senderId, workspaceScope: null, clientMsgId: null, body: "integrity",
+      markup: "md", blocks: null, attachments: null, overrideName: null, overrideIcon: null, subtype: null,
+    });
+    const rows = [row(`nochannel${uniq()}`, member.id), row(ws.generalId, `nobody${uniq()}`), row(ws.generalId, member.id)];
+    const outcomes = await writeMessageBatch(rows);
+    expect(outcomes.map((o) => o.written)).toEqual([false, false, true]);
+    expect(await getDb().message.count({ where: { id: { in: rows.map((r) => r.id) } } })).toBe(1);
+    // Through the service, both are refused with a clear error and nothing is stored.
+    const ghost = { userId: `nobody${uniq()}` };
+    await expectAppError(sendMessage({ actor: ghost, input: { channelId: ws.generalId, body: "from nobody" } }), "not_found");
+    await expectAppError(sendMessage({ actor: member.actor, input: { channelId: `nochannel${uniq()}`, body: "to nowhere" } }), "not_found");
+    expect(await getDb().message.count({ where: { OR: [{ senderId: ghost.userId }, { body: "to nowhere" }] } })).toBe(0);
   });
 
   it("acknowledges each message exactly as history then serves it, and keeps each sender's order", async () => {

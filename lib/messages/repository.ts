@@ -39,11 +39,9 @@ export const messageSelect = {
   reactions: { select: { emoji: true, userId: true }, orderBy: { createdAt: "asc" } },
 } satisfies Prisma.MessageSelect;
 
-/** The sender fields a message carries. */
-export async function findSender(userId: string) {
-  const sender = await getDb().user.findUnique({ where: { id: userId }, select: senderSelect });
-  if (!sender) throw new Error(`user ${userId} vanished`);
-  return sender;
+/** The sender fields a message carries; null for an unknown user. */
+export function findSender(userId: string) {
+  return getDb().user.findUnique({ where: { id: userId }, select: senderSelect });
 }
 
 type TMessageRow = Prisma.MessageGetPayload<{ select: typeof messageSelect }>;

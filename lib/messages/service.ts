@@ -69,6 +69,7 @@ async function sendOne(actor: TActor, data: TSendMessage, extras: repo.TMessageE
   if (!accessResult.ok) throw accessResult.err;
   const access = accessResult.a;
   assertCanPost(access);
+  if (!sender) throw notFound("User not found");
   if (!counted) await consume("messageSend", actor.userId, SEND_TOO_FAST);
   let threadRoot: { ts: bigint } | null = null;
   if (data.threadRootId) {
