@@ -260,18 +260,24 @@ export async function spawnChild(entry: string, opts: { cpu: number; env?: Recor
   });
   const waitLine = (prefix: string, timeoutMs: number) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${entry}: no "${prefix}" line in ${timeoutMs} ms:\n${out.slice(-3000)}`)), timeoutMs);
+      // Each wait listens for the child's exit only while it waits (a long run sends many commands).
+      const onExit = (code: number | null) => {
+        clearTimeout(timer);
+        reject(new Error(`${entry} exited with ${code}:\n${out.slice(-3000)}`));
+      };
+      const timer = setTimeout(() => {
+        child.off("exit", onExit);
+        reject(new Error(`${entry}: no "${prefix}" line in ${timeoutMs} ms:\n${out.slice(-3000)}`));
+      }, timeoutMs);
       waiters.push({
         prefix,
         resolve: (l) => {
           clearTimeout(timer);
+          child.off("exit", onExit);
           resolve(l);
         },
       });
-      child.once("exit", (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${entry} exited with ${code}:\n${out.slice(-3000)}`));
-      });
+      child.once("exit", onExit);
     });
   const line = await waitLine("listening ", 180_000);
   const port = Number(line.split(" ")[1]);
