@@ -9,7 +9,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { joinChannel, updateChannel } from "@/lib/channels/service";
 import { ensureDbReady, getDb, getDbInfo, HOT_CONNECTION_OPTIONS, runHotQuery } from "@/lib/db";
 import { groupCommitStats } from "@/lib/messages/group-commit";
-import { listEventsAfter, messageBatchStatement, writeMessageBatch } from "@/lib/messages/repository";
+import { pinMessage } from "@/lib/messages/pins";
+import { addReaction } from "@/lib/messages/reactions";
+import { listEventsAfter, listHistory, listHistoryAfter, messageBatchStatement, messageSelect, SHOWN_IN_CHANNEL, toMessage, writeMessageBatch } from "@/lib/messages/repository";
 import { createBotIn } from "@/lib/integrations/bots";
 import { deleteMessage, editMessage, listMessages, sendMessage } from "@/lib/messages/service";
 import { createChannel, createMember, createUser, createWorkspace, expectAppError, resetSendLimit, uniq } from "@/tests/factories";
@@ -150,6 +152,45 @@ describe("group commit", () => {
     const mine = acked.slice(0, 12).map((m) => m.seq);
     expect(mine).toEqual([...mine].sort((a, b) => a - b)); // arrival order is conversation order
     expect(acked[12]!.sender).toMatchObject({ id: bot.userId, isBot: true, botId: bot.id });
+  });
+
+  it("serves history in one statement exactly as Prisma reads the same messages, every field included", async () => {
+    const ws = await createWorkspace();
+    const [bob, carol] = await Promise.all([createMember(ws), createMember(ws)]);
+    const { bot } = await createBotIn(ws.id, ws.owner.id, { name: `Deploy ${uniq()}` });
+    await joinChannel({ actor: { userId: bot.userId }, channelId: ws.generalId });
+    const channelId = ws.generalId;
+    const root = await sendMessage({ actor: ws.owner.actor, input: { channelId, body: "根 root", clientMsgId: `eq-${uniq()}` } });
+    const fromBot = await sendMessage({
+      actor: { userId: bot.userId },
+      input: { channelId, body: "deployed" },
+      extras: { markup: "mrkdwn", blocks: [{ type: "section", text: { type: "mrkdwn", text: "*发布*" } }], attachments: [{ color: "#36a64f", text: "build 42" }], overrideName: "CI", overrideIcon: ":rocket:" },
+    });
+    await sendMessage({ actor: bob.actor, input: { channelId, body: "broadcast reply 广播", threadRootId: root.id, broadcast: true } });
+    await sendMessage({ actor: bob.actor, input: { channelId, body: "thread only", threadRootId: root.id } });
+    const edited = await sendMessage({ actor: carol.actor, input: { channelId, body: "before edit" } });
+    await editMessage({ actor: carol.actor, input: { messageId: edited.id, body: "after edit 编辑" } });
+    const gone = await sendMessage({ actor: carol.actor, input: { channelId, body: "deleted" } });
+    await deleteMessage({ actor: carol.actor, input: { messageId: gone.id } });
+    for (const [who, emoji] of [[carol, "tada"], [bob, "+1"], [ws.owner, "tada"], [bob, "tada"]] as const) await addReaction({ actor: who.actor, input: { messageId: fromBot.id, emoji } });
+    await pinMessage({ actor: ws.owner.actor, input: { messageId: root.id } });
+
+    const viaPrisma = (where: object, order: "asc" | "desc") =>
+      getDb().message.findMany({ where: { channelId, ...SHOWN_IN_CHANNEL, ...where }, select: messageSelect, orderBy: { seq: order }, take: 50 });
+    expect((await listHistory(channelId, undefined, 50)).map(toMessage)).toEqual((await viaPrisma({}, "desc")).map(toMessage));
+    expect((await listHistory(channelId, edited.seq, 50)).map(toMessage)).toEqual((await viaPrisma({ seq: { lt: edited.seq } }, "desc")).map(toMessage));
+    expect((await listHistoryAfter(channelId, root.seq, 50)).map(toMessage)).toEqual((await viaPrisma({ seq: { gt: root.seq } }, "asc")).map(toMessage));
+    // The page holds what it should: the root (pinned, its reply count), the bot's message with its
+    // reactions in the order given, the broadcast reply with its thread ts; not the thread-only reply or the deleted one.
+    const page = (await listHistory(channelId, undefined, 50)).map(toMessage);
+    expect(page.map((m) => m.body)).not.toContain("thread only");
+    expect(page.map((m) => m.id)).not.toContain(gone.id);
+    expect(page.find((m) => m.id === fromBot.id)!.reactions).toEqual([
+      { emoji: "tada", count: 3, userIds: [carol.id, ws.owner.id, bob.id] },
+      { emoji: "+1", count: 1, userIds: [bob.id] },
+    ]);
+    expect(page.find((m) => m.id === root.id)).toMatchObject({ replyCount: 2, pinnedById: ws.owner.id });
+    expect(page.find((m) => m.body === "broadcast reply 广播")).toMatchObject({ threadRootId: root.id, threadTs: root.ts, broadcast: true });
   });
 
   it("indexes every message for search exactly as the database's own function would, on every write path", async () => {

@@ -93,13 +93,14 @@ const statementNames = new Map<string, string>();
 
 /**
  * Runs one hot statement straight on the driver, past Prisma's query engine, whose work per call was
- * a large share of a group-commit batch's CPU. On PostgreSQL the statement is prepared once per
- * connection of a small pool of its own (`name` plus a hash of the text, so two texts never share a
- * name) and runs its generic plan, never planned again; so `text` must be fixed, with everything
- * variable in `values`.
+ * a large share of a group-commit batch's CPU (and most of a history page's time). On PostgreSQL the
+ * statement is prepared once per connection (`name` plus a hash of the text, so two texts never share
+ * a name), so `text` must be fixed, with everything variable in `values`. `pool`: "hot", the small
+ * pool of HOT_CONNECTION_OPTIONS, whose generic plans are never re-planned (the group commit); "main",
+ * the ordinary pool, for reads that must not queue behind the batches.
  * Each driver parses result columns its own way: select only text, int4, float8, bool and text[].
  */
-export async function runHotQuery<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+export async function runHotQuery<T>(name: string, text: string, values: unknown[], pool: "hot" | "main" = "hot"): Promise<T[]> {
   const s = getState();
   if (s.pglite) return (await s.pglite.query<T>(text, values)).rows;
   let statement = statementNames.get(text);
@@ -107,7 +108,7 @@ export async function runHotQuery<T>(name: string, text: string, values: unknown
     statement = `${name}_${createHash("sha1").update(text).digest("hex").slice(0, 12)}`;
     statementNames.set(text, statement);
   }
-  return (await s.hotPool!.query<T & pg.QueryResultRow>({ name: statement, text, values })).rows;
+  return (await (pool === "hot" ? s.hotPool! : s.pool!).query<T & pg.QueryResultRow>({ name: statement, text, values })).rows;
 }
 
 /** Connections each pool has opened since start (a pool replaces closed and idle-expired ones). */
