@@ -218,7 +218,8 @@ type THistorySqlRow = {
 
 /**
  * A page of history in ONE statement: what messageSelect reads through Prisma (the message, its
- * sender and bot, its thread root's ts, its reactions in the order given), SHOWN_IN_CHANNEL as SQL.
+ * sender and bot, its thread root's ts, its reactions in the order given; the id breaks ties, so
+ * the two aggregates pair each emoji with its person), SHOWN_IN_CHANNEL as SQL.
  * Through Prisma a page cost ~3.5 ms of round trips and query interpretation, in SQL ~1 ms
  * (docs/performance.md, History, 2026-11-26 22:17). Every lookup is by key.
  */
@@ -235,7 +236,7 @@ function historyStatement(direction: "before" | "after"): string {
     LEFT JOIN LATERAL (SELECT id FROM "Bot" WHERE "userId" = m."senderId" LIMIT 1) b ON true
     LEFT JOIN LATERAL (SELECT ts FROM "Message" WHERE id = m."threadRootId" LIMIT 1) r ON true
     LEFT JOIN LATERAL (
-      SELECT array_agg(emoji ORDER BY "createdAt") AS emojis, array_agg("userId" ORDER BY "createdAt") AS reactors FROM "Reaction" WHERE "messageId" = m.id
+      SELECT array_agg(emoji ORDER BY "createdAt", id) AS emojis, array_agg("userId" ORDER BY "createdAt", id) AS reactors FROM "Reaction" WHERE "messageId" = m.id
     ) x ON true
     WHERE m."channelId" = $1 AND m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)
       AND m.seq ${direction === "before" ? "<" : ">"} $2
