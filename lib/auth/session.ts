@@ -3,11 +3,10 @@
  * A token is accepted only while its sessionVersion matches the user's (deactivation, password change
  * and "sign out everywhere" bump it).
  */
-import { getToken } from "next-auth/jwt";
+import { decode, getToken } from "next-auth/jwt";
 import { getOrCreateSecret } from "@/lib/env";
 import { AppError } from "@/lib/errors";
-import { findUserById } from "@/lib/users/repository";
-import type { TActor } from "@/lib/users/service";
+import { isSessionCurrent, type TActor } from "@/lib/users/service";
 
 export type TSessionActor = TActor & { sessionVersion: number };
 
@@ -18,12 +17,50 @@ function isSecureRequest(headers: Headers | Record<string, string | string[] | u
   return proto === "https" && !cookie.includes("next-auth.session-token=");
 }
 
+type TClaims = { userId: string; sessionVersion: number };
+
+/**
+ * Valid session tokens already decoded, by their text, most recently used last. Decoding derives
+ * the key with HKDF on libuv's thread pool and decrypts the token, and every request and socket
+ * handshake of a person carries the same token: at 3,000 simulated users that was 5 % of the
+ * server's main thread, and a wait in the thread pool's queue for every request
+ * (docs/performance.md, Simulated users). Only tokens that decoded are kept, each until its own
+ * expiry; the caller still checks the claimed sessionVersion against the database every time.
+ */
+const decodedTokens = new Map<string, TClaims & { expiresAtMs: number }>();
+/** Sessions remembered at most (a few MB: a token is ~500 bytes). */
+export const DECODED_TOKENS_KEPT = 10_000;
+
+async function decodeToken(token: string, secret: string): Promise<TClaims | null> {
+  const known = decodedTokens.get(token);
+  if (known) {
+    decodedTokens.delete(token);
+    if (known.expiresAtMs > Date.now()) {
+      decodedTokens.set(token, known);
+      return { userId: known.userId, sessionVersion: known.sessionVersion };
+    }
+  }
+  let payload: Awaited<ReturnType<typeof decode>>;
+  try {
+    payload = await decode({ token, secret });
+  } catch {
+    return null; // Not ours, tampered with or expired.
+  }
+  if (!payload?.sub) return null;
+  const claims = { userId: payload.sub, sessionVersion: typeof payload.sv === "number" ? payload.sv : 0 };
+  if (typeof payload.exp === "number") {
+    decodedTokens.set(token, { ...claims, expiresAtMs: payload.exp * 1000 });
+    if (decodedTokens.size > DECODED_TOKENS_KEPT) decodedTokens.delete(decodedTokens.keys().next().value!);
+  }
+  return claims;
+}
+
 /**
  * The user id and session version a cookie header's session token claims, without checking them
  * against the database (the caller must: see getActorFromCookie and the socket handshake, which
  * checks them in the same query that reads its rooms). Null without a valid token.
  */
-export async function decodeSessionCookie(cookieHeader: string | undefined, headers: Headers | Record<string, string | string[] | undefined> = {}): Promise<{ userId: string; sessionVersion: number } | null> {
+export async function decodeSessionCookie(cookieHeader: string | undefined, headers: Headers | Record<string, string | string[] | undefined> = {}): Promise<TClaims | null> {
   if (!cookieHeader) return null;
   const cookies = Object.fromEntries(
     cookieHeader.split(";").map((c) => {
@@ -31,22 +68,18 @@ export async function decodeSessionCookie(cookieHeader: string | undefined, head
       return [c.slice(0, i).trim(), decodeURIComponent(c.slice(i + 1).trim())];
     }),
   );
-  const token = await getToken({
-    req: { headers: { cookie: cookieHeader }, cookies } as never,
-    secret: getOrCreateSecret("sessionSecret"),
-    secureCookie: isSecureRequest(headers, cookieHeader),
-  });
-  if (!token?.sub) return null;
-  return { userId: token.sub, sessionVersion: typeof token.sv === "number" ? token.sv : 0 };
+  const secret = getOrCreateSecret("sessionSecret");
+  // `raw`: the token's text from the cookie (next-auth's cookie names and chunks), decoded below.
+  const token = await getToken({ req: { headers: { cookie: cookieHeader }, cookies } as never, secret, secureCookie: isSecureRequest(headers, cookieHeader), raw: true });
+  return token ? decodeToken(token, secret) : null;
 }
 
 /** The actor for a cookie header, or null when there is no current session. */
 export async function getActorFromCookie(cookieHeader: string | undefined, headers: Headers | Record<string, string | string[] | undefined> = {}): Promise<TSessionActor | null> {
   const claimed = await decodeSessionCookie(cookieHeader, headers);
   if (!claimed) return null;
-  const user = await findUserById(claimed.userId);
-  if (!user || user.sessionVersion !== claimed.sessionVersion) return null;
-  return { userId: user.id, sessionVersion: claimed.sessionVersion };
+  if (!(await isSessionCurrent(claimed.userId, claimed.sessionVersion))) return null;
+  return { userId: claimed.userId, sessionVersion: claimed.sessionVersion };
 }
 
 /** The actor of a route handler's request; 401 without a current session. */

@@ -1,4 +1,4 @@
-import { getDb, type Prisma } from "@/lib/db";
+import { getDb, runHotQuery, type Prisma } from "@/lib/db";
 
 export const publicUserSelect = { id: true, name: true, email: true, avatarUrl: true, isBot: true } satisfies Prisma.UserSelect;
 
@@ -12,6 +12,15 @@ export function findUserWithHash(id: string) {
 
 export function findUserById(id: string) {
   return getDb().user.findUnique({ where: { id }, select: { ...publicUserSelect, sessionVersion: true, createdAt: true } });
+}
+
+/**
+ * A user's current sessionVersion (null: no such user), checked on every request and socket
+ * handshake: one prepared statement, past Prisma's query engine, whose work was most of this read.
+ */
+export async function findSessionVersion(id: string): Promise<number | null> {
+  const rows = await runHotQuery<{ sessionVersion: number }>("session_version", `SELECT "sessionVersion" FROM "User" WHERE id = $1`, [id], "main");
+  return rows[0]?.sessionVersion ?? null;
 }
 
 export function findUserByEmail(email: string) {

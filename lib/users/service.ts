@@ -88,6 +88,5 @@ export async function endAllSessions(userId: string, reason: string): Promise<vo
 
 /** Whether a session token is still current for its user. */
 export async function isSessionCurrent(userId: string, sessionVersion: number): Promise<boolean> {
-  const user = await repo.findUserById(userId);
-  return !!user && user.sessionVersion === sessionVersion;
+  return (await repo.findSessionVersion(userId)) === sessionVersion;
 }
