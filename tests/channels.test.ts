@@ -15,6 +15,7 @@ import {
   setChannelPoster,
   updateChannel,
 } from "@/lib/channels/service";
+import { channelSelect, findReadableChannelWithAccess } from "@/lib/channels/repository";
 import { ensureDbReady, getDb } from "@/lib/db";
 import { deleteMessage, editMessage, getChangesSince, listMessages, sendMessage } from "@/lib/messages/service";
 import { addMember, createChannel as makeChannel, createMember, createUser, createUsers, createWorkspace, expectAppError, uniq, type TTestUser, type TTestWorkspace } from "./factories";
@@ -381,5 +382,47 @@ describe("read positions", () => {
     const last = (await listMessages({ actor: alice.actor, input: { channelId: ch.id } })).messages.at(-1)!;
     await deleteMessage({ actor: alice.actor, input: { messageId: last.id } });
     expect(await unread(carol)).toBe(1);
+  });
+});
+
+describe("findReadableChannelWithAccess (one prepared statement)", () => {
+  it("reads each conversation exactly as Prisma does, and only for those who may read it", async () => {
+    const guest = await createMember(ws, "GUEST", "Guest");
+    const open = await makeChannel(ws, alice, { kind: "PUBLIC", topic: "话题 topic" });
+    const closed = await makeChannel(ws, alice, { kind: "PRIVATE", memberIds: [bob.id] });
+    const news = await createChannel({ actor: admin.actor, slug: ws.slug, input: { name: uniq("news-"), kind: "ANNOUNCEMENT" } });
+    const dm = await openDm({ actor: alice.actor, slug: ws.slug, input: { userIds: [carol.id] } });
+    const archived = await makeChannel(ws, bob, { kind: "PUBLIC" });
+    await send(alice, open.id, "one");
+    await send(alice, closed.id, "一");
+    await send(alice, closed.id, "二");
+    await markRead({ actor: bob.actor, input: { channelId: closed.id, seq: 1 } });
+    await setChannelPoster({ actor: admin.actor, channelId: news.id, userId: admin.id, input: { isPoster: true } });
+    await send(bob, archived.id, "before archiving");
+    await getDb().channel.update({ where: { id: archived.id }, data: { archivedAt: new Date("2026-11-27T01:02:03.456Z") } });
+
+    const readable: [TTestUser, string][] = [
+      [alice, open.id], [bob, open.id], [carol, open.id], [owner, open.id],
+      [alice, closed.id], [bob, closed.id],
+      [alice, news.id], [admin, news.id],
+      [alice, dm.id], [carol, dm.id],
+      [bob, archived.id], [alice, archived.id],
+    ];
+    for (const [user, channelId] of readable) {
+      const found = await findReadableChannelWithAccess(user.id, channelId);
+      const channel = await getDb().channel.findUniqueOrThrow({ where: { id: channelId }, select: channelSelect });
+      const member = await getDb().channelMember.findUnique({ where: { channelId_userId: { channelId, userId: user.id } }, select: { lastReadSeq: true, isPoster: true } });
+      const { role } = await getDb().workspaceMember.findUniqueOrThrow({ where: { workspaceId_userId: { workspaceId: ws.id, userId: user.id } }, select: { role: true } });
+      expect(found).toEqual({ channel, role, membership: member });
+    }
+    expect((await findReadableChannelWithAccess(alice.id, open.id))?.channel.lastMessageAt).toBeInstanceOf(Date);
+    expect((await findReadableChannelWithAccess(bob.id, closed.id))?.membership).toEqual({ lastReadSeq: 1, isPoster: false });
+    expect((await findReadableChannelWithAccess(admin.id, news.id))?.membership).toEqual({ lastReadSeq: 0, isPoster: true });
+    expect((await findReadableChannelWithAccess(bob.id, archived.id))?.channel.archivedAt?.toISOString()).toBe("2026-11-27T01:02:03.456Z");
+
+    // A guest outside a public channel, a member outside a private one or a DM, an unknown channel.
+    for (const [user, channelId] of [[guest, open.id], [carol, closed.id], [bob, dm.id], [alice, "no-such-channel"]] as const) {
+      expect(await findReadableChannelWithAccess(user.id, channelId)).toBeNull();
+    }
   });
 });

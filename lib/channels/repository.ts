@@ -1,5 +1,5 @@
 /** Prisma access for conversations and their members. No business rules here. */
-import { getDb, type Prisma } from "@/lib/db";
+import { getDb, runHotQuery, type Prisma } from "@/lib/db";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 
 export const channelSelect = {
@@ -21,26 +21,42 @@ export type TChannelRow = Prisma.ChannelGetPayload<{ select: typeof channelSelec
 
 const memberUserSelect = { name: true, email: true, avatarUrl: true, isBot: true, statusText: true, statusEmoji: true } satisfies Prisma.UserSelect;
 
+/** findReadableChannelWithAccess's row: dates as epoch milliseconds (each driver parses timestamps its own way). */
+type TAccessSqlRow = Omit<TChannelRow, "archivedAt" | "createdAt" | "lastMessageAt"> & {
+  archivedAt: number | null;
+  createdAt: number;
+  lastMessageAt: number | null;
+  role: WorkspaceRole;
+  cmId: string | null;
+  lastReadSeq: number | null;
+  isPoster: boolean | null;
+};
+
+const epochMs = (column: string) => `(extract(epoch from c."${column}") * 1000)::float8 AS "${column}"`;
+const READABLE_CHANNEL_WITH_ACCESS = `
+  SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", ${epochMs("archivedAt")},
+         c."createdById", ${epochMs("createdAt")}, c."lastSeq", ${epochMs("lastMessageAt")},
+         wm.role::text AS role, cm.id AS "cmId", cm."lastReadSeq", cm."isPoster"
+  FROM "Channel" c
+  JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = $1 AND wm.status = 'ACTIVE'
+  LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = $1
+  WHERE c.id = $2
+    AND (cm.id IS NOT NULL OR (c.kind IN ('PUBLIC', 'ANNOUNCEMENT') AND wm.role <> 'GUEST'))`;
+
 /**
  * The channel with the actor's role and membership, only if the actor may read it: active in the
  * workspace, and a member of the conversation or it is public/announcement and they are not a guest.
- * One query: it sits on the hot path of every message read and write.
+ * One prepared statement, past Prisma's query engine: it sits on the hot path of every message read
+ * and write (docs/performance.md, Simulated users, 2026-11-27).
  */
 export async function findReadableChannelWithAccess(userId: string, channelId: string) {
-  const rows = await getDb().$queryRaw<(TChannelRow & { role: WorkspaceRole; cmId: string | null; lastReadSeq: number | null; isPoster: boolean | null })[]>`
-    SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", c."archivedAt",
-           c."createdById", c."createdAt", c."lastSeq", c."lastMessageAt",
-           wm.role::text AS role, cm.id AS "cmId", cm."lastReadSeq", cm."isPoster"
-    FROM "Channel" c
-    JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = ${userId} AND wm.status = 'ACTIVE'
-    LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = ${userId}
-    WHERE c.id = ${channelId}
-      AND (cm.id IS NOT NULL OR (c.kind IN ('PUBLIC', 'ANNOUNCEMENT') AND wm.role <> 'GUEST'))`;
+  const rows = await runHotQuery<TAccessSqlRow>("readable_channel", READABLE_CHANNEL_WITH_ACCESS, [userId, channelId], "main");
   const r = rows[0];
   if (!r) return null;
-  const { role, cmId, lastReadSeq, isPoster, ...rest } = r;
+  const { role, cmId, lastReadSeq, isPoster, archivedAt, createdAt, lastMessageAt, ...rest } = r;
+  const date = (value: number | null) => (value === null ? null : new Date(value));
   return {
-    channel: { ...rest, lastSeq: Number(rest.lastSeq) } as TChannelRow,
+    channel: { ...rest, lastSeq: Number(rest.lastSeq), archivedAt: date(archivedAt), createdAt: new Date(createdAt), lastMessageAt: date(lastMessageAt) } as TChannelRow,
     role,
     membership: cmId ? { lastReadSeq: Number(lastReadSeq), isPoster: !!isPoster } : null,
   };
