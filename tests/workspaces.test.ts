@@ -76,6 +76,21 @@ describe("access", () => {
     await expectAppError(getWorkspaceAccess({ actor: stranger.actor, slug: uniq("nowhere-") }), "not_found");
     expect((await listMyWorkspaces({ actor: stranger.actor })).map((w) => w.id)).not.toContain(ws.id);
   });
+
+  it("gives a member the workspace and their role by slug or by id, and a deactivated member forbidden", async () => {
+    const ws = await makeWorkspace(undefined, { name: "工作区 Workspace" });
+    const guest = await createMember(ws, "GUEST", "Guest");
+    const stored = await getDb().workspace.findUniqueOrThrow({ where: { id: ws.id }, select: { id: true, name: true, slug: true, createdAt: true } });
+    const expected = { id: stored.id, name: stored.name, slug: stored.slug, createdAt: stored.createdAt.toISOString() };
+    for (const [user, role] of [[ws.owner, "OWNER"], [guest, "GUEST"]] as const) {
+      expect(await getWorkspaceAccess({ actor: user.actor, slug: ws.slug })).toEqual({ workspace: expected, role });
+      expect(await getWorkspaceAccess({ actor: user.actor, workspaceId: ws.id })).toEqual({ workspace: expected, role });
+    }
+    await updateMember({ actor: ws.owner.actor, slug: ws.slug, userId: guest.id, input: { status: "DEACTIVATED" } });
+    await expectAppError(getWorkspaceAccess({ actor: guest.actor, slug: ws.slug }), "forbidden", /deactivated/);
+    await expectAppError(getWorkspaceAccess({ actor: guest.actor, workspaceId: ws.id }), "forbidden", /deactivated/);
+    await expectAppError(getWorkspaceAccess({ actor: ws.owner.actor, workspaceId: "no-such-workspace" }), "not_found");
+  });
 });
 
 describe("invites", () => {

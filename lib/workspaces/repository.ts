@@ -1,4 +1,4 @@
-import { getDb, type Prisma } from "@/lib/db";
+import { getDb, runHotQuery, type Prisma } from "@/lib/db";
 import type { MemberStatus, WorkspaceRole } from "@/lib/generated/prisma/enums";
 
 export const workspaceSelect = { id: true, name: true, slug: true, createdAt: true } satisfies Prisma.WorkspaceSelect;
@@ -25,18 +25,28 @@ export const inviteSelect = {
 
 export type TTx = Prisma.TransactionClient;
 
-export function findWorkspaceBySlugWithMember(slug: string, userId: string) {
-  return getDb().workspace.findUnique({
-    where: { slug },
-    select: { ...workspaceSelect, members: { where: { userId }, select: { role: true, status: true } } },
-  });
-}
+const workspaceWithMember = (key: "slug" | "id") => `
+  SELECT w.id, w.name, w.slug, (extract(epoch from w."createdAt") * 1000)::float8 AS "createdAtMs", m.role::text AS role, m.status::text AS status
+  FROM "Workspace" w
+  LEFT JOIN "WorkspaceMember" m ON m."workspaceId" = w.id AND m."userId" = $2
+  WHERE w.${key} = $1`;
+const WORKSPACE_WITH_MEMBER = { slug: workspaceWithMember("slug"), id: workspaceWithMember("id") };
 
-export function findWorkspaceByIdWithMember(id: string, userId: string) {
-  return getDb().workspace.findUnique({
-    where: { id },
-    select: { ...workspaceSelect, members: { where: { userId }, select: { role: true, status: true } } },
-  });
+/**
+ * A workspace by slug or id, with the user's membership of it (null when not a member). One prepared
+ * statement past Prisma: it runs before most workspace-wide reads (the sidebar, search).
+ */
+export async function findWorkspaceWithMember(where: { slug: string } | { id: string }, userId: string) {
+  const key = "slug" in where ? "slug" : "id";
+  const rows = await runHotQuery<{ id: string; name: string; slug: string; createdAtMs: number; role: WorkspaceRole | null; status: MemberStatus | null }>(
+    `workspace_with_member_${key}`,
+    WORKSPACE_WITH_MEMBER[key],
+    ["slug" in where ? where.slug : where.id, userId],
+    "main",
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { workspace: { id: r.id, name: r.name, slug: r.slug, createdAt: new Date(r.createdAtMs) }, member: r.role && r.status ? { role: r.role, status: r.status } : null };
 }
 
 export function findWorkspaceBySlug(slug: string) {

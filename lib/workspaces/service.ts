@@ -36,11 +36,10 @@ function toMember(m: Awaited<ReturnType<typeof repo.listMembers>>[number]): TMem
  * deactivated → 403.
  */
 export async function getWorkspaceAccess({ actor, slug, workspaceId }: { actor: TActor; slug?: string; workspaceId?: string }): Promise<TWorkspaceAccess> {
-  const ws = slug ? await repo.findWorkspaceBySlugWithMember(slug, actor.userId) : workspaceId ? await repo.findWorkspaceByIdWithMember(workspaceId, actor.userId) : null;
-  const member = ws?.members[0];
-  if (!ws || !member) throw notFound("Workspace not found");
-  if (member.status !== "ACTIVE") throw forbidden("Your account has been deactivated in this workspace");
-  return { workspace: toWorkspace(ws), role: member.role };
+  const found = slug !== undefined ? await repo.findWorkspaceWithMember({ slug }, actor.userId) : workspaceId !== undefined ? await repo.findWorkspaceWithMember({ id: workspaceId }, actor.userId) : null;
+  if (!found?.member) throw notFound("Workspace not found");
+  if (found.member.status !== "ACTIVE") throw forbidden("Your account has been deactivated in this workspace");
+  return { workspace: toWorkspace(found.workspace), role: found.member.role };
 }
 
 /** Creates a workspace with its #general channel; the creator is its owner. */
