@@ -385,7 +385,7 @@ describe("read positions", () => {
   });
 });
 
-describe("findReadableChannelWithAccess (one prepared statement)", () => {
+describe("prepared statements read what Prisma reads", () => {
   it("reads each conversation exactly as Prisma does, and only for those who may read it", async () => {
     const guest = await createMember(ws, "GUEST", "Guest");
     const open = await makeChannel(ws, alice, { kind: "PUBLIC", topic: "话题 topic" });
@@ -424,5 +424,18 @@ describe("findReadableChannelWithAccess (one prepared statement)", () => {
     for (const [user, channelId] of [[guest, open.id], [carol, closed.id], [bob, dm.id], [alice, "no-such-channel"]] as const) {
       expect(await findReadableChannelWithAccess(user.id, channelId)).toBeNull();
     }
+  });
+
+  it("lists the sidebar's conversations with the channel fields Prisma reads", async () => {
+    const closed = await makeChannel(ws, alice, { kind: "PRIVATE", memberIds: [bob.id], topic: "计划" });
+    await send(bob, closed.id, "hello");
+    const sidebar = await listMyChannels({ actor: alice.actor, slug: ws.slug });
+    expect(sidebar.length).toBeGreaterThan(1);
+    for (const view of sidebar) {
+      const row = await getDb().channel.findUniqueOrThrow({ where: { id: view.id }, select: channelSelect });
+      const { archivedAt, createdAt, lastMessageAt, ...rest } = row;
+      expect(view).toMatchObject({ ...rest, archivedAt: archivedAt?.toISOString() ?? null, createdAt: createdAt.toISOString(), lastMessageAt: lastMessageAt?.toISOString() ?? null });
+    }
+    expect(sidebar.find((c) => c.id === closed.id)).toMatchObject({ unreadCount: 1, memberCount: 2, lastSeq: 1 });
   });
 });

@@ -82,27 +82,41 @@ export type TSidebarRow = TChannelRow & { lastReadSeq: number; isPoster: boolean
  * position, member count, DM partners (up to 8 others) and unread count (as countUnread counts). A
  * conversation read up to its head (`lastReadSeq >= lastSeq`, the usual case) needs no counting at
  * all; the others count only the rows above the read position, through Message(channelId, seq).
+ * A prepared statement past Prisma, as it answers every sidebar load and unread check.
  */
+const SIDEBAR_ROWS = `
+  SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", ${epochMs("archivedAt")},
+         c."createdById", ${epochMs("createdAt")}, c."lastSeq", ${epochMs("lastMessageAt")},
+         cm."lastReadSeq", cm."isPoster", cm.muted,
+         (SELECT COUNT(*) FROM "ChannelMember" x WHERE x."channelId" = c.id)::int AS "memberCount",
+         CASE WHEN c.kind IN ('DM', 'GROUP_DM') THEN (
+           SELECT json_agg(json_build_object('id', u.id, 'name', u.name))
+           FROM (SELECT o."userId" FROM "ChannelMember" o WHERE o."channelId" = c.id AND o."userId" <> cm."userId" LIMIT 8) o
+           JOIN "User" u ON u.id = o."userId"
+         ) END AS "dmMembers",
+         CASE WHEN c."lastSeq" <= cm."lastReadSeq" THEN 0 ELSE (
+           SELECT COUNT(*) FROM "Message" m
+           WHERE m."channelId" = c.id AND m.seq > cm."lastReadSeq" AND m."senderId" <> cm."userId"
+             AND m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)
+         ) END::int AS unread
+  FROM "ChannelMember" cm
+  JOIN "Channel" c ON c.id = cm."channelId"
+  WHERE cm."userId" = $1 AND c."workspaceId" = $2 AND c."archivedAt" IS NULL`;
+
 export async function listSidebarRows(userId: string, workspaceId: string): Promise<TSidebarRow[]> {
-  const rows = await getDb().$queryRaw<TSidebarRow[]>`
-    SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", c."archivedAt",
-           c."createdById", c."createdAt", c."lastSeq", c."lastMessageAt",
-           cm."lastReadSeq", cm."isPoster", cm.muted,
-           (SELECT COUNT(*) FROM "ChannelMember" x WHERE x."channelId" = c.id)::int AS "memberCount",
-           CASE WHEN c.kind IN ('DM', 'GROUP_DM') THEN (
-             SELECT json_agg(json_build_object('id', u.id, 'name', u.name))
-             FROM (SELECT o."userId" FROM "ChannelMember" o WHERE o."channelId" = c.id AND o."userId" <> cm."userId" LIMIT 8) o
-             JOIN "User" u ON u.id = o."userId"
-           ) END AS "dmMembers",
-           CASE WHEN c."lastSeq" <= cm."lastReadSeq" THEN 0 ELSE (
-             SELECT COUNT(*) FROM "Message" m
-             WHERE m."channelId" = c.id AND m.seq > cm."lastReadSeq" AND m."senderId" <> cm."userId"
-               AND m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)
-           ) END::int AS unread
-    FROM "ChannelMember" cm
-    JOIN "Channel" c ON c.id = cm."channelId"
-    WHERE cm."userId" = ${userId} AND c."workspaceId" = ${workspaceId} AND c."archivedAt" IS NULL`;
-  return rows.map((r) => ({ ...r, lastSeq: Number(r.lastSeq), lastReadSeq: Number(r.lastReadSeq), memberCount: Number(r.memberCount), unread: Number(r.unread) }));
+  type TSqlRow = Omit<TSidebarRow, "archivedAt" | "createdAt" | "lastMessageAt"> & { archivedAt: number | null; createdAt: number; lastMessageAt: number | null };
+  const rows = await runHotQuery<TSqlRow>("sidebar_rows", SIDEBAR_ROWS, [userId, workspaceId], "main");
+  const date = (value: number | null) => (value === null ? null : new Date(value));
+  return rows.map((r) => ({
+    ...r,
+    archivedAt: date(r.archivedAt),
+    createdAt: new Date(r.createdAt),
+    lastMessageAt: date(r.lastMessageAt),
+    lastSeq: Number(r.lastSeq),
+    lastReadSeq: Number(r.lastReadSeq),
+    memberCount: Number(r.memberCount),
+    unread: Number(r.unread),
+  }));
 }
 
 /** Public and announcement channels of a workspace, with the user's membership. */
@@ -161,8 +175,9 @@ export function setPoster(channelId: string, userId: string, isPoster: boolean) 
 }
 
 /** Moves the read position forward only; returns how many rows moved. */
-export function advanceReadPosition(channelId: string, userId: string, seq: number) {
-  return getDb().channelMember.updateMany({ where: { channelId, userId, lastReadSeq: { lt: seq } }, data: { lastReadSeq: seq } });
+/** Moves a member's read position forward to `seq` (never back): one prepared statement, as it runs on every channel switch. */
+export async function advanceReadPosition(channelId: string, userId: string, seq: number): Promise<void> {
+  await runHotQuery("advance_read", `UPDATE "ChannelMember" SET "lastReadSeq" = $3 WHERE "channelId" = $1 AND "userId" = $2 AND "lastReadSeq" < $3`, [channelId, userId, seq], "main");
 }
 
 export async function listMembersWithUsers(channelId: string) {
