@@ -11,7 +11,18 @@ import { ensureDbReady, getDb, getDbInfo, HOT_CONNECTION_OPTIONS, runHotQuery } 
 import { groupCommitStats } from "@/lib/messages/group-commit";
 import { pinMessage } from "@/lib/messages/pins";
 import { addReaction } from "@/lib/messages/reactions";
-import { listEventsAfter, listHistory, listHistoryAfter, messageBatchStatement, messageSelect, SHOWN_IN_CHANNEL, toMessage, writeMessageBatch } from "@/lib/messages/repository";
+import {
+  findMessageById,
+  listEventsAfter,
+  listHistory,
+  listHistoryAfter,
+  listReplies,
+  messageBatchStatement,
+  messageSelect,
+  SHOWN_IN_CHANNEL,
+  toMessage,
+  writeMessageBatch,
+} from "@/lib/messages/repository";
 import { createBotIn } from "@/lib/integrations/bots";
 import { deleteMessage, editMessage, listMessages, sendMessage } from "@/lib/messages/service";
 import { createChannel, createMember, createUser, createWorkspace, expectAppError, resetSendLimit, uniq } from "@/tests/factories";
@@ -154,7 +165,7 @@ describe("group commit", () => {
     expect(acked[12]!.sender).toMatchObject({ id: bot.userId, isBot: true, botId: bot.id });
   });
 
-  it("serves history in one statement exactly as Prisma reads the same messages, every field included", async () => {
+  it("serves history, single messages and thread replies in one statement exactly as Prisma reads them, every field included", async () => {
     const ws = await createWorkspace();
     const [bob, carol] = await Promise.all([createMember(ws), createMember(ws)]);
     const { bot } = await createBotIn(ws.id, ws.owner.id, { name: `Deploy ${uniq()}` });
@@ -191,6 +202,22 @@ describe("group commit", () => {
     ]);
     expect(page.find((m) => m.id === root.id)).toMatchObject({ replyCount: 2, pinnedById: ws.owner.id });
     expect(page.find((m) => m.body === "broadcast reply 广播")).toMatchObject({ threadRootId: root.id, threadTs: root.ts, broadcast: true });
+
+    // The same statement serves one message by id (deleted ones too) and a thread's replies.
+    const deletedReply = await sendMessage({ actor: carol.actor, input: { channelId, body: "回复 then deleted", threadRootId: root.id } });
+    await deleteMessage({ actor: carol.actor, input: { messageId: deletedReply.id } });
+    const lastReply = await sendMessage({ actor: ws.owner.actor, input: { channelId, body: "last reply", threadRootId: root.id } });
+    for (const id of [root.id, fromBot.id, edited.id, gone.id, deletedReply.id, lastReply.id]) {
+      const viaPrismaOne = await getDb().message.findUniqueOrThrow({ where: { id }, select: messageSelect });
+      expect(toMessage((await findMessageById(id))!)).toEqual(toMessage(viaPrismaOne));
+    }
+    expect(await findMessageById("no-such-message")).toBeNull();
+    const repliesViaPrisma = (after: number) =>
+      getDb().message.findMany({ where: { threadRootId: root.id, deletedAt: null, seq: { gt: after } }, select: messageSelect, orderBy: { seq: "asc" }, take: 2 });
+    for (const after of [0, root.seq, lastReply.seq]) {
+      expect((await listReplies(root.id, after, 2)).map(toMessage)).toEqual((await repliesViaPrisma(after)).map(toMessage));
+    }
+    expect((await listReplies(root.id, 0, 50)).map((m) => m.body)).toEqual(["broadcast reply 广播", "thread only", "last reply"]);
   });
 
   it("indexes every message for search exactly as the database's own function would, on every write path", async () => {

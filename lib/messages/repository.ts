@@ -172,8 +172,10 @@ export async function findMessageBySenderClientId(senderId: string, clientMsgId:
   return getDb().message.findUnique({ where: { senderId_clientMsgId: { senderId, clientMsgId } }, select: messageSelect });
 }
 
-export function findMessageById(id: string) {
-  return getDb().message.findUnique({ where: { id }, select: messageSelect });
+/** A message by id, deleted or not (one prepared statement: edits, reactions, pins and threads start here). */
+export async function findMessageById(id: string): Promise<TMessageRow | null> {
+  const rows = await runHotQuery<TMessageSqlRow>("message_by_id", MESSAGE_BY_ID, [id], "main");
+  return rows[0] ? fromMessageSql(rows[0]) : null;
 }
 
 /** A message by its conversation and ts (unique together: Slack's message id). */
@@ -184,8 +186,8 @@ export function findMessageByTs(channelId: string, ts: bigint) {
 /** Messages the channel's history shows: not deleted, and not a thread reply unless also sent to the channel. */
 export const SHOWN_IN_CHANNEL = { OR: [{ threadRootId: null }, { broadcast: true }], deletedAt: null } satisfies Prisma.MessageWhereInput;
 
-/** A history row as historyStatement reads it: dates as epoch milliseconds, JSON as text, ts as text. */
-type THistorySqlRow = {
+/** A message row as messagesStatement reads it: dates as epoch milliseconds, JSON as text, ts as text. */
+type TMessageSqlRow = {
   id: string;
   channelId: string;
   seq: number;
@@ -217,13 +219,13 @@ type THistorySqlRow = {
 };
 
 /**
- * A page of history in ONE statement: what messageSelect reads through Prisma (the message, its
- * sender and bot, its thread root's ts, its reactions in the order given; the id breaks ties, so
- * the two aggregates pair each emoji with its person), SHOWN_IN_CHANNEL as SQL.
- * Through Prisma a page cost ~3.5 ms of round trips and query interpretation, in SQL ~1 ms
+ * Messages in ONE statement: what messageSelect reads through Prisma (the message, its sender and
+ * bot, its thread root's ts, its reactions in the order given; the id breaks ties, so the two
+ * aggregates pair each emoji with its person), for the messages `where` picks. Through Prisma a
+ * history page cost ~3.5 ms of round trips and query interpretation, in SQL ~1 ms
  * (docs/performance.md, History, 2026-11-26 22:17). Every lookup is by key.
  */
-function historyStatement(direction: "before" | "after"): string {
+function messagesStatement(where: string, orderAndLimit = ""): string {
   const ms = (column: string) => `(extract(epoch from m."${column}") * 1000)::float8 AS "${column}"`;
   return `
     SELECT m.id, m."channelId", m.seq, m."clientMsgId", m.body, m.subtype, m."threadRootId", m."replyCount", m.ts::text AS ts,
@@ -238,16 +240,18 @@ function historyStatement(direction: "before" | "after"): string {
     LEFT JOIN LATERAL (
       SELECT array_agg(emoji ORDER BY "createdAt", id) AS emojis, array_agg("userId" ORDER BY "createdAt", id) AS reactors FROM "Reaction" WHERE "messageId" = m.id
     ) x ON true
-    WHERE m."channelId" = $1 AND m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)
-      AND m.seq ${direction === "before" ? "<" : ">"} $2
-    ORDER BY m.seq ${direction === "before" ? "DESC" : "ASC"}
-    LIMIT $3`;
+    WHERE ${where}
+    ${orderAndLimit}`;
 }
 
-const HISTORY_BEFORE = historyStatement("before");
-const HISTORY_AFTER = historyStatement("after");
+/** SHOWN_IN_CHANNEL as SQL. */
+const SHOWN_IN_CHANNEL_SQL = `m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)`;
+const HISTORY_BEFORE = messagesStatement(`m."channelId" = $1 AND ${SHOWN_IN_CHANNEL_SQL} AND m.seq < $2`, "ORDER BY m.seq DESC LIMIT $3");
+const HISTORY_AFTER = messagesStatement(`m."channelId" = $1 AND ${SHOWN_IN_CHANNEL_SQL} AND m.seq > $2`, "ORDER BY m.seq ASC LIMIT $3");
+const THREAD_REPLIES = messagesStatement(`m."threadRootId" = $1 AND m."deletedAt" IS NULL AND m.seq > $2`, "ORDER BY m.seq ASC LIMIT $3");
+const MESSAGE_BY_ID = messagesStatement("m.id = $1");
 
-function fromHistorySql(r: THistorySqlRow): TMessageRow {
+function fromMessageSql(r: TMessageSqlRow): TMessageRow {
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
   return {
     id: r.id,
@@ -279,14 +283,14 @@ function fromHistorySql(r: THistorySqlRow): TMessageRow {
 
 /** One page of channel history (top-level messages and broadcast replies), newest first, by seq cursor (no OFFSET). */
 export async function listHistory(channelId: string, before: number | undefined, take: number): Promise<TMessageRow[]> {
-  const rows = await runHotQuery<THistorySqlRow>("history_before", HISTORY_BEFORE, [channelId, before || 2 ** 31 - 1, take], "main");
-  return rows.map(fromHistorySql);
+  const rows = await runHotQuery<TMessageSqlRow>("history_before", HISTORY_BEFORE, [channelId, before || 2 ** 31 - 1, take], "main");
+  return rows.map(fromMessageSql);
 }
 
 /** The conversation's top-level messages after `after`, oldest first (scrolling down from an earlier window). */
 export async function listHistoryAfter(channelId: string, after: number, take: number): Promise<TMessageRow[]> {
-  const rows = await runHotQuery<THistorySqlRow>("history_after", HISTORY_AFTER, [channelId, after, take], "main");
-  return rows.map(fromHistorySql);
+  const rows = await runHotQuery<TMessageSqlRow>("history_after", HISTORY_AFTER, [channelId, after, take], "main");
+  return rows.map(fromMessageSql);
 }
 
 /** Whether the conversation shows any message before `seq`. */
@@ -355,8 +359,10 @@ export function listPinned(channelId: string, take: number) {
 }
 
 /** A thread's replies after seq `after`, oldest first, by seq cursor (no OFFSET; index threadRootId+seq). */
-export function listReplies(rootId: string, after: number, take: number) {
-  return getDb().message.findMany({ where: { threadRootId: rootId, deletedAt: null, seq: { gt: after } }, select: messageSelect, orderBy: { seq: "asc" }, take });
+/** A thread's replies after `after`, oldest first (deleted ones left out). */
+export async function listReplies(rootId: string, after: number, take: number): Promise<TMessageRow[]> {
+  const rows = await runHotQuery<TMessageSqlRow>("thread_replies", THREAD_REPLIES, [rootId, after, take], "main");
+  return rows.map(fromMessageSql);
 }
 
 // ---- Group commit (lib/messages/group-commit.ts): one query per batch instead of one per message ----
