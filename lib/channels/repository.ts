@@ -1,5 +1,5 @@
 /** Prisma access for conversations and their members. No business rules here. */
-import { getDb, runHotQuery, type Prisma } from "@/lib/db";
+import { dateFromEpochMs, epochMsSql, getDb, runHotQuery, type Prisma } from "@/lib/db";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 
 export const channelSelect = {
@@ -32,10 +32,9 @@ type TAccessSqlRow = Omit<TChannelRow, "archivedAt" | "createdAt" | "lastMessage
   isPoster: boolean | null;
 };
 
-const epochMs = (column: string) => `(extract(epoch from c."${column}") * 1000)::float8 AS "${column}"`;
 const READABLE_CHANNEL_WITH_ACCESS = `
-  SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", ${epochMs("archivedAt")},
-         c."createdById", ${epochMs("createdAt")}, c."lastSeq", ${epochMs("lastMessageAt")},
+  SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", ${epochMsSql("c", "archivedAt")},
+         c."createdById", ${epochMsSql("c", "createdAt")}, c."lastSeq", ${epochMsSql("c", "lastMessageAt")},
          wm.role::text AS role, cm.id AS "cmId", cm."lastReadSeq", cm."isPoster"
   FROM "Channel" c
   JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = $1 AND wm.status = 'ACTIVE'
@@ -54,9 +53,8 @@ export async function findReadableChannelWithAccess(userId: string, channelId: s
   const r = rows[0];
   if (!r) return null;
   const { role, cmId, lastReadSeq, isPoster, archivedAt, createdAt, lastMessageAt, ...rest } = r;
-  const date = (value: number | null) => (value === null ? null : new Date(value));
   return {
-    channel: { ...rest, lastSeq: Number(rest.lastSeq), archivedAt: date(archivedAt), createdAt: new Date(createdAt), lastMessageAt: date(lastMessageAt) } as TChannelRow,
+    channel: { ...rest, lastSeq: Number(rest.lastSeq), archivedAt: dateFromEpochMs(archivedAt), createdAt: dateFromEpochMs(createdAt), lastMessageAt: dateFromEpochMs(lastMessageAt) } as TChannelRow,
     role,
     membership: cmId ? { lastReadSeq: Number(lastReadSeq), isPoster: !!isPoster } : null,
   };
@@ -85,8 +83,8 @@ export type TSidebarRow = TChannelRow & { lastReadSeq: number; isPoster: boolean
  * A prepared statement past Prisma, as it answers every sidebar load and unread check.
  */
 const SIDEBAR_ROWS = `
-  SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", ${epochMs("archivedAt")},
-         c."createdById", ${epochMs("createdAt")}, c."lastSeq", ${epochMs("lastMessageAt")},
+  SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", ${epochMsSql("c", "archivedAt")},
+         c."createdById", ${epochMsSql("c", "createdAt")}, c."lastSeq", ${epochMsSql("c", "lastMessageAt")},
          cm."lastReadSeq", cm."isPoster", cm.muted,
          (SELECT COUNT(*) FROM "ChannelMember" x WHERE x."channelId" = c.id)::int AS "memberCount",
          CASE WHEN c.kind IN ('DM', 'GROUP_DM') THEN (
@@ -106,12 +104,11 @@ const SIDEBAR_ROWS = `
 export async function listSidebarRows(userId: string, workspaceId: string): Promise<TSidebarRow[]> {
   type TSqlRow = Omit<TSidebarRow, "archivedAt" | "createdAt" | "lastMessageAt"> & { archivedAt: number | null; createdAt: number; lastMessageAt: number | null };
   const rows = await runHotQuery<TSqlRow>("sidebar_rows", SIDEBAR_ROWS, [userId, workspaceId], "main");
-  const date = (value: number | null) => (value === null ? null : new Date(value));
   return rows.map((r) => ({
     ...r,
-    archivedAt: date(r.archivedAt),
-    createdAt: new Date(r.createdAt),
-    lastMessageAt: date(r.lastMessageAt),
+    archivedAt: dateFromEpochMs(r.archivedAt),
+    createdAt: dateFromEpochMs(r.createdAt),
+    lastMessageAt: dateFromEpochMs(r.lastMessageAt),
     lastSeq: Number(r.lastSeq),
     lastReadSeq: Number(r.lastReadSeq),
     memberCount: Number(r.memberCount),

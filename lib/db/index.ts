@@ -98,7 +98,8 @@ const statementNames = new Map<string, string>();
  * a name), so `text` must be fixed, with everything variable in `values`. `pool`: "hot", the small
  * pool of HOT_CONNECTION_OPTIONS, whose generic plans are never re-planned (the group commit); "main",
  * the ordinary pool, for reads that must not queue behind the batches.
- * Each driver parses result columns its own way: select only text, int4, float8, bool and text[].
+ * Each driver parses result columns its own way: select only text, int4, float8, bool, json and
+ * text[] (timestamps through epochMsSql).
  */
 export async function runHotQuery<T>(name: string, text: string, values: unknown[], pool: "hot" | "main" = "hot"): Promise<T[]> {
   const s = getState();
@@ -109,6 +110,17 @@ export async function runHotQuery<T>(name: string, text: string, values: unknown
     statementNames.set(text, statement);
   }
   return (await (pool === "hot" ? s.hotPool! : s.pool!).query<T & pg.QueryResultRow>({ name: statement, text, values })).rows;
+}
+
+/** A timestamp column for runHotQuery, as epoch milliseconds under its own name (read back with dateFromEpochMs). */
+export function epochMsSql(table: string, column: string): string {
+  return `(extract(epoch from ${table}."${column}") * 1000)::float8 AS "${column}"`;
+}
+
+export function dateFromEpochMs(ms: number): Date;
+export function dateFromEpochMs(ms: number | null): Date | null;
+export function dateFromEpochMs(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
 }
 
 /** Connections each pool has opened since start (a pool replaces closed and idle-expired ones). */

@@ -1,5 +1,5 @@
 import { canPostSql } from "@/lib/channels/access";
-import { getDb, runHotQuery } from "@/lib/db";
+import { dateFromEpochMs, epochMsSql, getDb, runHotQuery } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { TMarkup, TMessage, TReactionSummary } from "@/lib/messages/schema";
 import { formatTs } from "@/lib/messages/ts";
@@ -226,11 +226,11 @@ type TMessageSqlRow = {
  * (docs/performance.md, History, 2026-11-26 22:17). Every lookup is by key.
  */
 function messagesStatement(where: string, orderAndLimit = ""): string {
-  const ms = (column: string) => `(extract(epoch from m."${column}") * 1000)::float8 AS "${column}"`;
   return `
     SELECT m.id, m."channelId", m.seq, m."clientMsgId", m.body, m.subtype, m."threadRootId", m."replyCount", m.ts::text AS ts,
            m.broadcast, m.markup, m.blocks::text AS blocks, m.attachments::text AS attachments, m."overrideName", m."overrideIcon",
-           ${ms("pinnedAt")}, m."pinnedById", ${ms("editedAt")}, ${ms("deletedAt")}, ${ms("createdAt")}, m."senderId",
+           ${epochMsSql("m", "pinnedAt")}, m."pinnedById", ${epochMsSql("m", "editedAt")}, ${epochMsSql("m", "deletedAt")},
+           ${epochMsSql("m", "createdAt")}, m."senderId",
            u.name AS "senderName", u."avatarUrl" AS "senderAvatarUrl", u."isBot" AS "senderIsBot", b.id AS "senderBotId",
            r.ts::text AS "threadRootTs", x.emojis, x.reactors
     FROM "Message" m
@@ -252,7 +252,6 @@ const THREAD_REPLIES = messagesStatement(`m."threadRootId" = $1 AND m."deletedAt
 const MESSAGE_BY_ID = messagesStatement("m.id = $1");
 
 function fromMessageSql(r: TMessageSqlRow): TMessageRow {
-  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
   return {
     id: r.id,
     channelId: r.channelId,
@@ -269,11 +268,11 @@ function fromMessageSql(r: TMessageSqlRow): TMessageRow {
     attachments: r.attachments === null ? null : JSON.parse(r.attachments),
     overrideName: r.overrideName,
     overrideIcon: r.overrideIcon,
-    pinnedAt: date(r.pinnedAt),
+    pinnedAt: dateFromEpochMs(r.pinnedAt),
     pinnedById: r.pinnedById,
-    editedAt: date(r.editedAt),
-    deletedAt: date(r.deletedAt),
-    createdAt: new Date(r.createdAt),
+    editedAt: dateFromEpochMs(r.editedAt),
+    deletedAt: dateFromEpochMs(r.deletedAt),
+    createdAt: dateFromEpochMs(r.createdAt),
     senderId: r.senderId,
     sender: { id: r.senderId, name: r.senderName, avatarUrl: r.senderAvatarUrl, isBot: r.senderIsBot, bot: r.senderBotId ? { id: r.senderBotId } : null },
     threadRoot: r.threadRootTs === null ? null : { ts: BigInt(r.threadRootTs) },

@@ -1,4 +1,4 @@
-import { getDb, runHotQuery, type Prisma } from "@/lib/db";
+import { dateFromEpochMs, epochMsSql, getDb, runHotQuery, type Prisma } from "@/lib/db";
 import type { MemberStatus, WorkspaceRole } from "@/lib/generated/prisma/enums";
 
 export const workspaceSelect = { id: true, name: true, slug: true, createdAt: true } satisfies Prisma.WorkspaceSelect;
@@ -26,7 +26,7 @@ export const inviteSelect = {
 export type TTx = Prisma.TransactionClient;
 
 const workspaceWithMember = (key: "slug" | "id") => `
-  SELECT w.id, w.name, w.slug, (extract(epoch from w."createdAt") * 1000)::float8 AS "createdAtMs", m.role::text AS role, m.status::text AS status
+  SELECT w.id, w.name, w.slug, ${epochMsSql("w", "createdAt")}, m.role::text AS role, m.status::text AS status
   FROM "Workspace" w
   LEFT JOIN "WorkspaceMember" m ON m."workspaceId" = w.id AND m."userId" = $2
   WHERE w.${key} = $1`;
@@ -38,7 +38,7 @@ const WORKSPACE_WITH_MEMBER = { slug: workspaceWithMember("slug"), id: workspace
  */
 export async function findWorkspaceWithMember(where: { slug: string } | { id: string }, userId: string) {
   const key = "slug" in where ? "slug" : "id";
-  const rows = await runHotQuery<{ id: string; name: string; slug: string; createdAtMs: number; role: WorkspaceRole | null; status: MemberStatus | null }>(
+  const rows = await runHotQuery<{ id: string; name: string; slug: string; createdAt: number; role: WorkspaceRole | null; status: MemberStatus | null }>(
     `workspace_with_member_${key}`,
     WORKSPACE_WITH_MEMBER[key],
     ["slug" in where ? where.slug : where.id, userId],
@@ -46,7 +46,7 @@ export async function findWorkspaceWithMember(where: { slug: string } | { id: st
   );
   const r = rows[0];
   if (!r) return null;
-  return { workspace: { id: r.id, name: r.name, slug: r.slug, createdAt: new Date(r.createdAtMs) }, member: r.role && r.status ? { role: r.role, status: r.status } : null };
+  return { workspace: { id: r.id, name: r.name, slug: r.slug, createdAt: dateFromEpochMs(r.createdAt) }, member: r.role && r.status ? { role: r.role, status: r.status } : null };
 }
 
 export function findWorkspaceBySlug(slug: string) {
