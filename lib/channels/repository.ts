@@ -1,4 +1,4 @@
-/** Prisma access for conversations and their members. No business rules here. */
+/** Database access for conversations and their members (Prisma, and prepared statements on hot paths). No business rules here. */
 import { dateFromEpochMs, epochMsSql, getDb, runHotQuery, type Prisma } from "@/lib/db";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 
@@ -171,7 +171,6 @@ export function setPoster(channelId: string, userId: string, isPoster: boolean) 
   return getDb().channelMember.updateMany({ where: { channelId, userId }, data: { isPoster } });
 }
 
-/** Moves the read position forward only; returns how many rows moved. */
 /** Moves a member's read position forward to `seq` (never back): one prepared statement, as it runs on every channel switch. */
 export async function advanceReadPosition(channelId: string, userId: string, seq: number): Promise<void> {
   await runHotQuery("advance_read", `UPDATE "ChannelMember" SET "lastReadSeq" = $3 WHERE "channelId" = $1 AND "userId" = $2 AND "lastReadSeq" < $3`, [channelId, userId, seq], "main");

@@ -15,8 +15,8 @@ export function findUserById(id: string) {
 }
 
 /**
- * A user's current sessionVersion (null: no such user), checked on every request and socket
- * handshake: one prepared statement, past Prisma's query engine, whose work was most of this read.
+ * A user's current sessionVersion (null: no such user), checked on every request: one prepared
+ * statement, past Prisma's query engine, whose work was most of this read.
  */
 export async function findSessionVersion(id: string): Promise<number | null> {
   const rows = await runHotQuery<{ sessionVersion: number }>("session_version", `SELECT "sessionVersion" FROM "User" WHERE id = $1`, [id], "main");
