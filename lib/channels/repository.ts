@@ -21,20 +21,22 @@ export type TChannelRow = Prisma.ChannelGetPayload<{ select: typeof channelSelec
 
 const memberUserSelect = { name: true, email: true, avatarUrl: true, isBot: true, statusText: true, statusEmoji: true } satisfies Prisma.UserSelect;
 
-/** findReadableChannelWithAccess's row: dates as epoch milliseconds (each driver parses timestamps its own way). */
-type TAccessSqlRow = Omit<TChannelRow, "archivedAt" | "createdAt" | "lastMessageAt"> & {
-  archivedAt: number | null;
-  createdAt: number;
-  lastMessageAt: number | null;
-  role: WorkspaceRole;
-  cmId: string | null;
-  lastReadSeq: number | null;
-  isPoster: boolean | null;
-};
+/** channelSelect as columns of `c` for prepared statements; fromChannelSql reads them back. */
+const CHANNEL_COLUMNS_SQL = `c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", ${epochMsSql("c", "archivedAt")},
+         c."createdById", ${epochMsSql("c", "createdAt")}, c."lastSeq", ${epochMsSql("c", "lastMessageAt")}`;
+
+type TChannelDates = "archivedAt" | "createdAt" | "lastMessageAt";
+/** A row with CHANNEL_COLUMNS_SQL: dates as epoch milliseconds (each driver parses timestamps its own way). */
+type TChannelSqlRow = Omit<TChannelRow, TChannelDates> & { archivedAt: number | null; createdAt: number; lastMessageAt: number | null };
+
+function fromChannelSql<T extends TChannelSqlRow>(r: T): Omit<T, TChannelDates> & Pick<TChannelRow, TChannelDates> {
+  return { ...r, lastSeq: Number(r.lastSeq), archivedAt: dateFromEpochMs(r.archivedAt), createdAt: dateFromEpochMs(r.createdAt), lastMessageAt: dateFromEpochMs(r.lastMessageAt) };
+}
+
+type TAccessSqlRow = TChannelSqlRow & { role: WorkspaceRole; cmId: string | null; lastReadSeq: number | null; isPoster: boolean | null };
 
 const READABLE_CHANNEL_WITH_ACCESS = `
-  SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", ${epochMsSql("c", "archivedAt")},
-         c."createdById", ${epochMsSql("c", "createdAt")}, c."lastSeq", ${epochMsSql("c", "lastMessageAt")},
+  SELECT ${CHANNEL_COLUMNS_SQL},
          wm.role::text AS role, cm.id AS "cmId", cm."lastReadSeq", cm."isPoster"
   FROM "Channel" c
   JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = $1 AND wm.status = 'ACTIVE'
@@ -52,9 +54,9 @@ export async function findReadableChannelWithAccess(userId: string, channelId: s
   const rows = await runHotQuery<TAccessSqlRow>("readable_channel", READABLE_CHANNEL_WITH_ACCESS, [userId, channelId], "main");
   const r = rows[0];
   if (!r) return null;
-  const { role, cmId, lastReadSeq, isPoster, archivedAt, createdAt, lastMessageAt, ...rest } = r;
+  const { role, cmId, lastReadSeq, isPoster, ...channel } = r;
   return {
-    channel: { ...rest, lastSeq: Number(rest.lastSeq), archivedAt: dateFromEpochMs(archivedAt), createdAt: dateFromEpochMs(createdAt), lastMessageAt: dateFromEpochMs(lastMessageAt) } as TChannelRow,
+    channel: fromChannelSql(channel),
     role,
     membership: cmId ? { lastReadSeq: Number(lastReadSeq), isPoster: !!isPoster } : null,
   };
@@ -83,8 +85,7 @@ export type TSidebarRow = TChannelRow & { lastReadSeq: number; isPoster: boolean
  * A prepared statement past Prisma, as it answers every sidebar load and unread check.
  */
 const SIDEBAR_ROWS = `
-  SELECT c.id, c."workspaceId", c.kind::text AS kind, c.name, c.topic, c.description, c."isGeneral", ${epochMsSql("c", "archivedAt")},
-         c."createdById", ${epochMsSql("c", "createdAt")}, c."lastSeq", ${epochMsSql("c", "lastMessageAt")},
+  SELECT ${CHANNEL_COLUMNS_SQL},
          cm."lastReadSeq", cm."isPoster", cm.muted,
          (SELECT COUNT(*) FROM "ChannelMember" x WHERE x."channelId" = c.id)::int AS "memberCount",
          CASE WHEN c.kind IN ('DM', 'GROUP_DM') THEN (
@@ -102,14 +103,9 @@ const SIDEBAR_ROWS = `
   WHERE cm."userId" = $1 AND c."workspaceId" = $2 AND c."archivedAt" IS NULL`;
 
 export async function listSidebarRows(userId: string, workspaceId: string): Promise<TSidebarRow[]> {
-  type TSqlRow = Omit<TSidebarRow, "archivedAt" | "createdAt" | "lastMessageAt"> & { archivedAt: number | null; createdAt: number; lastMessageAt: number | null };
-  const rows = await runHotQuery<TSqlRow>("sidebar_rows", SIDEBAR_ROWS, [userId, workspaceId], "main");
+  const rows = await runHotQuery<TChannelSqlRow & Omit<TSidebarRow, keyof TChannelRow>>("sidebar_rows", SIDEBAR_ROWS, [userId, workspaceId], "main");
   return rows.map((r) => ({
-    ...r,
-    archivedAt: dateFromEpochMs(r.archivedAt),
-    createdAt: dateFromEpochMs(r.createdAt),
-    lastMessageAt: dateFromEpochMs(r.lastMessageAt),
-    lastSeq: Number(r.lastSeq),
+    ...fromChannelSql(r),
     lastReadSeq: Number(r.lastReadSeq),
     memberCount: Number(r.memberCount),
     unread: Number(r.unread),
