@@ -1,7 +1,7 @@
 /** Pins (lib/messages/pins.ts): members pin, a pin is a seq'd message.updated change, Slack's refusals and the 100-pin limit. */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getChannel, updateChannel } from "@/lib/channels/service";
-import { ensureDbReady } from "@/lib/db";
+import { ensureDbReady, getDb } from "@/lib/db";
 import { refusalReason } from "@/lib/messages/refusals";
 import { listPins, pinMessage, unpinMessage } from "@/lib/messages/pins";
 import { deleteMessage, getChangesSince, sendMessage } from "@/lib/messages/service";
@@ -93,6 +93,29 @@ describe("pins", () => {
     await deleteMessage({ actor: alice.actor, input: { messageId: m.id } });
     expect(await listPins({ actor: alice.actor, input: { channelId: m.channelId } })).toEqual([]);
     await expectRefusal(pin(bob, m.id), "not_found", "message_not_found");
+  });
+
+  it("finds a long channel's pins through the pinned-message index, not by reading the channel", async () => {
+    const channel = await createChannel(ws, alice, { memberIds: [bob.id] });
+    const count = 5000;
+    await getDb().$executeRaw`
+      INSERT INTO "Message" (id, "channelId", seq, ts, "senderId", body, "updatedAt")
+      SELECT ${channel.id} || '_m' || g, ${channel.id}, g, g, ${alice.id}, 'history ' || g, now() FROM generate_series(1, ${count}::int) g`;
+    await getDb().$executeRaw`UPDATE "Channel" SET "lastSeq" = ${count}, "lastTs" = ${count} WHERE id = ${channel.id}`;
+    await getDb().$executeRaw`ANALYZE "Message"`;
+    await pin(alice, `${channel.id}_m17`);
+    await pin(bob, `${channel.id}_m4000`);
+    expect((await listPins({ actor: bob.actor, input: { channelId: channel.id } })).map((m) => m.seq)).toEqual([4000, 17]);
+    // The two reads of pins (the list, and the count before a pin is added) as the repository words them.
+    const reads = {
+      list: `SELECT id FROM "Message" WHERE "channelId" = $1 AND "pinnedAt" IS NOT NULL AND "deletedAt" IS NULL ORDER BY "pinnedAt" DESC, seq DESC LIMIT 100 OFFSET 0`,
+      count: `SELECT count(*) FROM "Message" WHERE "channelId" = $1 AND "pinnedAt" IS NOT NULL AND "deletedAt" IS NULL`,
+    };
+    for (const [name, sql] of Object.entries(reads)) {
+      const plan = await getDb().$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${sql}`, channel.id);
+      const text = plan.map((r) => r["QUERY PLAN"]).join("\n");
+      expect(text, `${name}:\n${text}`).toContain("Message_pinned_idx");
+    }
   });
 
   it(`at most ${MAX_PINS_PER_CHANNEL} pins per channel (too_many_pins)`, { timeout: 120_000 }, async () => {
