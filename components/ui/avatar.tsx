@@ -5,8 +5,17 @@ const palette = ["bg-rose-600", "bg-amber-700", "bg-emerald-700", "bg-teal-700",
 
 let graphemes: Intl.Segmenter | undefined;
 
+const isAscii = (code: number) => code < 0x80;
+const isCommonHan = (code: number) => code >= 0x4e00 && code <= 0x9fff;
+
 /** First grapheme of a string, so 张三 gives 张 and emoji or accented letters stay whole. */
 function firstGrapheme(s: string): string {
+  // Most names start with an ASCII letter or a common Han character followed by another such
+  // character, and nothing joins those two into one grapheme: the first character is the answer,
+  // without asking ICU (a segment() call is several µs, and a screen of avatars made many).
+  const a = s.charCodeAt(0);
+  const b = s.charCodeAt(1);
+  if ((isAscii(a) || isCommonHan(a)) && a !== 13 && (s.length === 1 || isAscii(b) || isCommonHan(b))) return s[0]!;
   // One segmenter for all: creating one costs more than the rest of an avatar's render.
   graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   const segment = graphemes.segment(s)[Symbol.iterator]().next();
@@ -22,6 +31,21 @@ function isCjk(grapheme: string): boolean {
  * two), blank → "?".
  */
 export function getInitials(name: string): string {
+  let initials = initialsByName.get(name);
+  if (initials === undefined) {
+    // A workspace has a bounded set of names; a page that somehow meets very many starts over.
+    if (initialsByName.size >= MAX_REMEMBERED_NAMES) initialsByName.clear();
+    initials = computeInitials(name);
+    initialsByName.set(name, initials);
+  }
+  return initials;
+}
+
+/** Every row, sidebar item and header draws an avatar: each name's initials are worked out once. */
+const initialsByName = new Map<string, string>();
+const MAX_REMEMBERED_NAMES = 5000;
+
+function computeInitials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
   if (words.length === 0) return "?";
   const first = firstGrapheme(words[0]!);
