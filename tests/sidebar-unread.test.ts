@@ -1,13 +1,14 @@
 /**
- * The sidebar's one-query unread counts (lib/channels/repository.ts listSidebarRows) against the
- * row-counting computation they replaced (countUnread), over many read positions and kinds of
- * messages: others' and own, thread replies with and without broadcast, deleted, muted, DMs.
+ * The sidebar's one-query unread counts (lib/channels/repository.ts listSidebarRows) and one
+ * conversation's (getChannel) against a plain row count, over many read positions and kinds of
+ * messages: others' and own, thread replies with and without broadcast, deleted, muted, DMs; and
+ * the cap on counting (UNREAD_COUNT_CAP).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { listMyChannels, markRead, openDm, updateChannel } from "@/lib/channels/service";
-import { countUnread } from "@/lib/channels/repository";
+import { getChannel, listMyChannels, markRead, openDm, updateChannel } from "@/lib/channels/service";
+import { UNREAD_COUNT_CAP } from "@/lib/channels/repository";
 import { toggleMuted } from "@/lib/commands/repository";
-import { ensureDbReady } from "@/lib/db";
+import { ensureDbReady, getDb } from "@/lib/db";
 import { deleteMessage, sendMessage } from "@/lib/messages/service";
 import { createChannel, createMember, createWorkspace, resetSendLimit, type TTestUser, type TTestWorkspace } from "./factories";
 
@@ -20,14 +21,28 @@ beforeAll(async () => {
   people = [ws.owner, ...(await Promise.all([createMember(ws), createMember(ws), createMember(ws, "GUEST")]))];
 });
 
-/** Every member's sidebar must agree with the old computation, channel by channel. */
+/** Others' not-deleted messages above the read position, thread replies only when also sent to the channel: row by row, uncapped. */
+async function countUnreadRows(userId: string, channelIds: string[]): Promise<Map<string, number>> {
+  const rows = await getDb().$queryRaw<{ channelId: string; unread: number }[]>`
+    SELECT cm."channelId", COUNT(m.id)::int AS unread
+    FROM "ChannelMember" cm
+    JOIN "Message" m ON m."channelId" = cm."channelId" AND m.seq > cm."lastReadSeq"
+      AND m."senderId" <> cm."userId" AND m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)
+    WHERE cm."userId" = ${userId} AND cm."channelId" = ANY(${channelIds})
+    GROUP BY cm."channelId"`;
+  return new Map(rows.map((r) => [r.channelId, Number(r.unread)]));
+}
+
+/** Every member's sidebar, and each conversation's details, must agree with the row count. */
 async function expectSidebarsAgree(): Promise<number> {
   let nonZero = 0;
   for (const p of people) {
     const sidebar = await listMyChannels({ actor: p.actor, slug: ws.slug });
-    const old = await countUnread(p.id, sidebar.map((c) => c.id));
+    const counted = await countUnreadRows(p.id, sidebar.map((c) => c.id));
     for (const c of sidebar) {
-      expect({ channel: c.name ?? c.id, unread: c.unreadCount }).toEqual({ channel: c.name ?? c.id, unread: old.get(c.id) ?? 0 });
+      const expected = { channel: c.name ?? c.id, unread: counted.get(c.id) ?? 0 };
+      expect({ channel: c.name ?? c.id, unread: c.unreadCount }).toEqual(expected);
+      expect({ channel: c.name ?? c.id, unread: (await getChannel({ actor: p.actor, channelId: c.id })).unreadCount }).toEqual(expected);
       if (c.unreadCount > 0) nonZero++;
     }
   }
@@ -91,6 +106,27 @@ describe("sidebar unread counts", () => {
     expect(alicePub.unreadCount).toBe(1);
     const bobPub = (await listMyChannels({ actor: bob.actor, slug: ws.slug })).find((c) => c.id === pub.id)!;
     expect(bobPub).toMatchObject({ unreadCount: 0, muted: true });
+  });
+
+  it(`counts at most ${UNREAD_COUNT_CAP} unread messages, then exactly again once read down below that`, async () => {
+    const [owner, alice] = people as [TTestUser, TTestUser];
+    const channel = await createChannel(ws, owner, { memberIds: [alice.id] });
+    const backlog = UNREAD_COUNT_CAP + 25;
+    // A backlog written straight to the table (sending it one by one would only be slower).
+    await getDb().$executeRaw`
+      INSERT INTO "Message" (id, "channelId", seq, ts, "senderId", body, "updatedAt")
+      SELECT ${channel.id} || '_m' || g, ${channel.id}, g, g, ${owner.id}, 'backlog ' || g, now() FROM generate_series(1, ${backlog}::int) g`;
+    await getDb().$executeRaw`UPDATE "Channel" SET "lastSeq" = ${backlog}, "lastTs" = ${backlog} WHERE id = ${channel.id}`;
+    const unreadFor = async () => ({
+      sidebar: (await listMyChannels({ actor: alice.actor, slug: ws.slug })).find((c) => c.id === channel.id)!.unreadCount,
+      details: (await getChannel({ actor: alice.actor, channelId: channel.id })).unreadCount,
+    });
+    expect((await countUnreadRows(alice.id, [channel.id])).get(channel.id)).toBe(backlog);
+    expect(await unreadFor()).toEqual({ sidebar: UNREAD_COUNT_CAP, details: UNREAD_COUNT_CAP });
+    await markRead({ actor: alice.actor, input: { channelId: channel.id, seq: backlog - 7 } });
+    expect(await unreadFor()).toEqual({ sidebar: 7, details: 7 });
+    await markRead({ actor: alice.actor, input: { channelId: channel.id, seq: backlog } });
+    expect(await unreadFor()).toEqual({ sidebar: 0, details: 0 });
   });
 
   it("keeps DM partners, member counts and leaves archived channels out", async () => {

@@ -62,26 +62,44 @@ export async function findReadableChannelWithAccess(userId: string, channelId: s
   };
 }
 
-/** Unread counts (others' not-deleted messages above the read position, thread replies only when also sent to the channel) per channel. */
-export async function countUnread(userId: string, channelIds: string[]): Promise<Map<string, number>> {
-  if (channelIds.length === 0) return new Map();
-  const rows = await getDb().$queryRaw<{ channelId: string; unread: number }[]>`
-    SELECT cm."channelId", COUNT(m.id)::int AS unread
-    FROM "ChannelMember" cm
-    JOIN "Message" m ON m."channelId" = cm."channelId" AND m.seq > cm."lastReadSeq"
-      AND m."senderId" <> cm."userId" AND m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)
-    WHERE cm."userId" = ${userId} AND cm."channelId" = ANY(${channelIds})
-    GROUP BY cm."channelId"`;
-  return new Map(rows.map((r) => [r.channelId, Number(r.unread)]));
+/**
+ * Unread messages are counted up to this many: the sidebar shows "99+" past 99, and someone back
+ * from a long absence must not make every sidebar load count each busy channel's backlog row by row.
+ */
+export const UNREAD_COUNT_CAP = 1000;
+
+/**
+ * Unread in conversation `c` for membership `cm`: others' not-deleted messages above the read
+ * position, thread replies only when also sent to the channel; at most UNREAD_COUNT_CAP.
+ */
+const UNREAD_SQL = `CASE WHEN c."lastSeq" <= cm."lastReadSeq" THEN 0 ELSE (
+           SELECT COUNT(*) FROM (
+             SELECT 1 FROM "Message" m
+             WHERE m."channelId" = c.id AND m.seq > cm."lastReadSeq" AND m."senderId" <> cm."userId"
+               AND m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)
+             LIMIT ${UNREAD_COUNT_CAP}
+           ) u
+         ) END::int`;
+
+const UNREAD_IN_CHANNEL = `
+  SELECT ${UNREAD_SQL} AS unread
+  FROM "ChannelMember" cm JOIN "Channel" c ON c.id = cm."channelId"
+  WHERE cm."userId" = $1 AND cm."channelId" = $2`;
+
+/** The member's unread count in one conversation, as the sidebar counts it (0 when not a member). */
+export async function countUnread(userId: string, channelId: string): Promise<number> {
+  const rows = await runHotQuery<{ unread: number }>("channel_unread", UNREAD_IN_CHANNEL, [userId, channelId], "main");
+  return Number(rows[0]?.unread ?? 0);
 }
 
 export type TSidebarRow = TChannelRow & { lastReadSeq: number; isPoster: boolean; muted: boolean; memberCount: number; dmMembers: { id: string; name: string }[] | null; unread: number };
 
 /**
  * The sidebar in one query: the user's not-archived conversations in a workspace with their read
- * position, member count, DM partners (up to 8 others) and unread count (as countUnread counts). A
+ * position, member count, DM partners (up to 8 others) and unread count (UNREAD_SQL). A
  * conversation read up to its head (`lastReadSeq >= lastSeq`, the usual case) needs no counting at
- * all; the others count only the rows above the read position, through Message(channelId, seq).
+ * all; the others count the rows above the read position, through Message(channelId, seq), up to
+ * UNREAD_COUNT_CAP.
  * A prepared statement past Prisma, as it answers every sidebar load and unread check.
  */
 const SIDEBAR_ROWS = `
@@ -93,11 +111,7 @@ const SIDEBAR_ROWS = `
            FROM (SELECT o."userId" FROM "ChannelMember" o WHERE o."channelId" = c.id AND o."userId" <> cm."userId" LIMIT 8) o
            JOIN "User" u ON u.id = o."userId"
          ) END AS "dmMembers",
-         CASE WHEN c."lastSeq" <= cm."lastReadSeq" THEN 0 ELSE (
-           SELECT COUNT(*) FROM "Message" m
-           WHERE m."channelId" = c.id AND m.seq > cm."lastReadSeq" AND m."senderId" <> cm."userId"
-             AND m."deletedAt" IS NULL AND (m."threadRootId" IS NULL OR m.broadcast)
-         ) END::int AS unread
+         ${UNREAD_SQL} AS unread
   FROM "ChannelMember" cm
   JOIN "Channel" c ON c.id = cm."channelId"
   WHERE cm."userId" = $1 AND c."workspaceId" = $2 AND c."archivedAt" IS NULL`;

@@ -80,13 +80,13 @@ export async function getChannel({ actor, channelId }: { actor: TActor; channelI
   const [memberCount, dmMembers, unread] = await Promise.all([
     repo.countMembers(channelId),
     isDm(access.channel.kind) ? repo.listOtherMembers(channelId, actor.userId) : Promise.resolve(undefined),
-    repo.countUnread(actor.userId, [channelId]),
+    repo.countUnread(actor.userId, channelId),
   ]);
   return {
     ...toChannel(access.channel),
     isMember: !!access.membership,
     lastReadSeq: access.membership?.lastReadSeq ?? 0,
-    unreadCount: unread.get(channelId) ?? 0,
+    unreadCount: unread,
     memberCount,
     ...(dmMembers ? { dmMembers } : {}),
     canPost: access.canPost,
