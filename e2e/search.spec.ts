@@ -1,8 +1,8 @@
 /**
  * Search journey: someone searches from the top bar in Chinese and in English, sees the conversation,
  * author and the matched words marked, and opens results — a channel message opens its conversation
- * at that message (marked), a thread reply opens its thread with the reply marked. Setup goes over the
- * HTTP API; what is tested goes through the UI.
+ * at that message (marked), a thread reply opens its thread with the reply marked, also when it is
+ * beyond the replies a thread opens with. Setup goes over the HTTP API; what is tested goes through the UI.
  */
 import type { APIRequestContext } from "@playwright/test";
 import { DEFAULT_PASSWORD, expect as baseExpect, makeUniqueEmail, test } from "./fixtures";
@@ -18,14 +18,19 @@ async function ok(response: Awaited<ReturnType<APIRequestContext["get"]>>, what:
   return response.json();
 }
 
+/** Signs a new person up and in on `request` (a browser context's cookie jar). */
+async function signUpAndIn(request: APIRequestContext, name: string): Promise<void> {
+  const email = makeUniqueEmail("searcher");
+  await ok(await request.post("/api/auth/signup", { data: { name, email, password: DEFAULT_PASSWORD }, headers: { origin: BASE_URL } }), "sign-up");
+  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  await ok(await request.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: DEFAULT_PASSWORD, json: "true" }, headers: { origin: BASE_URL } }), "sign-in");
+}
+
 test("search in Chinese and English from the top bar; results open the conversation and the thread", async ({ browser }) => {
   test.setTimeout(420_000);
   const context = await browser.newContext();
   const request = context.request;
-  const email = makeUniqueEmail("searcher");
-  await ok(await request.post("/api/auth/signup", { data: { name: "林搜索", email, password: DEFAULT_PASSWORD }, headers: { origin: BASE_URL } }), "sign-up");
-  const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  await ok(await request.post("/api/auth/callback/credentials", { form: { csrfToken, email, password: DEFAULT_PASSWORD, json: "true" }, headers: { origin: BASE_URL } }), "sign-in");
+  await signUpAndIn(request, "林搜索");
   const slug = `srch-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   await ok(await request.post("/api/workspaces", { data: { name: `Search ${slug}`, slug } }), "workspace");
   const { channels } = (await ok(await request.get(`/api/workspaces/${slug}/channels`), "channels")) as { channels: { id: string; isGeneral: boolean }[] };
@@ -81,4 +86,44 @@ test("search in Chinese and English from the top bar; results open the conversat
   await box.press("Escape");
   await expect(page.getByText("No messages match")).toBeHidden();
   await context.close();
+});
+
+test("a reply far down a long thread opens marked, its thread loaded on until it is shown", async ({ browser }) => {
+  test.setTimeout(420_000);
+  // Four people (one person may send 60 messages in 10 s) write 204 replies: more than the 200 a
+  // thread opens with.
+  const contexts = await Promise.all([0, 1, 2, 3].map(() => browser.newContext()));
+  const [owner, ...others] = contexts.map((c) => c.request) as [APIRequestContext, ...APIRequestContext[]];
+  await Promise.all(contexts.map((c, i) => signUpAndIn(c.request, ["周长帖", "Ada", "Bo", "Cy"][i]!)));
+  const slug = `long-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  await ok(await owner.post("/api/workspaces", { data: { name: `Long ${slug}`, slug } }), "workspace");
+  for (const other of others) {
+    const { token } = (await ok(await owner.post(`/api/workspaces/${slug}/invites`, { data: {} }), "invite")) as { token: string };
+    await ok(await other.post(`/api/invites/${token}`), "accept invite");
+  }
+  const { channels } = (await ok(await owner.get(`/api/workspaces/${slug}/channels`), "channels")) as { channels: { id: string; isGeneral: boolean }[] };
+  const generalId = channels.find((c) => c.isGeneral)!.id;
+  const { message: root } = (await ok(await owner.post(`/api/channels/${generalId}/messages`, { data: { body: "发布计划讨论 — release plan thread" } }), "root")) as { message: { id: string } };
+  const replies: { ts: string; body: string }[][] = await Promise.all(
+    [owner, ...others].map(async (writer, w) => {
+      const mine: { ts: string; body: string }[] = [];
+      for (let i = 0; i < 51; i++) {
+        const body = `reply ${w}-${i} 第${i}条`;
+        const { message } = (await ok(await writer.post(`/api/channels/${generalId}/messages`, { data: { body, threadRootId: root.id } }), "reply")) as { message: { ts: string } };
+        mine.push({ ts: message.ts, body });
+      }
+      return mine;
+    }),
+  );
+  // The third newest of all 204: beyond the first 200.
+  const target = replies.flat().sort((a, b) => a.ts.localeCompare(b.ts)).at(-3)!;
+
+  // As a search result (or a link to the reply) opens it.
+  const page = await contexts[0]!.newPage();
+  await page.goto(`/w/${slug}/c/${generalId}?${new URLSearchParams({ ts: target.ts, thread: root.id })}`, { timeout: 180_000 });
+  const marked = page.getByTestId("thread-replies").getByTestId("message").filter({ hasText: target.body });
+  await expect(marked).toHaveAttribute("data-highlighted", "true");
+  await expect(marked).toBeInViewport();
+  await expect(page.getByTestId("thread-replies").getByTestId("message")).toHaveCount(204);
+  await Promise.all(contexts.map((c) => c.close()));
 });

@@ -24,6 +24,7 @@ import { deleteMessage } from "@/lib/client/message-actions";
 import type { TOutboxEntry } from "@/lib/client/outbox";
 import { useThread } from "@/lib/client/queries";
 import { loadMoreReplies } from "@/lib/client/thread-cache";
+import { isReplyBeyondLoaded } from "@/lib/client/thread";
 import { useQueryClient } from "@tanstack/react-query";
 import { MAX_MESSAGE_CHARS, type TMessage } from "@/lib/messages/schema";
 import { can } from "@/lib/permissions";
@@ -151,6 +152,12 @@ export function ThreadPanel({ channel, rootId, onClose, onOpenThread, highlightT
   useEffect(() => {
     if (isAtBottomRef.current) scrollToBottom();
   }, [rows.length, scrollToBottom]);
+  // The marked reply in a long thread may be on a later page: load on until it is drawn (or a page fails).
+  const canLoadTowardsHighlight = !!highlightTs && !!thread.data && isReplyBeyondLoaded(thread.data, highlightTs);
+  useEffect(() => {
+    if (canLoadTowardsHighlight && moreState === "idle") loadMore();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [canLoadTowardsHighlight, moreState, replies]);
   // Once, when the marked reply is first drawn: bring it into view (after the effect above).
   const hasShownHighlightRef = useRef(false);
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appendRepliesPage, applyThreadChange, createThread } from "@/lib/client/thread";
+import { appendRepliesPage, applyThreadChange, createThread, isReplyBeyondLoaded } from "@/lib/client/thread";
 import type { TMessage } from "@/lib/messages/schema";
 
 function msg(id: string, seq: number, patch: Partial<TMessage> = {}): TMessage {
@@ -43,5 +43,18 @@ describe("thread cache", () => {
     expect(t.replies[2]!.body).toBe("body r9");
     t = applyThreadChange(t, msg("r9", 9, { body: "edited" }), 12);
     expect(t.replies[2]!.body).toBe("edited");
+  });
+
+  it("tells when a reply to mark may lie beyond the loaded replies", () => {
+    const loaded = createThread({ ...page, replies: [msg("r1", 3, { ts: "1700000000.000100" }), msg("r2", 5, { ts: "1700000009.000200" })], hasMore: true });
+    // Later than the last loaded reply (also across the seconds' digits): load on.
+    expect(isReplyBeyondLoaded(loaded, "1700000009.000201")).toBe(true);
+    expect(isReplyBeyondLoaded(loaded, "1700000010.000000")).toBe(true);
+    // Loaded already, or older (a deleted reply): nothing more to load for it.
+    expect(isReplyBeyondLoaded(loaded, "1700000009.000200")).toBe(false);
+    expect(isReplyBeyondLoaded(loaded, "1700000000.000050")).toBe(false);
+    // The whole thread is loaded, or the ts is not one.
+    expect(isReplyBeyondLoaded({ ...loaded, hasMore: false }, "1700000010.000000")).toBe(false);
+    expect(isReplyBeyondLoaded(loaded, "not-a-ts")).toBe(false);
   });
 });

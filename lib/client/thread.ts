@@ -6,6 +6,7 @@
  * only if it is newer. Changes arrive live and by the channel's catch-up, in any order, repeated.
  */
 import type { TMessage, TThreadPage } from "@/lib/messages/schema";
+import { parseTs } from "@/lib/messages/ts";
 
 export type TThread = {
   root: TMessage;
@@ -53,4 +54,15 @@ export function appendRepliesPage(thread: TThread, page: TThreadPage): TThread {
   // The page reflects every change up to its head: older changes of these replies are stale.
   const seen = { ...thread.seen, ...Object.fromEntries(newer.map((r) => [r.id, Math.max(page.head, thread.seen[r.id] ?? 0)])) };
   return { ...thread, replies: [...thread.replies, ...newer].sort((a, b) => a.seq - b.seq), seen, hasMore: page.hasMore };
+}
+
+/**
+ * Whether the reply posted at `ts` may be on a page not loaded yet: the thread has more replies, and
+ * the last loaded one is older. Replies are loaded oldest first, so a later reply is further on.
+ */
+export function isReplyBeyondLoaded(thread: TThread, ts: string): boolean {
+  const wanted = parseTs(ts);
+  const last = thread.replies.at(-1);
+  if (!thread.hasMore || wanted === null || !last) return false;
+  return parseTs(last.ts)! < wanted;
 }
