@@ -27,7 +27,7 @@ export async function pinMessage({ actor, input }: { actor: TActor; input: unkno
   await consume("write", actor.userId);
   return changeMessage(row, access.channel.workspaceId, "message.updated", { updatedAt: new Date() }, async (tx) => {
     if ((await repo.findPinInTx(tx, messageId)).pinnedAt) throw refuse("conflict", "already_pinned", "This message is already pinned");
-    if ((await repo.countPins(tx, row.channelId)) >= MAX_PINS_PER_CHANNEL) throw refuse("conflict", "too_many_pins", `A channel can have at most ${MAX_PINS_PER_CHANNEL} pinned messages`);
+    if ((await repo.countPins(row.channelId, tx)) >= MAX_PINS_PER_CHANNEL) throw refuse("conflict", "too_many_pins", `A channel can have at most ${MAX_PINS_PER_CHANNEL} pinned messages`);
     await repo.setPin(tx, messageId, { pinnedAt: new Date(), pinnedById: actor.userId });
   });
 }

@@ -344,7 +344,8 @@ export function findPinInTx(tx: TTx, id: string) {
   return tx.message.findUniqueOrThrow({ where: { id }, select: { pinnedAt: true } });
 }
 
-export function countPins(tx: TTx, channelId: string): Promise<number> {
+/** How many not-deleted messages of the channel are pinned (through Message_pinned_idx); in `tx` when given. */
+export function countPins(channelId: string, tx: TTx = getDb()): Promise<number> {
   return tx.message.count({ where: { channelId, pinnedAt: { not: null }, deletedAt: null } });
 }
 

@@ -19,10 +19,6 @@ export function listRepliesByTs(rootId: string, window: { gt?: bigint; gte?: big
   return getDb().message.findMany({ where: { threadRootId: rootId, deletedAt: null, ts: window }, select: messageSelect, orderBy: { ts: "asc" }, take });
 }
 
-export function countPins(channelId: string) {
-  return getDb().message.count({ where: { channelId, pinnedAt: { not: null }, deletedAt: null } });
-}
-
 /** Conversations of the given kinds the user may see in the workspace (public ones, and those they are in), by id cursor. */
 export function listVisibleConversations(workspaceId: string, userId: string, kinds: ChannelKind[], excludeArchived: boolean, afterId: string | undefined, take: number) {
   const openKinds = kinds.filter((k) => k === "PUBLIC" || k === "ANNOUNCEMENT");

@@ -149,7 +149,7 @@ export async function history(ctx: TMethodCtx) {
   const rows = await slackRepo.listHistoryByTs(channelId, tsWindow(ctx, decodeCursor(ctx.args), "back"), limit + 1);
   const page = rows.slice(0, limit);
   const hasMore = rows.length > limit;
-  const pinCount = await slackRepo.countPins(channelId);
+  const pinCount = await messagesRepo.countPins(channelId);
   return {
     messages: page.map((r) => toSlackMessage(messagesRepo.toMessage(r), { teamId: ctx.actor.workspaceId })),
     has_more: hasMore,
