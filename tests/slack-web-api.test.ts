@@ -215,6 +215,11 @@ describe("a bot in channels", () => {
     expect(await slackError(botClient.pins.add({ channel: publicId, timestamp: posted.ts }))).toBe("already_pinned");
     const pins = await botClient.pins.list({ channel: publicId });
     expect((pins.items as { message: { ts: string } }[]).map((i) => i.message.ts)).toContain(posted.ts);
+    // conversations.history counts the channel's pins, as Slack's does.
+    const history = await botClient.conversations.history({ channel: publicId, limit: 1 });
+    expect(history.pin_count).toBe(pins.items!.length);
+    await botClient.pins.remove({ channel: publicId, timestamp: posted.ts });
+    expect((await botClient.conversations.history({ channel: publicId, limit: 1 })).pin_count).toBe(pins.items!.length - 1);
   });
 
   it("sends ephemeral messages only to members and gives permalinks", async () => {
