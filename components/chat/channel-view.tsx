@@ -43,28 +43,57 @@ function usePendingMessages(channelId: string): readonly TOutboxEntry[] {
   }, [all, channelId]);
 }
 
-/** Marks the conversation read up to what is shown, now and whenever more arrives while the tab is visible. */
+/**
+ * Marks the conversation read up to what is shown, soon after it is drawn and whenever more arrives
+ * while the tab is visible. Not in the task that opens it: the send costs the main thread 7–22 ms in
+ * profiles of a channel open (Chromium's websocket send; docs/performance.md, Channel open), so it
+ * waits for the browser to be idle (300 ms at most); the open conversation's badge is hidden meanwhile
+ * anyway. One mark at a time is scheduled, with the newest position when it runs, so a busy
+ * conversation is still marked while messages keep arriving.
+ */
 function useMarkReadWhileVisible(channel: TChannelView | undefined, timeline: TTimeline | undefined): void {
   const queryClient = useQueryClient();
   const lastMarkedRef = useRef(0);
   const channelId = channel?.id;
   const isMember = !!channel?.isMember;
   const position = timeline ? getReadPosition(timeline) : 0;
+  const positionRef = useRef(position);
+  positionRef.current = position;
+  const cancelScheduledRef = useRef<(() => void) | null>(null);
+
+  const markIfVisible = useCallback(() => {
+    const seq = positionRef.current;
+    if (!channelId || !isMember || seq === 0 || document.visibilityState !== "visible" || seq <= lastMarkedRef.current) return;
+    lastMarkedRef.current = seq;
+    recordRead(queryClient, channelId, seq);
+    markChannelRead(channelId, seq).catch(() => {
+      lastMarkedRef.current = 0; // Try again on the next change or visit.
+    });
+  }, [queryClient, channelId, isMember]);
 
   useEffect(() => {
-    if (!channelId || !isMember || position === 0) return;
-    const markIfVisible = () => {
-      if (document.visibilityState !== "visible" || position <= lastMarkedRef.current) return;
-      lastMarkedRef.current = position;
-      recordRead(queryClient, channelId, position);
-      markChannelRead(channelId, position).catch(() => {
-        lastMarkedRef.current = 0; // Try again on the next change or visit.
-      });
-    };
-    markIfVisible();
     document.addEventListener("visibilitychange", markIfVisible);
-    return () => document.removeEventListener("visibilitychange", markIfVisible);
-  }, [queryClient, channelId, isMember, position]);
+    return () => {
+      document.removeEventListener("visibilitychange", markIfVisible);
+      cancelScheduledRef.current?.();
+      cancelScheduledRef.current = null;
+    };
+  }, [markIfVisible]);
+
+  useEffect(() => {
+    if (position === 0 || position <= lastMarkedRef.current || cancelScheduledRef.current) return;
+    const run = () => {
+      cancelScheduledRef.current = null;
+      markIfVisible();
+    };
+    if (typeof requestIdleCallback === "function") {
+      const id = requestIdleCallback(run, { timeout: 300 });
+      cancelScheduledRef.current = () => cancelIdleCallback(id);
+    } else {
+      const id = setTimeout(run, 100);
+      cancelScheduledRef.current = () => clearTimeout(id);
+    }
+  }, [position, markIfVisible]);
 }
 
 /** "#general · Parley" in the tab, like Slack; restores the plain title on the way out. */
