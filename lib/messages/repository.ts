@@ -358,8 +358,7 @@ export function listPinned(channelId: string, take: number) {
   return getDb().message.findMany({ where: { channelId, pinnedAt: { not: null }, deletedAt: null }, select: messageSelect, orderBy: [{ pinnedAt: "desc" }, { seq: "desc" }], take });
 }
 
-/** A thread's replies after seq `after`, oldest first, by seq cursor (no OFFSET; index threadRootId+seq). */
-/** A thread's replies after `after`, oldest first (deleted ones left out). */
+/** A thread's replies after seq `after`, oldest first, deleted ones left out; a seq cursor (no OFFSET; index threadRootId+seq). */
 export async function listReplies(rootId: string, after: number, take: number): Promise<TMessageRow[]> {
   const rows = await runHotQuery<TMessageSqlRow>("thread_replies", THREAD_REPLIES, [rootId, after, take], "main");
   return rows.map(fromMessageSql);
