@@ -34,6 +34,12 @@ const NO_OVERSCAN = { top: 0, bottom: 0 };
 /** Past any list's height: the browser clamps it to the bottom. */
 const OPEN_AT_BOTTOM = Number.MAX_SAFE_INTEGER;
 const HIDDEN = { visibility: "hidden" } as const;
+/**
+ * A row's height before it is measured (a message with its sender's name is ~60 px, one that
+ * continues it ~30). Without an estimate react-virtuoso first draws a single row to measure, then
+ * the rest: one more render, layout and frame in every open.
+ */
+const ESTIMATED_ROW_HEIGHT = 48;
 
 type TListContext = {
   channel: TChannelView;
@@ -311,6 +317,7 @@ export function MessageList({ channel, timeline, pending, focusId, onJumpToLates
         onKeyDown={stopSettling}
         onPointerDown={stopSettling}
         alignToBottom
+        defaultItemHeight={ESTIMATED_ROW_HEIGHT}
         computeItemKey={(_, row) => row.key}
         itemContent={renderRow}
         startReached={older.load}
