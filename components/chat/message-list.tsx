@@ -6,7 +6,7 @@
  * ones near the bottom of a window that stops short of the newest, follows new messages while the
  * reader is at the bottom, and jumps down when I send.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Virtuoso, type VirtuosoHandle } from "react-virtuoso";
 import { Avatar } from "@/components/ui/avatar";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -16,7 +16,7 @@ import { ChannelGlyph, getChannelTitle, isDirectMessage } from "@/components/cha
 import { ChevronDownIcon } from "@/components/chat/icons";
 import { MessageBody } from "@/components/chat/message-body";
 import { MessageItem } from "@/components/chat/message-item";
-import { buildRows, getRowAuthor, isContinuation, isDifferentDay, type TMessageRow } from "@/components/chat/message-rows";
+import { buildRows, estimateRowHeight, getRowAuthor, isContinuation, showsDayDivider, type TMessageRow } from "@/components/chat/message-rows";
 import type { TChannelView } from "@/lib/channels/schema";
 import { deleteMessage } from "@/lib/client/message-actions";
 import type { TOutboxEntry } from "@/lib/client/outbox";
@@ -34,12 +34,6 @@ const NO_OVERSCAN = { top: 0, bottom: 0 };
 /** Past any list's height: the browser clamps it to the bottom. */
 const OPEN_AT_BOTTOM = Number.MAX_SAFE_INTEGER;
 const HIDDEN = { visibility: "hidden" } as const;
-/**
- * A row's height before it is measured (a message with its sender's name is ~60 px, one that
- * continues it ~30). Without an estimate react-virtuoso first draws a single row to measure, then
- * the rest: one more render, layout and frame in every open.
- */
-const ESTIMATED_ROW_HEIGHT = 48;
 
 type TListContext = {
   channel: TChannelView;
@@ -120,6 +114,16 @@ function ListFooter({ context }: { context: TListContext }) {
 
 const listComponents = { Header: ListHeader, Footer: ListFooter };
 
+function isAtVeryBottom(scroller: HTMLElement): boolean {
+  return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= 1;
+}
+
+/** Calls `callback` once its place in the DOM is committed (a layout effect: before the browser paints). */
+function OnLayout({ callback }: { callback: () => void }) {
+  useLayoutEffect(callback, [callback]);
+  return null;
+}
+
 /** Loads pages at one end of the list (older or newer), one at a time while `canLoad`, keeping the last error for Retry. */
 function usePageLoader(canLoad: boolean, loadPage: () => Promise<void>) {
   const [isLoading, setLoading] = useState(false);
@@ -149,6 +153,8 @@ export function MessageList({ channel, timeline, pending, focusId, onJumpToLates
   const { me, role, channelSync, outbox } = useChat();
   const virtuosoRef = useRef<VirtuosoHandle>(null);
   const rows = useMemo(() => buildRows(timeline.messages, pending), [timeline.messages, pending]);
+  // Only the first layout uses them (react-virtuoso measures every row it draws).
+  const [heightEstimates] = useState(() => rows.map((row, i) => estimateRowHeight(row, isContinuation(rows[i - 1], row, me), showsDayDivider(rows[i - 1], row, me))));
   // Where the focused message is when the list opens (-1: none, or not in the window: open at the newest).
   const [focusIndex] = useState(() => (focusId ? rows.findIndex((r) => r.kind === "stored" && r.message.id === focusId) : -1));
   const isFocusOpen = focusIndex >= 0;
@@ -183,14 +189,26 @@ export function MessageList({ channel, timeline, pending, focusId, onJumpToLates
   // Shown as soon as a scroll lands at the very bottom: react-virtuoso reports "at the bottom"
   // (atBottomStateChange) only 50 ms after it knows (a throttle), which every open waited for.
   // A list too short to scroll never scrolls: atBottomStateChange still covers it.
+  const scrollerRef = useRef<HTMLElement | null>(null);
   const watchOpeningScroll = useCallback((scroller: HTMLElement | Window | null) => {
     if (!(scroller instanceof HTMLElement)) return;
+    scrollerRef.current = scroller;
     const onScroll = () => {
-      if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight > 1) return;
+      if (!isAtVeryBottom(scroller)) return;
       setReachedBottom(true);
       scroller.removeEventListener("scroll", onScroll);
     };
     scroller.addEventListener("scroll", onScroll, { passive: true });
+  }, []);
+  // Sooner still: when the newest row is drawn with the list already scrolled to the bottom, it is
+  // shown in that same commit. The scroll event saying so comes only with the next frame, after a
+  // frame of the hidden list has been painted (measured: 15–45 ms of every open).
+  const showIfDrawnAtBottom = useCallback(() => {
+    const scroller = scrollerRef.current;
+    if (!scroller || !isAtVeryBottom(scroller)) return;
+    // Shown now, before this frame paints; the state follows after it (a render now would delay the paint).
+    scroller.style.visibility = "";
+    setTimeout(() => setReachedBottom(true), 0);
   }, []);
   const onAtBottomChange = useCallback((atBottom: boolean) => {
     setAtBottom(atBottom);
@@ -269,22 +287,26 @@ export function MessageList({ channel, timeline, pending, focusId, onJumpToLates
   const renderRow = (index: number, row: TMessageRow) => {
     const previous = rows[index - firstItemIndex - 1];
     const isMine = getRowAuthor(row, me).senderId === me.id;
+    const isNewest = index - firstItemIndex === rows.length - 1;
     return (
-      <MessageItem
-        row={row}
-        me={me}
-        isContinuation={isContinuation(previous, row, me)}
-        showDayDivider={!previous || isDifferentDay(getRowAuthor(previous, me).createdAt, getRowAuthor(row, me).createdAt)}
-        canEdit={isWritable && isMine}
-        canDelete={isWritable && (isMine || canDeleteAny)}
-        isEditing={row.kind === "stored" && row.message.id === editingId}
-        isHighlighted={!!focusId && row.kind === "stored" && row.message.id === focusId}
-        onStartEdit={setEditingId}
-        onStopEdit={stopEditing}
-        onDelete={openDeleteConfirm}
-        onRetry={retrySend}
-        onDiscard={discardUnsent}
-      />
+      <>
+        {isNewest && !hasReachedBottom && <OnLayout callback={showIfDrawnAtBottom} />}
+        <MessageItem
+          row={row}
+          me={me}
+          isContinuation={isContinuation(previous, row, me)}
+          showDayDivider={showsDayDivider(previous, row, me)}
+          canEdit={isWritable && isMine}
+          canDelete={isWritable && (isMine || canDeleteAny)}
+          isEditing={row.kind === "stored" && row.message.id === editingId}
+          isHighlighted={!!focusId && row.kind === "stored" && row.message.id === focusId}
+          onStartEdit={setEditingId}
+          onStopEdit={stopEditing}
+          onDelete={openDeleteConfirm}
+          onRetry={retrySend}
+          onDiscard={discardUnsent}
+        />
+      </>
     );
   };
 
@@ -317,7 +339,7 @@ export function MessageList({ channel, timeline, pending, focusId, onJumpToLates
         onKeyDown={stopSettling}
         onPointerDown={stopSettling}
         alignToBottom
-        defaultItemHeight={ESTIMATED_ROW_HEIGHT}
+        heightEstimates={heightEstimates}
         computeItemKey={(_, row) => row.key}
         itemContent={renderRow}
         startReached={older.load}
