@@ -21,6 +21,13 @@ export function useAutosize(ref: RefObject<HTMLTextAreaElement | null>, value: s
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
+    // Empty (every composer as a conversation opens): its own one-row height, without reading
+    // scrollHeight, which would lay out the whole page in the opening commit.
+    if (!value) {
+      el.style.height = "";
+      el.style.overflowY = "hidden";
+      return;
+    }
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight, maxHeightPx)}px`;
     el.style.overflowY = el.scrollHeight > maxHeightPx ? "auto" : "hidden";
