@@ -20,7 +20,7 @@
  * The server (production build, PostgreSQL), Chromium and this process run unpinned (see below).
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -439,7 +439,10 @@ async function runLighthouse(chromiumPath: string, url: string, cookie: string |
       const lhr = result!.lhr;
       // BENCH_LH_REPORT=<dir>: each run's full report, for the audits this summary leaves out.
       const reportDir = process.env.BENCH_LH_REPORT;
-      if (reportDir) writeFileSync(path.join(reportDir, `${new URL(url).pathname.replaceAll("/", "_")}.${i}.json`), JSON.stringify(lhr));
+      if (reportDir) {
+        mkdirSync(reportDir, { recursive: true });
+        writeFileSync(path.join(reportDir, `${new URL(url).pathname.replaceAll("/", "_")}.${i}.json`), JSON.stringify(lhr));
+      }
       const scores: TLighthouseScores = {};
       for (const [id, c] of Object.entries(lhr.categories)) scores[id] = Math.round((c.score ?? 0) * 100);
       for (const id of ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index"]) {
