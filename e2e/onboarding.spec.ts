@@ -223,6 +223,15 @@ test.describe("onboarding", () => {
     await bobContext.close();
   });
 
+  test("the app icon is linked by its content hash and cached for good (switching conversations does not fetch it again)", async ({ page }) => {
+    await page.goto("/login");
+    const href = await page.locator('link[rel="icon"]').first().getAttribute("href");
+    expect(href).toMatch(/^\/icon\.svg\?icon\.[\w-]+\.svg$/);
+    const response = await page.request.get(href!);
+    expect(response.ok()).toBeTruthy();
+    expect(response.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+  });
+
   test("a wrong password shows the generic error and keeps the email typed", async ({ page, users }) => {
     const carol = await users.create({ name: "Carol" });
     const login = new LoginPage(page);
