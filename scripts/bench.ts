@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       scrollSeconds: num("BENCH_SCROLL_SECONDS", 20),
       scrollPxPerS: num("BENCH_SCROLL_PX_PER_S", 6000),
       lighthouseRuns: num("BENCH_LH_RUNS", 3),
+      lighthouseCpuSlowdown: num("BENCH_LH_CPU_SLOWDOWN", 1),
       port: num("BENCH_PORT", 3331),
     });
   });

@@ -15,7 +15,8 @@
  *            (PerformanceObserver "longtask"), older pages' fetch times, time spent with the
  *            "Loading older messages…" row in view, and the number of message rows in the DOM.
  *   lighthouse: desktop preset (performance, accessibility, best practices, SEO) on the sign-in page
- *            and a signed-in channel page, median of BENCH_LH_RUNS runs.
+ *            and a signed-in channel page, median of BENCH_LH_RUNS runs; BENCH_LH_CPU_SLOWDOWN=4 slows
+ *            the CPU 4× in Lighthouse's throttling, for the scores a slower machine would give.
  *
  * The server (production build, PostgreSQL), Chromium and this process run unpinned (see below).
  */
@@ -422,7 +423,7 @@ async function launchForDevtools(chromiumPath: string, userDataDir: string): Pro
 
 type TLighthouseScores = Record<string, number>;
 
-async function runLighthouse(chromiumPath: string, url: string, cookie: string | undefined, runs: number): Promise<{ median: TLighthouseScores; all: TLighthouseScores[]; audits: string[] }> {
+async function runLighthouse(chromiumPath: string, url: string, cookie: string | undefined, runs: number, cpuSlowdown: number): Promise<{ median: TLighthouseScores; all: TLighthouseScores[]; audits: string[] }> {
   const { default: lighthouse } = await import("lighthouse");
   const { default: desktopConfig } = await import("lighthouse/core/config/desktop-config.js");
   const all: TLighthouseScores[] = [];
@@ -433,7 +434,15 @@ async function runLighthouse(chromiumPath: string, url: string, cookie: string |
     try {
       const result = await lighthouse(
         url,
-        { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility", "best-practices", "seo"], extraHeaders: cookie ? { Cookie: cookie } : undefined },
+        {
+          port: chrome.port,
+          output: "json",
+          logLevel: "error",
+          onlyCategories: ["performance", "accessibility", "best-practices", "seo"],
+          extraHeaders: cookie ? { Cookie: cookie } : undefined,
+          // The desktop preset's throttling with its CPU multiplier (1) replaced: stands in for a slower machine.
+          throttling: { ...desktopConfig.settings!.throttling, cpuSlowdownMultiplier: cpuSlowdown },
+        },
         desktopConfig,
       );
       const lhr = result!.lhr;
@@ -488,7 +497,7 @@ function printLighthouse(label: string, r: Awaited<ReturnType<typeof runLighthou
   for (const a of r.audits) console.log(`      below 90: ${a}`);
 }
 
-export async function runChannelOpen(opts: { messages: number; cold: number; warm: number; scrollSeconds: number; scrollPxPerS: number; lighthouseRuns: number; port: number }): Promise<void> {
+export async function runChannelOpen(opts: { messages: number; cold: number; warm: number; scrollSeconds: number; scrollPxPerS: number; lighthouseRuns: number; lighthouseCpuSlowdown: number; port: number }): Promise<void> {
   // Unpinned by default: a browser is several busy processes (browser, renderer, GPU, network), and
   // pinned to one core of a shared machine it measured 900 ms for a click that takes 10 ms unpinned.
   const isPinned = process.env.BENCH_PIN === "1";
@@ -568,9 +577,10 @@ export async function runChannelOpen(opts: { messages: number; cold: number; war
     browser = undefined;
 
     if (opts.lighthouseRuns > 0) {
-      console.log(`\n  Lighthouse ${lighthouseVersion()}, desktop preset, median of ${opts.lighthouseRuns} run(s)`);
-      printLighthouse("sign-in page", await runLighthouse(chromium.path, `${base}/login`, undefined, opts.lighthouseRuns));
-      printLighthouse("channel page (#big)", await runLighthouse(chromium.path, `${base}/w/bench/c/${BIG}`, cookie, opts.lighthouseRuns));
+      const slowdown = opts.lighthouseCpuSlowdown === 1 ? "" : `, CPU slowed ${opts.lighthouseCpuSlowdown}× (BENCH_LH_CPU_SLOWDOWN)`;
+      console.log(`\n  Lighthouse ${lighthouseVersion()}, desktop preset${slowdown}, median of ${opts.lighthouseRuns} run(s)`);
+      printLighthouse("sign-in page", await runLighthouse(chromium.path, `${base}/login`, undefined, opts.lighthouseRuns, opts.lighthouseCpuSlowdown));
+      printLighthouse("channel page (#big)", await runLighthouse(chromium.path, `${base}/w/bench/c/${BIG}`, cookie, opts.lighthouseRuns, opts.lighthouseCpuSlowdown));
     }
     console.log(`  load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   } finally {
