@@ -1,12 +1,13 @@
 /** Pins (lib/messages/pins.ts): members pin, a pin is a seq'd message.updated change, Slack's refusals and the 100-pin limit. */
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getChannel, updateChannel } from "@/lib/channels/service";
+import { browseChannels, getChannel, listMyChannels, updateChannel } from "@/lib/channels/service";
 import { ensureDbReady, getDb } from "@/lib/db";
 import { refusalReason } from "@/lib/messages/refusals";
 import { listPins, pinMessage, unpinMessage } from "@/lib/messages/pins";
 import { deleteMessage, getChangesSince, sendMessage } from "@/lib/messages/service";
 import { MAX_PINS_PER_CHANNEL, type TMessage } from "@/lib/messages/schema";
 import { reset } from "@/lib/rate-limit";
+import { subscribe, type TDomainEvent } from "@/lib/realtime/bus";
 import { createChannel, createMember, createWorkspace, expectAppError, resetSendLimit, seedMessages, type TTestUser, type TTestWorkspace } from "./factories";
 
 let ws: TTestWorkspace;
@@ -85,6 +86,43 @@ describe("pins", () => {
     const outcomes = await Promise.allSettled([pin(alice, m.id), pin(bob, m.id)]);
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
     expect(refusalReason((outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult).reason)).toBe("already_pinned");
+  });
+
+  it("the channel's pin count follows pins, unpins and deletes, in every view of it, and each change announces the channel", async () => {
+    const channel = await createChannel(ws, alice, { memberIds: [bob.id] });
+    const [m1, m2] = [
+      await sendMessage({ actor: alice.actor, input: { channelId: channel.id, body: "一" } }),
+      await sendMessage({ actor: alice.actor, input: { channelId: channel.id, body: "two" } }),
+    ];
+    const announced: TDomainEvent[] = [];
+    const unsubscribe = subscribe((e) => {
+      if (e.kind === "channel.updated" && e.channelId === channel.id) announced.push(e);
+    });
+    const pinCounts = async (u: TTestUser) => [
+      (await getChannel({ actor: u.actor, channelId: channel.id })).pinCount,
+      (await listMyChannels({ actor: u.actor, slug: ws.slug })).find((c) => c.id === channel.id)!.pinCount,
+      (await browseChannels({ actor: u.actor, slug: ws.slug })).find((c) => c.id === channel.id)!.pinCount,
+    ];
+    try {
+      expect(await pinCounts(bob)).toEqual([0, 0, 0]);
+      await pin(bob, m1.id);
+      await pin(alice, m2.id);
+      expect(await pinCounts(bob)).toEqual([2, 2, 2]);
+      expect(announced).toHaveLength(2);
+      await unpin(alice, m1.id);
+      expect(await pinCounts(alice)).toEqual([1, 1, 1]);
+      // Refused pins change nothing and announce nothing.
+      await expectRefusal(pin(bob, m2.id), "conflict", "already_pinned");
+      expect(announced).toHaveLength(3);
+      await deleteMessage({ actor: alice.actor, input: { messageId: m2.id } });
+      expect(await pinCounts(bob)).toEqual([0, 0, 0]);
+      expect(announced).toHaveLength(4);
+      // Deleting a message that is not pinned leaves the channel as it was.
+      await deleteMessage({ actor: alice.actor, input: { messageId: m1.id } });
+      expect(announced).toHaveLength(4);
+    } finally {
+      unsubscribe();
+    }
   });
 
   it("a deleted message leaves the list and cannot be pinned", async () => {

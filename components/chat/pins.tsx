@@ -1,5 +1,9 @@
 "use client";
-/** The channel header's pinned-messages button: how many, and the list (newest pin first) with unpin. */
+/**
+ * The channel header's pinned-messages button: how many (the channel's pinCount, kept current by the
+ * channels.updated a pin change announces), and the list (newest pin first) with unpin, fetched when
+ * opened rather than with every channel.
+ */
 import { useCallback, useState } from "react";
 import { Spinner } from "@/components/ui/spinner";
 import { useChat } from "@/components/chat/chat-provider";
@@ -13,12 +17,12 @@ import { usePins } from "@/lib/client/queries";
 
 export function PinnedMessagesButton({ channel }: { channel: TChannelView }) {
   const { channelSync } = useChat();
-  const pins = usePins(channel.id);
   const [anchor, setAnchor] = useState<HTMLButtonElement | null>(null);
   const [isOpen, setOpen] = useState(false);
+  const pins = usePins(channel.id, { enabled: isOpen });
   const [error, setError] = useState<string | null>(null);
   const close = useCallback(() => setOpen(false), []);
-  const count = pins.data?.length ?? 0;
+  const count = channel.pinCount;
   const canUnpin = channel.isMember && !channel.archivedAt;
 
   const unpin = async (messageId: string) => {
@@ -58,7 +62,7 @@ export function PinnedMessagesButton({ channel }: { channel: TChannelView }) {
               <p role="alert" className="p-3 text-sm text-red-600">
                 Could not load pinned messages.
               </p>
-            ) : count === 0 ? (
+            ) : pins.data!.length === 0 ? (
               <p className="p-4 text-center text-sm text-slate-500">Nothing is pinned yet. Pin important messages from a message’s menu.</p>
             ) : (
               <ul className="divide-y divide-slate-100">

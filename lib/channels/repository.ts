@@ -92,11 +92,11 @@ export async function countUnread(userId: string, channelId: string): Promise<nu
   return Number(rows[0]?.unread ?? 0);
 }
 
-export type TSidebarRow = TChannelRow & { lastReadSeq: number; isPoster: boolean; muted: boolean; memberCount: number; dmMembers: { id: string; name: string }[] | null; unread: number };
+export type TSidebarRow = TChannelRow & { lastReadSeq: number; isPoster: boolean; muted: boolean; memberCount: number; pinCount: number; dmMembers: { id: string; name: string }[] | null; unread: number };
 
 /**
  * The sidebar in one query: the user's not-archived conversations in a workspace with their read
- * position, member count, DM partners (up to 8 others) and unread count (UNREAD_SQL). A
+ * position, member and pin counts, DM partners (up to 8 others) and unread count (UNREAD_SQL). A
  * conversation read up to its head (`lastReadSeq >= lastSeq`, the usual case) needs no counting at
  * all; the others count the rows above the read position, through Message(channelId, seq), up to
  * UNREAD_COUNT_CAP.
@@ -106,6 +106,8 @@ const SIDEBAR_ROWS = `
   SELECT ${CHANNEL_COLUMNS_SQL},
          cm."lastReadSeq", cm."isPoster", cm.muted,
          (SELECT COUNT(*) FROM "ChannelMember" x WHERE x."channelId" = c.id)::int AS "memberCount",
+         -- Pinned, not deleted, as lib/messages/repository.ts PINNED (through Message_pinned_idx).
+         (SELECT COUNT(*) FROM "Message" p WHERE p."channelId" = c.id AND p."pinnedAt" IS NOT NULL AND p."deletedAt" IS NULL)::int AS "pinCount",
          CASE WHEN c.kind IN ('DM', 'GROUP_DM') THEN (
            SELECT json_agg(json_build_object('id', u.id, 'name', u.name))
            FROM (SELECT o."userId" FROM "ChannelMember" o WHERE o."channelId" = c.id AND o."userId" <> cm."userId" LIMIT 8) o
@@ -122,6 +124,7 @@ export async function listSidebarRows(userId: string, workspaceId: string): Prom
     ...fromChannelSql(r),
     lastReadSeq: Number(r.lastReadSeq),
     memberCount: Number(r.memberCount),
+    pinCount: Number(r.pinCount),
     unread: Number(r.unread),
   }));
 }

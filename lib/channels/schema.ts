@@ -68,6 +68,8 @@ export type TChannelView = TChannel & {
   /** Muted (`/mute`): no unread badge; the sidebar dims it. Set in the sidebar list. */
   muted?: boolean;
   memberCount: number;
+  /** Pinned messages (not deleted), for the header's count; the list itself is fetched when opened. */
+  pinCount: number;
   /** Other people in a DM / group DM, for its title. */
   dmMembers?: { id: string; name: string }[];
   canPost: boolean;

@@ -5,6 +5,7 @@ import { consume } from "@/lib/rate-limit";
 import { publish, type TChannelChange } from "@/lib/realtime/bus";
 import { assertCanPost, computeCanEditTopic, computeCanManage, computeCanPost, getChannelAccess, type TChannelRow } from "@/lib/channels/access";
 import * as repo from "@/lib/channels/repository";
+import { countPins, countPinsByChannel } from "@/lib/messages/repository";
 import {
   ZAddMembers,
   ZCreateChannel,
@@ -39,13 +40,14 @@ export async function listMyChannels({ actor, slug }: { actor: TActor; slug: str
   const { workspace, role } = await getWorkspaceAccess({ actor, slug });
   const rows = await repo.listSidebarRows(actor.userId, workspace.id);
   return rows
-    .map(({ lastReadSeq, isPoster, muted, memberCount, dmMembers, unread, ...row }) => ({
+    .map(({ lastReadSeq, isPoster, muted, memberCount, pinCount, dmMembers, unread, ...row }) => ({
       ...toChannel(row),
       isMember: true,
       lastReadSeq,
       unreadCount: unread,
       muted,
       memberCount,
+      pinCount,
       ...(isDm(row.kind) ? { dmMembers: dmMembers ?? [] } : {}),
       canPost: computeCanPost(row, role, { isPoster }),
       canManage: computeCanManage(row, role, actor.userId, true),
@@ -59,6 +61,7 @@ export async function browseChannels({ actor, slug }: { actor: TActor; slug: str
   const { workspace, role } = await getWorkspaceAccess({ actor, slug });
   assertCan(role, "channels.browse", "Guests can only see channels they were added to");
   const rows = await repo.listOpenChannels(workspace.id, actor.userId);
+  const pinCounts = await countPinsByChannel(rows.map((r) => r.id));
   return rows.map(({ _count, members, ...row }) => {
     const m = members[0] ?? null;
     return {
@@ -67,6 +70,7 @@ export async function browseChannels({ actor, slug }: { actor: TActor; slug: str
       lastReadSeq: m?.lastReadSeq ?? 0,
       unreadCount: 0,
       memberCount: _count.members,
+      pinCount: pinCounts.get(row.id) ?? 0,
       canPost: computeCanPost(row, role, m),
       canManage: computeCanManage(row, role, actor.userId, !!m),
       canEditTopic: computeCanEditTopic(row, role, !!m),
@@ -77,8 +81,9 @@ export async function browseChannels({ actor, slug }: { actor: TActor; slug: str
 /** One conversation as the actor sees it. */
 export async function getChannel({ actor, channelId }: { actor: TActor; channelId: string }): Promise<TChannelView> {
   const access = await getChannelAccess(actor, channelId);
-  const [memberCount, dmMembers, unread] = await Promise.all([
+  const [memberCount, pinCount, dmMembers, unread] = await Promise.all([
     repo.countMembers(channelId),
+    countPins(channelId),
     isDm(access.channel.kind) ? repo.listOtherMembers(channelId, actor.userId) : Promise.resolve(undefined),
     repo.countUnread(actor.userId, channelId),
   ]);
@@ -88,6 +93,7 @@ export async function getChannel({ actor, channelId }: { actor: TActor; channelI
     lastReadSeq: access.membership?.lastReadSeq ?? 0,
     unreadCount: unread,
     memberCount,
+    pinCount,
     ...(dmMembers ? { dmMembers } : {}),
     canPost: access.canPost,
     canManage: access.canManage,

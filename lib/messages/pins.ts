@@ -1,6 +1,7 @@
 /**
  * Pins. Members of a channel may pin and unpin its messages (not in archived channels); a pin is a
- * "message.updated" change like any other (seq, ChannelEvent, publish after commit via changeMessage).
+ * "message.updated" change like any other (seq, ChannelEvent, publish after commit via changeMessage),
+ * and changes the channel's pin count (TChannelView.pinCount), so the channel is announced as updated too.
  */
 import { getChannelAccess, type TChannelAccess } from "@/lib/channels/access";
 import { refuse } from "@/lib/messages/refusals";
@@ -9,6 +10,7 @@ import * as repo from "@/lib/messages/repository";
 import { MAX_PINS_PER_CHANNEL, ZListPins, ZPinInput, type TMessage } from "@/lib/messages/schema";
 import { changeMessage } from "@/lib/messages/service";
 import { consume } from "@/lib/rate-limit";
+import { publish } from "@/lib/realtime/bus";
 import type { TActor } from "@/lib/users/service";
 
 function assertCanPin(access: TChannelAccess): void {
@@ -25,11 +27,13 @@ export async function pinMessage({ actor, input }: { actor: TActor; input: unkno
   const { row, access } = await getVisibleMessage(actor, messageId);
   assertCanPin(access);
   await consume("write", actor.userId);
-  return changeMessage(row, access.channel.workspaceId, "message.updated", { updatedAt: new Date() }, async (tx) => {
+  const pinned = await changeMessage(row, access.channel.workspaceId, "message.updated", { updatedAt: new Date() }, async (tx) => {
     if ((await repo.findPinInTx(tx, messageId)).pinnedAt) throw refuse("conflict", "already_pinned", "This message is already pinned");
     if ((await repo.countPins(row.channelId, tx)) >= MAX_PINS_PER_CHANNEL) throw refuse("conflict", "too_many_pins", `A channel can have at most ${MAX_PINS_PER_CHANNEL} pinned messages`);
     await repo.setPin(tx, messageId, { pinnedAt: new Date(), pinnedById: actor.userId });
   });
+  publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId: row.channelId });
+  return pinned;
 }
 
 /** Unpins a message. Refusals (details.reason): no_pin, not_in_channel, is_archived, message_not_found. */
@@ -38,10 +42,12 @@ export async function unpinMessage({ actor, input }: { actor: TActor; input: unk
   const { row, access } = await getVisibleMessage(actor, messageId);
   assertCanPin(access);
   await consume("write", actor.userId);
-  return changeMessage(row, access.channel.workspaceId, "message.updated", { updatedAt: new Date() }, async (tx) => {
+  const unpinned = await changeMessage(row, access.channel.workspaceId, "message.updated", { updatedAt: new Date() }, async (tx) => {
     if (!(await repo.findPinInTx(tx, messageId)).pinnedAt) throw refuse("conflict", "no_pin", "This message is not pinned");
     await repo.setPin(tx, messageId, null);
   });
+  publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId: row.channelId });
+  return unpinned;
 }
 
 /** The channel's pinned messages, most recently pinned first (anyone who can read the channel). */

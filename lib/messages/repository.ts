@@ -344,9 +344,19 @@ export function findPinInTx(tx: TTx, id: string) {
   return tx.message.findUniqueOrThrow({ where: { id }, select: { pinnedAt: true } });
 }
 
-/** How many not-deleted messages of the channel are pinned (through Message_pinned_idx); in `tx` when given. */
+/** What counts as pinned: pinned and not deleted (lib/channels/repository.ts SIDEBAR_ROWS counts the same in SQL). */
+const PINNED = { pinnedAt: { not: null }, deletedAt: null } satisfies Prisma.MessageWhereInput;
+
+/** How many messages of the channel are pinned (through Message_pinned_idx); in `tx` when given. */
 export function countPins(channelId: string, tx: TTx = getDb()): Promise<number> {
-  return tx.message.count({ where: { channelId, pinnedAt: { not: null }, deletedAt: null } });
+  return tx.message.count({ where: { channelId, ...PINNED } });
+}
+
+/** Pin counts of several channels (absent: none pinned). */
+export async function countPinsByChannel(channelIds: string[]): Promise<Map<string, number>> {
+  if (!channelIds.length) return new Map();
+  const rows = await getDb().message.groupBy({ by: ["channelId"], where: { channelId: { in: channelIds }, ...PINNED }, _count: { _all: true } });
+  return new Map(rows.map((r) => [r.channelId, r._count._all]));
 }
 
 export function setPin(tx: TTx, id: string, pin: { pinnedAt: Date; pinnedById: string } | null) {
@@ -355,7 +365,7 @@ export function setPin(tx: TTx, id: string, pin: { pinnedAt: Date; pinnedById: s
 
 /** Pinned, not-deleted messages of a channel, most recently pinned first. */
 export function listPinned(channelId: string, take: number) {
-  return getDb().message.findMany({ where: { channelId, pinnedAt: { not: null }, deletedAt: null }, select: messageSelect, orderBy: [{ pinnedAt: "desc" }, { seq: "desc" }], take });
+  return getDb().message.findMany({ where: { channelId, ...PINNED }, select: messageSelect, orderBy: [{ pinnedAt: "desc" }, { seq: "desc" }], take });
 }
 
 /** A thread's replies after seq `after`, oldest first, deleted ones left out; a seq cursor (no OFFSET; index threadRootId+seq). */

@@ -182,16 +182,18 @@ export async function deleteMessage({ actor, input }: { actor: TActor; input: un
   if (row.senderId !== actor.userId && !can(access.role, "messages.delete_any")) throw forbidden("You can only delete your own messages");
   if (access.channel.archivedAt) throw forbidden("This channel is archived; it is read-only");
   const rootId = row.threadRootId;
-  if (!rootId) return changeMessage(row, access.channel.workspaceId, "message.deleted", { body: "", deletedAt: new Date() });
   // A deleted reply no longer counts on its root: that is a change of its own (next seq), in the same transaction.
   let rootChange: { seq: number; row: repo.TMessageRow } | undefined;
   const deleted = await changeMessage(row, access.channel.workspaceId, "message.deleted", { body: "", deletedAt: new Date() }, async (tx) => {
+    if (!rootId) return;
     const seq = await repo.nextSeq(tx, row.channelId, false);
     await repo.decrementReplyCount(tx, rootId);
     await repo.insertEvent(tx, { channelId: row.channelId, seq, type: "message.updated", messageId: rootId });
     rootChange = { seq, row: await repo.findMessageInTx(tx, rootId) };
   });
   if (rootChange) publishChange(access.channel.workspaceId, rootChange.seq, "message.updated", repo.toMessage(rootChange.row));
+  // A deleted pinned message leaves the channel's pin count (it keeps pinnedAt as it was when deleted).
+  if (deleted.pinnedAt) publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId: row.channelId });
   return deleted;
 }
 
