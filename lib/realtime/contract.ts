@@ -31,7 +31,7 @@ export interface ServerToClientEvents {
   "messages.deleted": (e: TChannelEvent) => void;
   /** A message only you see (slash command replies, chat.postEphemeral); never stored, no seq. */
   "messages.ephemeral": (e: TEphemeralMessage) => void;
-  /** Invalidate: channel name/topic/archive or its member list changed. */
+  /** Invalidate: channel name/topic/archive, its member list or its pin count changed. */
   "channels.updated": (e: { workspaceId: string; channelId: string }) => void;
   /** You were added to a channel (you now receive its events). */
   "channels.joined": (e: { workspaceId: string; channelId: string }) => void;
