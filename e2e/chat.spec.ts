@@ -6,7 +6,7 @@
  * The same three people take part in every journey (each journey has its own workspace): the server
  * allows 20 sign-ups per address per hour, and the whole e2e suite shares one server and address.
  */
-import type { APIRequestContext, Browser, BrowserContext, Locator, Page } from "@playwright/test";
+import type { APIRequestContext, Browser, BrowserContext, Locator, Page, WebSocketRoute } from "@playwright/test";
 import { DEFAULT_PASSWORD, expect, makeUniqueEmail, test as base } from "./fixtures";
 
 // Next's dev server refuses its HMR socket to any origin but the host it was started with
@@ -486,6 +486,44 @@ test("an unread badge appears for another channel and clears when it is opened",
   await b.page.goto(`/w/${workspace.slug}/c/${workspace.generalId}`);
   await expect(b.sidebarItem("设计-design")).toBeVisible();
   await expect(b.sidebarItem("设计-design").getByTestId("unread-badge")).toHaveCount(0);
+
+  await contextA.close();
+  await contextB.close();
+});
+
+test("unread badges count what arrived while the connection was down, with the browser online throughout", async ({ browser, people: { alice, bob } }) => {
+  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request]);
+  const created = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "发布-releases", memberIds: [bob.id] } });
+  await expectOk(created, "POST channels");
+  const { channel: releases } = (await created.json()) as { channel: { id: string } };
+  // The server drops B's connection and refuses new ones for a while, as during a restart: no
+  // network change the browser could notice (so nothing refetches on an "online" event).
+  let isRefusing = false;
+  const sockets: WebSocketRoute[] = [];
+  await contextB.routeWebSocket("**/socket.io/**", (ws) => {
+    if (isRefusing) return ws.close();
+    sockets.push(ws);
+    ws.connectToServer();
+  });
+  await contextB.route("**/socket.io/**", (route) => (isRefusing ? route.abort() : route.continue()));
+  const b = new ChatPage(await contextB.newPage());
+  await b.open(workspace.slug, workspace.generalId);
+  await b.waitUntilConnected();
+  const releasesItem = b.sidebarItem("发布-releases");
+  await expect(releasesItem.getByTestId("unread-badge")).toHaveCount(0);
+
+  isRefusing = true;
+  await Promise.all(sockets.splice(0).map((ws) => ws.close()));
+  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
+  await postMessage(contextA.request, releases.id, "v2.0 已发布 released while you were away");
+  await postMessage(contextA.request, releases.id, "changelog inside");
+  isRefusing = false;
+  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected", { timeout: 15_000 });
+  await expect(releasesItem.getByTestId("unread-badge")).toHaveText("2");
+  // And live again afterwards.
+  await postMessage(contextA.request, releases.id, "one more");
+  await expect(releasesItem.getByTestId("unread-badge")).toHaveText("3");
 
   await contextA.close();
   await contextB.close();

@@ -95,7 +95,19 @@ function subscribeToSocket(options: {
     void refreshAfterChange(queryClient, queryKeys.allWorkspaces);
     void refreshAfterChange(queryClient, queryKeys.allWorkspaceDetails);
   };
-  const onConnect = () => channelSync.resyncAfterReconnect(getOpenChannelId());
+  let hasConnected = socket.connected;
+  const onConnect = () => {
+    channelSync.resyncAfterReconnect(getOpenChannelId());
+    // Unread counts, names and pin counts change by socket events too: what changed while the
+    // connection was down (a server restart, a dropped connection — the browser may never have been
+    // offline, so react-query's own refetch on reconnect does not fire) is only in a fresh read.
+    if (hasConnected) {
+      void refreshAfterChange(queryClient, queryKeys.allSidebarChannels);
+      const openChannelId = getOpenChannelId();
+      if (openChannelId) void refreshAfterChange(queryClient, queryKeys.channel(openChannelId));
+    }
+    hasConnected = true;
+  };
   // Live events may have been lost between servers: catch up as after a reconnect.
   const onResync = ({ channelIds }: { channelIds?: string[] }) => channelSync.resync(channelIds, getOpenChannelId());
   const onConnectError = (err: Error) => {
