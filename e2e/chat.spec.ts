@@ -529,6 +529,49 @@ test("unread badges count what arrived while the connection was down, with the b
   await contextB.close();
 });
 
+test("after a reconnect, a catch-up the server could not answer is tried again", async ({ browser, people: { alice, bob } }) => {
+  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request]);
+  // B's connection drops and is refused for a while; once it is back, the first `channels.sync` it
+  // sends is answered as an overloaded server would ("unavailable"), in Socket.IO's ack frame.
+  let isRefusing = false;
+  let syncsToRefuse = 0;
+  const sockets: WebSocketRoute[] = [];
+  await contextB.routeWebSocket("**/socket.io/**", (ws) => {
+    if (isRefusing) return ws.close();
+    sockets.push(ws);
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => {
+      const sync = typeof frame === "string" ? /^42(\d+)\["channels\.sync",/.exec(frame) : null;
+      if (sync && syncsToRefuse > 0) {
+        syncsToRefuse--;
+        ws.send(`43${sync[1]}${JSON.stringify([{ ok: false, error: { code: "unavailable", message: "The server is busy; try again" } }])}`);
+        return;
+      }
+      server.send(frame);
+    });
+  });
+  await contextB.route("**/socket.io/**", (route) => (isRefusing ? route.abort() : route.continue()));
+  const b = new ChatPage(await contextB.newPage());
+  await b.open(workspace.slug, workspace.generalId);
+  await b.waitUntilConnected();
+
+  isRefusing = true;
+  await Promise.all(sockets.splice(0).map((ws) => ws.close()));
+  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
+  await postMessage(contextA.request, workspace.generalId, "posted during the outage 断线期间");
+  syncsToRefuse = 1;
+  isRefusing = false;
+  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected", { timeout: 15_000 });
+  // No new message, gap or hint follows to ask again, and the periodic check is 30 s away.
+  await expect(b.message("posted during the outage 断线期间")).toBeVisible();
+  expect(syncsToRefuse).toBe(0);
+  await expect(b.message("posted during the outage 断线期间")).toHaveCount(1);
+
+  await contextA.close();
+  await contextB.close();
+});
+
 test("switching conversations in the sidebar asks the server for no page; Back, Forward and reload follow", async ({ browser, people: { alice } }) => {
   const context = await openContextFor(browser, alice);
   const workspace = await createWorkspace(context.request);

@@ -8,12 +8,15 @@ import type { QueryClient } from "@tanstack/react-query";
 import { ApiError, api } from "@/lib/client/api";
 import { apiPaths } from "@/lib/client/api-paths";
 import { queryKeys } from "@/lib/client/query-keys";
-import { getSocket, request } from "@/lib/client/realtime";
+import { getSocket, RealtimeError, request } from "@/lib/client/realtime";
 import { appendNewerPage, applyCatchUp, applyChange, createTimeline, prependOlderPage, upsertMessage, type TTimeline } from "@/lib/client/timeline";
 import { HISTORY_PAGE_SIZE, type THistoryPage, type TMessage } from "@/lib/messages/schema";
 import type { TChannelEvent, TSyncResult } from "@/lib/realtime/contract";
 
 const CATCH_UP_PAGE_SIZE = 500;
+/** Retry delays of a failed catch-up: doubling from 1 s to 30 s (the head check's interval), with jitter. */
+const CATCH_UP_RETRY_MIN_MS = 1000;
+const CATCH_UP_RETRY_MAX_MS = 30_000;
 
 /**
  * The newest page of a conversation, or the page around the message `focusTs`, as a fresh timeline.
@@ -41,6 +44,8 @@ async function fetchChangesAfter(channelId: string, after: number): Promise<TSyn
 export class ChannelSync {
   private readonly running = new Map<string, Promise<void>>();
   private readonly needsAnotherPass = new Set<string>();
+  /** Catch-ups waiting to be tried again (catchUpLater), by channel. */
+  private readonly retries = new Map<string, { timer: ReturnType<typeof setTimeout>; delayMs: number }>();
   private readonly loadingOlder = new Map<string, Promise<void>>();
   private readonly loadingNewer = new Map<string, Promise<void>>();
   private readonly changeListeners = new Set<(message: TMessage, seq: number) => void>();
@@ -99,9 +104,38 @@ export class ChannelSync {
         this.needsAnotherPass.delete(channelId);
         await this.catchUpOnce(channelId);
       } while (this.needsAnotherPass.has(channelId));
-    })().finally(() => this.running.delete(channelId));
+    })()
+      .then(
+        () => {
+          clearTimeout(this.retries.get(channelId)?.timer);
+          this.retries.delete(channelId);
+        },
+        (err: unknown) => {
+          this.catchUpLater(channelId, err);
+          throw err;
+        },
+      )
+      .finally(() => this.running.delete(channelId));
     this.running.set(channelId, run);
     return run;
+  }
+
+  /**
+   * A catch-up that failed in a way another try may fix (timed out, a busy or restarting server, the
+   * network) is tried again after a growing delay, while the timeline is cached: the changes it
+   * missed would otherwise wait for the next gap, reconnect or head check.
+   */
+  private catchUpLater(channelId: string, err: unknown): void {
+    const isWorthRetrying = err instanceof RealtimeError ? err.isRetryable : err instanceof ApiError ? err.status >= 500 || err.status === 429 : true;
+    if (!isWorthRetrying) return;
+    const previous = this.retries.get(channelId);
+    clearTimeout(previous?.timer);
+    const delayMs = Math.min(CATCH_UP_RETRY_MAX_MS, (previous?.delayMs ?? CATCH_UP_RETRY_MIN_MS / 2) * 2);
+    const timer = setTimeout(() => {
+      if (this.getTimeline(channelId)) void this.catchUp(channelId).catch(() => undefined);
+      else this.retries.delete(channelId);
+    }, delayMs * (0.5 + Math.random() / 2));
+    this.retries.set(channelId, { timer, delayMs });
   }
 
   private async catchUpOnce(channelId: string): Promise<void> {
