@@ -1,12 +1,18 @@
 /**
  * A recording chat client for the reliability harness. It follows docs/realtime.md exactly (apply by
- * seq, catch up after a gap, after every connect and on a `channels.resync` hint — no periodic head
- * check, so the harness sees whether the servers alone make it converge) and records every frame.
+ * seq, catch up after a gap, after every connect and on a `channels.resync` hint, and again after a
+ * backoff when a catch-up fails — no periodic head check, so the harness sees whether the servers
+ * alone make it converge) and records every frame.
  */
 import { encode } from "next-auth/jwt";
 import { io as connectIo, type Socket } from "socket.io-client";
 import type { TMessage } from "@/lib/messages/schema";
 import type { ClientToServerEvents, ServerToClientEvents, TChannelEvent, TSyncResult } from "@/lib/realtime/contract";
+
+/** Answers that retrying cannot change (as lib/client/realtime.ts). */
+const PERMANENT_ERRORS = new Set(["validation_failed", "forbidden", "not_found", "conflict"]);
+const CATCH_UP_RETRY_MIN_MS = 500;
+const CATCH_UP_RETRY_MAX_MS = 8000;
 
 type TAckResult<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 export type TFrame = { channelId: string; seq: number; type: string; via: "live" | "sync"; at: number };
@@ -31,6 +37,7 @@ export class RecordingClient {
   resyncHints = 0;
   private syncing = new Map<string, Promise<void>>();
   private syncAgain = new Set<string>();
+  private retryDelayMs = new Map<string, number>();
 
   constructor(
     url: string,
@@ -111,10 +118,13 @@ export class RecordingClient {
           try {
             res = await this.request<TSyncResult>("channels.sync", { channelId, after: this.last.get(channelId) ?? 0, limit: 500 });
           } catch {
-            return; // Timed out or disconnected: the next connect or hint tries again.
+            this.count("sync_unanswered");
+            this.catchUpLater(channelId); // Timed out, or disconnected (then the next connect catches up too).
+            return;
           }
           if (!res.ok) {
-            this.count(res.error.code);
+            this.count(`sync_${res.error.code}`);
+            if (!PERMANENT_ERRORS.has(res.error.code)) this.catchUpLater(channelId);
             return;
           }
           for (const e of res.data.events) {
@@ -123,10 +133,23 @@ export class RecordingClient {
           }
           if (!res.data.hasMore) break;
         }
+        this.retryDelayMs.delete(channelId);
       } while (this.syncAgain.has(channelId));
     })().finally(() => this.syncing.delete(channelId));
     this.syncing.set(channelId, run);
     return run;
+  }
+
+  /**
+   * A catch-up that failed or went unanswered is tried again after a backoff (docs/realtime.md, rule 3):
+   * an overloaded node may answer late or not at all, and after the traffic stops no gap would ask again.
+   */
+  private catchUpLater(channelId: string): void {
+    const delay = Math.min(CATCH_UP_RETRY_MAX_MS, (this.retryDelayMs.get(channelId) ?? CATCH_UP_RETRY_MIN_MS / 2) * 2);
+    this.retryDelayMs.set(channelId, delay);
+    setTimeout(() => {
+      if (!this.closed && this.socket.connected) void this.catchUp(channelId);
+    }, delay * (0.5 + Math.random() / 2));
   }
 
   private count(code: string): void {

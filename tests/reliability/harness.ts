@@ -128,12 +128,23 @@ export class Harness {
     const started = Date.now();
     for (;;) {
       let behind = 0;
+      // Why, if it comes to failing: how far behind, connected or not, and what their requests met.
+      const gaps = new Map<string, number>();
       for (const c of clients) {
         const readable = await this.readableBy(c.userId);
-        for (const ch of c.watched) if (readable.has(ch) && (c.last.get(ch) ?? 0) < (await this.head(ch))) behind++;
+        for (const ch of c.watched) {
+          const [last, head] = [c.last.get(ch) ?? 0, await this.head(ch)];
+          if (!readable.has(ch) || last >= head) continue;
+          behind++;
+          const key = `${head - last} behind, ${c.socket.connected ? "connected" : "disconnected"}, errors {${[...c.errorCodes].map(([k, v]) => `${k}: ${v}`).join(", ")}}`;
+          gaps.set(key, (gaps.get(key) ?? 0) + 1);
+        }
       }
       if (behind === 0) return Date.now() - started;
-      if (Date.now() - started > timeoutMs) throw new Error(`${behind} client-conversations did not converge within ${timeoutMs} ms`);
+      if (Date.now() - started > timeoutMs) {
+        const why = [...gaps].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, n]) => `${n} × ${k}`).join("; ");
+        throw new Error(`${behind} client-conversations did not converge within ${timeoutMs} ms (${why})`);
+      }
       await sleep(200);
     }
   }
