@@ -491,34 +491,54 @@ test("an unread badge appears for another channel and clears when it is opened",
   await contextB.close();
 });
 
+/**
+ * A context's Socket.IO connection under the test's control: `drop()` closes it and refuses new ones,
+ * as a restarting server does — no network change the browser could notice, so nothing refetches on
+ * an "online" event —, `allow()` lets it back. `intercept` may answer a frame from the page itself
+ * (returning true) instead of passing it on. Must be set up before the context's page exists.
+ */
+async function controlSocket(context: BrowserContext, intercept?: (frame: string, ws: WebSocketRoute) => boolean) {
+  let isRefusing = false;
+  const sockets: WebSocketRoute[] = [];
+  await context.routeWebSocket("**/socket.io/**", (ws) => {
+    if (isRefusing) return ws.close();
+    sockets.push(ws);
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => {
+      if (typeof frame === "string" && intercept?.(frame, ws)) return;
+      server.send(frame);
+    });
+  });
+  await context.route("**/socket.io/**", (route) => (isRefusing ? route.abort() : route.continue()));
+  return {
+    drop: async () => {
+      isRefusing = true;
+      await Promise.all(sockets.splice(0).map((ws) => ws.close()));
+    },
+    allow: () => {
+      isRefusing = false;
+    },
+  };
+}
+
 test("unread badges count what arrived while the connection was down, with the browser online throughout", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
   const created = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "发布-releases", memberIds: [bob.id] } });
   await expectOk(created, "POST channels");
   const { channel: releases } = (await created.json()) as { channel: { id: string } };
-  // The server drops B's connection and refuses new ones for a while, as during a restart: no
-  // network change the browser could notice (so nothing refetches on an "online" event).
-  let isRefusing = false;
-  const sockets: WebSocketRoute[] = [];
-  await contextB.routeWebSocket("**/socket.io/**", (ws) => {
-    if (isRefusing) return ws.close();
-    sockets.push(ws);
-    ws.connectToServer();
-  });
-  await contextB.route("**/socket.io/**", (route) => (isRefusing ? route.abort() : route.continue()));
+  const socket = await controlSocket(contextB);
   const b = new ChatPage(await contextB.newPage());
   await b.open(workspace.slug, workspace.generalId);
   await b.waitUntilConnected();
   const releasesItem = b.sidebarItem("发布-releases");
   await expect(releasesItem.getByTestId("unread-badge")).toHaveCount(0);
 
-  isRefusing = true;
-  await Promise.all(sockets.splice(0).map((ws) => ws.close()));
+  await socket.drop();
   await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
   await postMessage(contextA.request, releases.id, "v2.0 已发布 released while you were away");
   await postMessage(contextA.request, releases.id, "changelog inside");
-  isRefusing = false;
+  socket.allow();
   await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected", { timeout: 15_000 });
   await expect(releasesItem.getByTestId("unread-badge")).toHaveText("2");
   // And live again afterwards.
@@ -532,36 +552,25 @@ test("unread badges count what arrived while the connection was down, with the b
 test("after a reconnect, a catch-up the server could not answer is tried again", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
-  // B's connection drops and is refused for a while; once it is back, the first `channels.sync` it
-  // sends is answered as an overloaded server would ("unavailable"), in Socket.IO's ack frame.
-  let isRefusing = false;
+  // Once B's connection is back, the first `channels.sync` it sends is answered as an overloaded
+  // server would ("unavailable"), in Socket.IO's ack frame.
   let syncsToRefuse = 0;
-  const sockets: WebSocketRoute[] = [];
-  await contextB.routeWebSocket("**/socket.io/**", (ws) => {
-    if (isRefusing) return ws.close();
-    sockets.push(ws);
-    const server = ws.connectToServer();
-    ws.onMessage((frame) => {
-      const sync = typeof frame === "string" ? /^42(\d+)\["channels\.sync",/.exec(frame) : null;
-      if (sync && syncsToRefuse > 0) {
-        syncsToRefuse--;
-        ws.send(`43${sync[1]}${JSON.stringify([{ ok: false, error: { code: "unavailable", message: "The server is busy; try again" } }])}`);
-        return;
-      }
-      server.send(frame);
-    });
+  const socket = await controlSocket(contextB, (frame, ws) => {
+    const sync = /^42(\d+)\["channels\.sync",/.exec(frame);
+    if (!sync || syncsToRefuse === 0) return false;
+    syncsToRefuse--;
+    ws.send(`43${sync[1]}${JSON.stringify([{ ok: false, error: { code: "unavailable", message: "The server is busy; try again" } }])}`);
+    return true;
   });
-  await contextB.route("**/socket.io/**", (route) => (isRefusing ? route.abort() : route.continue()));
   const b = new ChatPage(await contextB.newPage());
   await b.open(workspace.slug, workspace.generalId);
   await b.waitUntilConnected();
 
-  isRefusing = true;
-  await Promise.all(sockets.splice(0).map((ws) => ws.close()));
+  await socket.drop();
   await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
   await postMessage(contextA.request, workspace.generalId, "posted during the outage 断线期间");
   syncsToRefuse = 1;
-  isRefusing = false;
+  socket.allow();
   await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected", { timeout: 15_000 });
   // No new message, gap or hint follows to ask again, and the periodic check is 30 s away.
   await expect(b.message("posted during the outage 断线期间")).toBeVisible();
