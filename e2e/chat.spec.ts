@@ -494,10 +494,15 @@ test("an unread badge appears for another channel and clears when it is opened",
 /**
  * A context's Socket.IO connection under the test's control: `drop()` closes it and refuses new ones,
  * as a restarting server does — no network change the browser could notice, so nothing refetches on
- * an "online" event —, `allow()` lets it back. `intercept` may answer a frame from the page itself
- * (returning true) instead of passing it on. Must be set up before the context's page exists.
+ * an "online" event —, `allow()` lets it back, `sendToPage()` delivers a frame as if from the server.
+ * `intercept` may answer a frame from the page itself (returning true) instead of passing it on;
+ * `lose` drops frames from the server (returning true), as events lost between servers. Must be set
+ * up before the context's page exists.
  */
-async function controlSocket(context: BrowserContext, intercept?: (frame: string, ws: WebSocketRoute) => boolean) {
+async function controlSocket(
+  context: BrowserContext,
+  options: { intercept?: (frame: string, ws: WebSocketRoute) => boolean; lose?: (frame: string) => boolean } = {},
+) {
   let isRefusing = false;
   const sockets: WebSocketRoute[] = [];
   await context.routeWebSocket("**/socket.io/**", (ws) => {
@@ -505,8 +510,12 @@ async function controlSocket(context: BrowserContext, intercept?: (frame: string
     sockets.push(ws);
     const server = ws.connectToServer();
     ws.onMessage((frame) => {
-      if (typeof frame === "string" && intercept?.(frame, ws)) return;
+      if (typeof frame === "string" && options.intercept?.(frame, ws)) return;
       server.send(frame);
+    });
+    server.onMessage((frame) => {
+      if (typeof frame === "string" && options.lose?.(frame)) return;
+      ws.send(frame);
     });
   });
   await context.route("**/socket.io/**", (route) => (isRefusing ? route.abort() : route.continue()));
@@ -517,6 +526,9 @@ async function controlSocket(context: BrowserContext, intercept?: (frame: string
     },
     allow: () => {
       isRefusing = false;
+    },
+    sendToPage: (frame: string) => {
+      for (const ws of sockets) ws.send(frame);
     },
   };
 }
@@ -549,18 +561,53 @@ test("unread badges count what arrived while the connection was down, with the b
   await contextB.close();
 });
 
+test("events lost between servers: the resync hint brings the unread badges back", async ({ browser, people: { alice, bob } }) => {
+  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request]);
+  const created = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "告警-alerts", memberIds: [bob.id] } });
+  await expectOk(created, "POST channels");
+  const { channel: alerts } = (await created.json()) as { channel: { id: string } };
+  // B's node never passes on the new messages of #告警-alerts (as when a node is cut off from
+  // Redis), then says so with a resync hint, as the node does once Redis answers again.
+  let lost = 0;
+  const socket = await controlSocket(contextB, {
+    lose: (frame) => {
+      if (!frame.startsWith('42["messages.created"') || !frame.includes(alerts.id)) return false;
+      lost++;
+      return true;
+    },
+  });
+  const b = new ChatPage(await contextB.newPage());
+  await b.open(workspace.slug, workspace.generalId);
+  await b.waitUntilConnected();
+  const alertsItem = b.sidebarItem("告警-alerts");
+  await expect(alertsItem.getByTestId("unread-badge")).toHaveCount(0);
+
+  await postMessage(contextA.request, alerts.id, "disk 91% 磁盘告警");
+  await postMessage(contextA.request, alerts.id, "disk 95%");
+  await expect.poll(() => lost).toBe(2);
+  await expect(alertsItem.getByTestId("unread-badge")).toHaveCount(0);
+  socket.sendToPage(`42${JSON.stringify(["channels.resync", {}])}`);
+  await expect(alertsItem.getByTestId("unread-badge")).toHaveText("2");
+
+  await contextA.close();
+  await contextB.close();
+});
+
 test("after a reconnect, a catch-up the server could not answer is tried again", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
   // Once B's connection is back, the first `channels.sync` it sends is answered as an overloaded
   // server would ("unavailable"), in Socket.IO's ack frame.
   let syncsToRefuse = 0;
-  const socket = await controlSocket(contextB, (frame, ws) => {
-    const sync = /^42(\d+)\["channels\.sync",/.exec(frame);
-    if (!sync || syncsToRefuse === 0) return false;
-    syncsToRefuse--;
-    ws.send(`43${sync[1]}${JSON.stringify([{ ok: false, error: { code: "unavailable", message: "The server is busy; try again" } }])}`);
-    return true;
+  const socket = await controlSocket(contextB, {
+    intercept: (frame, ws) => {
+      const sync = /^42(\d+)\["channels\.sync",/.exec(frame);
+      if (!sync || syncsToRefuse === 0) return false;
+      syncsToRefuse--;
+      ws.send(`43${sync[1]}${JSON.stringify([{ ok: false, error: { code: "unavailable", message: "The server is busy; try again" } }])}`);
+      return true;
+    },
   });
   const b = new ChatPage(await contextB.newPage());
   await b.open(workspace.slug, workspace.generalId);

@@ -19,6 +19,8 @@ import type { TMe, TWorkspaceRole } from "@/lib/client/types";
 import type { TChannelEvent } from "@/lib/realtime/contract";
 
 const HEAD_CHECK_INTERVAL_MS = 30_000;
+/** After a `channels.resync` hint, the sidebar is re-read within this long (spreads a node's hint to all its sockets). */
+const RESYNC_REREAD_SPREAD_MS = 3000;
 const HANDSHAKE_RETRY_MS = 3_000;
 
 type TChatContext = {
@@ -95,21 +97,29 @@ function subscribeToSocket(options: {
     void refreshAfterChange(queryClient, queryKeys.allWorkspaces);
     void refreshAfterChange(queryClient, queryKeys.allWorkspaceDetails);
   };
+  // Unread counts, names and pin counts change by socket events too: what events were missed (the
+  // connection was down — a server restart or a dropped connection, the browser perhaps never
+  // offline, so react-query's own refetch on reconnect does not fire — or lost between servers) is
+  // only in a fresh read.
+  const rereadConversations = () => {
+    void refreshAfterChange(queryClient, queryKeys.allSidebarChannels);
+    const openChannelId = getOpenChannelId();
+    if (openChannelId) void refreshAfterChange(queryClient, queryKeys.channel(openChannelId));
+  };
   let hasConnected = socket.connected;
   const onConnect = () => {
     channelSync.resyncAfterReconnect(getOpenChannelId());
-    // Unread counts, names and pin counts change by socket events too: what changed while the
-    // connection was down (a server restart, a dropped connection — the browser may never have been
-    // offline, so react-query's own refetch on reconnect does not fire) is only in a fresh read.
-    if (hasConnected) {
-      void refreshAfterChange(queryClient, queryKeys.allSidebarChannels);
-      const openChannelId = getOpenChannelId();
-      if (openChannelId) void refreshAfterChange(queryClient, queryKeys.channel(openChannelId));
-    }
+    if (hasConnected) rereadConversations();
     hasConnected = true;
   };
-  // Live events may have been lost between servers: catch up as after a reconnect.
-  const onResync = ({ channelIds }: { channelIds?: string[] }) => channelSync.resync(channelIds, getOpenChannelId());
+  // Live events may have been lost between servers: catch up as after a reconnect. A node sends this
+  // to all its sockets at once, so the lists are re-read at a random moment of the next few seconds.
+  let rereadTimer: ReturnType<typeof setTimeout> | undefined;
+  const onResync = ({ channelIds }: { channelIds?: string[] }) => {
+    channelSync.resync(channelIds, getOpenChannelId());
+    clearTimeout(rereadTimer);
+    rereadTimer = setTimeout(rereadConversations, Math.random() * RESYNC_REREAD_SPREAD_MS);
+  };
   const onConnectError = (err: Error) => {
     if (err.message === "unauthorized") onSignedOutSuspected();
     // A handshake refused by the server (busy, or a session that turns out to be fine) is not
@@ -134,6 +144,7 @@ function subscribeToSocket(options: {
   socket.on("connect_error", onConnectError);
   return () => {
     clearTimeout(handshakeRetry);
+    clearTimeout(rereadTimer);
     socket.off("messages.created", onChange);
     socket.off("messages.updated", onChange);
     socket.off("messages.deleted", onChange);
