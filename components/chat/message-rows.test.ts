@@ -2,36 +2,12 @@ import { describe, expect, it } from "vitest";
 import { buildRows, estimateRowHeight, isContinuation, showsDayDivider, type TMessageRow } from "@/components/chat/message-rows";
 import type { TOutboxEntry } from "@/lib/client/outbox";
 import type { TMessage } from "@/lib/messages/schema";
+import { buildMessage } from "@/tests/message-fixture";
 
 const me = { id: "u_me", name: "Me" };
 
 function message(body: string, fields: Partial<TMessage> = {}): TMessage {
-  return {
-    id: `m_${Math.random()}`,
-    channelId: "c1",
-    seq: 1,
-    ts: "1764100000.000001",
-    sender: { id: "u1", name: "Ann", avatarUrl: null, isBot: false, botId: null },
-    clientMsgId: null,
-    body,
-    markup: "md",
-    blocks: null,
-    attachments: null,
-    overrideName: null,
-    overrideIcon: null,
-    subtype: null,
-    threadRootId: null,
-    threadTs: null,
-    replyCount: 0,
-    broadcast: false,
-    pinnedAt: null,
-    pinnedById: null,
-    reactions: [],
-    editedAt: null,
-    deletedAt: null,
-    createdAt: "2026-11-27T10:00:00.000Z",
-    ...fields,
-  };
+  return buildMessage({ id: `m_${Math.random()}`, ts: "1764100000.000001", sender: { id: "u1", name: "Ann", avatarUrl: null, isBot: false, botId: null }, body, ...fields });
 }
 
 const row = (m: TMessage): TMessageRow => buildRows([m], [])[0]!;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { TMessage } from "@/lib/messages/schema";
+import { buildMessage } from "@/tests/message-fixture";
 
 // The sender talks to the tab's socket through `request`; here a fake server stands in.
 const fakeSocket = { connected: true, on: vi.fn(), off: vi.fn() };
@@ -24,7 +25,7 @@ function installLocalStorage(): Map<string, string> {
 }
 
 function storedMessage(input: { channelId: string; body: string; clientMsgId: string }, seq: number): TMessage {
-  return { id: `m${seq}`, seq, sender: { id: "u1", name: "Ada", avatarUrl: null, isBot: false, botId: null }, ts: "1700000000.000001", markup: "md", blocks: null, attachments: null, overrideName: null, overrideIcon: null, broadcast: false, pinnedAt: null, pinnedById: null, subtype: null, threadRootId: null, threadTs: null, replyCount: 0, reactions: [], editedAt: null, deletedAt: null, createdAt: new Date().toISOString(), ...input };
+  return buildMessage({ id: `m${seq}`, seq, createdAt: new Date().toISOString(), ...input });
 }
 
 /** Lets queued promise callbacks run. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { appendRepliesPage, applyThreadChange, createThread, isReplyBeyondLoaded } from "@/lib/client/thread";
 import type { TMessage } from "@/lib/messages/schema";
+import { buildMessage } from "@/tests/message-fixture";
 
 function msg(id: string, seq: number, patch: Partial<TMessage> = {}): TMessage {
-  return { id, channelId: "c1", seq, ts: "1700000000.000001", sender: { id: "u1", name: "Ada", avatarUrl: null, isBot: false, botId: null }, clientMsgId: null, body: `body ${id}`, markup: "md", blocks: null, attachments: null, overrideName: null, overrideIcon: null, subtype: null, threadRootId: id === "root" ? null : "root", threadTs: null, replyCount: 0, broadcast: false, pinnedAt: null, pinnedById: null, reactions: [], editedAt: null, deletedAt: null, createdAt: new Date(0).toISOString(), ...patch };
+  return buildMessage({ id, seq, body: `body ${id}`, threadRootId: id === "root" ? null : "root", createdAt: new Date(0).toISOString(), ...patch });
 }
 
 const page = { root: msg("root", 1, { replyCount: 2 }), replies: [msg("r1", 3), msg("r2", 5)], head: 6, hasMore: false };

@@ -1,34 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { appendNewerPage, applyCatchUp, applyChange, createTimeline, getReadPosition, prependOlderPage, upsertMessage } from "@/lib/client/timeline";
 import type { TMessage } from "@/lib/messages/schema";
+import { buildMessage } from "@/tests/message-fixture";
 import type { TChannelEvent } from "@/lib/realtime/contract";
 
 function makeMessage(seq: number, patch: Partial<TMessage> = {}): TMessage {
-  return {
-    id: `m${seq}`,
-    channelId: "c1",
-    seq,
-    ts: `1700000000.${String(seq).padStart(6, "0")}`,
-    sender: { id: "u1", name: "Ada", avatarUrl: null, isBot: false, botId: null },
-    clientMsgId: null,
-    markup: "md",
-    blocks: null,
-    attachments: null,
-    overrideName: null,
-    overrideIcon: null,
-    broadcast: false,
-    pinnedAt: null,
-    pinnedById: null,
-    body: `message ${seq}`,
-    subtype: null,
-    threadRootId: null, threadTs: null,
-    replyCount: 0,
-    reactions: [],
-    editedAt: null,
-    deletedAt: null,
-    createdAt: new Date(2024, 0, 1, 12, seq).toISOString(),
-    ...patch,
-  };
+  return buildMessage({ id: `m${seq}`, seq, ts: `1700000000.${String(seq).padStart(6, "0")}`, body: `message ${seq}`, createdAt: new Date(2024, 0, 1, 12, seq).toISOString(), ...patch });
 }
 
 function makeEvent(seq: number, message: TMessage, type: TChannelEvent["type"] = "message.created"): TChannelEvent {

@@ -12,6 +12,7 @@ import { SlackBlocks, UNSUPPORTED_BUTTON_HINT } from "@/components/chat/slack/bl
 import { createStaticDirectory, SlackDirectoryContext } from "@/components/chat/slack/directory";
 import { MessageContent, resolveSenderIcon, SenderAvatar } from "@/components/chat/slack/message-content";
 import type { TMarkup, TMessage } from "@/lib/messages/schema";
+import { buildMessage } from "@/tests/message-fixture";
 
 const directory = createStaticDirectory({ slug: "acme", meId: "cmme", users: { cmada: "Ada Lovelace", cmme: "Me Myself", cmzh: "张三" }, channels: { cmgen: "general", cmzhc: "产品讨论" } });
 
@@ -24,31 +25,13 @@ function body(text: string, markup: TMarkup = "md", withDirectory = true): strin
 }
 
 function message(patch: Partial<TMessage> = {}): TMessage {
-  return {
-    id: "m1",
-    channelId: "c1",
-    seq: 1,
+  return buildMessage({
     ts: "1764100000.000100",
     sender: { id: "bot1", name: "Deploy Bot", avatarUrl: null, isBot: true, botId: "b1" },
-    clientMsgId: null,
-    body: "",
     markup: "mrkdwn",
-    blocks: null,
-    attachments: null,
-    overrideName: null,
-    overrideIcon: null,
-    subtype: null,
-    threadRootId: null,
-    replyCount: 0,
-    broadcast: false,
-    pinnedAt: null,
-    pinnedById: null,
-    reactions: [],
-    editedAt: null,
-    deletedAt: null,
     createdAt: "2026-11-25T10:00:00.000Z",
     ...patch,
-  } as TMessage;
+  });
 }
 
 function content(m: TMessage): string {
