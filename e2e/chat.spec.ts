@@ -71,6 +71,13 @@ async function createWorkspace(owner: APIRequestContext, others: APIRequestConte
   return { slug, generalId: channels.find((c) => c.isGeneral)!.id };
 }
 
+/** Creates a channel in the workspace over HTTP; returns its id. */
+async function createChannel(request: APIRequestContext, slug: string, data: Record<string, unknown>): Promise<string> {
+  const response = await request.post(`/api/workspaces/${slug}/channels`, { data });
+  await expectOk(response, "POST channels");
+  return ((await response.json()) as { channel: { id: string } }).channel.id;
+}
+
 /** Posts a message over HTTP, waiting out the per-person rate limit if a long seed hits it. */
 async function postMessage(request: APIRequestContext, channelId: string, body: string): Promise<void> {
   for (;;) {
@@ -459,9 +466,7 @@ test("a search result or a permalink far back in history opens at that message; 
 test("an unread badge appears for another channel and clears when it is opened", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
-  const created = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "设计-design", memberIds: [bob.id] } });
-  await expectOk(created, "POST channels");
-  const { channel: design } = (await created.json()) as { channel: { id: string } };
+  const designId = await createChannel(contextA.request, workspace.slug, { name: "设计-design", memberIds: [bob.id] });
 
   const b = new ChatPage(await contextB.newPage());
   await b.open(workspace.slug, workspace.generalId);
@@ -470,8 +475,8 @@ test("an unread badge appears for another channel and clears when it is opened",
   await expect(designItem).toBeVisible();
   await expect(designItem.getByTestId("unread-badge")).toHaveCount(0);
 
-  await postMessage(contextA.request, design.id, "New mockups are up 新的设计稿");
-  await postMessage(contextA.request, design.id, "Please review");
+  await postMessage(contextA.request, designId, "New mockups are up 新的设计稿");
+  await postMessage(contextA.request, designId, "Please review");
   await expect(designItem.getByTestId("unread-badge")).toHaveText("2");
   await expect(designItem).toHaveAttribute("data-unread", "true");
   // A message in the open channel does not count as unread.
@@ -536,9 +541,7 @@ async function controlSocket(
 test("unread badges count what arrived while the connection was down, with the browser online throughout", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
-  const created = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "发布-releases", memberIds: [bob.id] } });
-  await expectOk(created, "POST channels");
-  const { channel: releases } = (await created.json()) as { channel: { id: string } };
+  const releasesId = await createChannel(contextA.request, workspace.slug, { name: "发布-releases", memberIds: [bob.id] });
   const socket = await controlSocket(contextB);
   const b = new ChatPage(await contextB.newPage());
   await b.open(workspace.slug, workspace.generalId);
@@ -548,13 +551,13 @@ test("unread badges count what arrived while the connection was down, with the b
 
   await socket.drop();
   await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
-  await postMessage(contextA.request, releases.id, "v2.0 已发布 released while you were away");
-  await postMessage(contextA.request, releases.id, "changelog inside");
+  await postMessage(contextA.request, releasesId, "v2.0 已发布 released while you were away");
+  await postMessage(contextA.request, releasesId, "changelog inside");
   socket.allow();
   await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected", { timeout: 15_000 });
   await expect(releasesItem.getByTestId("unread-badge")).toHaveText("2");
   // And live again afterwards.
-  await postMessage(contextA.request, releases.id, "one more");
+  await postMessage(contextA.request, releasesId, "one more");
   await expect(releasesItem.getByTestId("unread-badge")).toHaveText("3");
 
   await contextA.close();
@@ -564,15 +567,13 @@ test("unread badges count what arrived while the connection was down, with the b
 test("events lost between servers: the resync hint brings the unread badges back", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
-  const created = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "告警-alerts", memberIds: [bob.id] } });
-  await expectOk(created, "POST channels");
-  const { channel: alerts } = (await created.json()) as { channel: { id: string } };
+  const alertsId = await createChannel(contextA.request, workspace.slug, { name: "告警-alerts", memberIds: [bob.id] });
   // B's node never passes on the new messages of #告警-alerts (as when a node is cut off from
   // Redis), then says so with a resync hint, as the node does once Redis answers again.
   let lost = 0;
   const socket = await controlSocket(contextB, {
     lose: (frame) => {
-      if (!frame.startsWith('42["messages.created"') || !frame.includes(alerts.id)) return false;
+      if (!frame.startsWith('42["messages.created"') || !frame.includes(alertsId)) return false;
       lost++;
       return true;
     },
@@ -583,8 +584,8 @@ test("events lost between servers: the resync hint brings the unread badges back
   const alertsItem = b.sidebarItem("告警-alerts");
   await expect(alertsItem.getByTestId("unread-badge")).toHaveCount(0);
 
-  await postMessage(contextA.request, alerts.id, "disk 91% 磁盘告警");
-  await postMessage(contextA.request, alerts.id, "disk 95%");
+  await postMessage(contextA.request, alertsId, "disk 91% 磁盘告警");
+  await postMessage(contextA.request, alertsId, "disk 95%");
   await expect.poll(() => lost).toBe(2);
   await expect(alertsItem.getByTestId("unread-badge")).toHaveCount(0);
   socket.sendToPage(`42${JSON.stringify(["channels.resync", {}])}`);
@@ -631,11 +632,9 @@ test("after a reconnect, a catch-up the server could not answer is tried again",
 test("switching conversations in the sidebar asks the server for no page; Back, Forward and reload follow", async ({ browser, people: { alice } }) => {
   const context = await openContextFor(browser, alice);
   const workspace = await createWorkspace(context.request);
-  const created = await context.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "random-随便" } });
-  await expectOk(created, "POST channels");
-  const { channel: random } = (await created.json()) as { channel: { id: string } };
+  const randomId = await createChannel(context.request, workspace.slug, { name: "random-随便" });
   await postMessage(context.request, workspace.generalId, "said in general");
-  await postMessage(context.request, random.id, "said in random 随便说");
+  await postMessage(context.request, randomId, "said in random 随便说");
 
   const chat = new ChatPage(await context.newPage());
   const view = chat.page.getByTestId("channel-view");
@@ -650,9 +649,9 @@ test("switching conversations in the sidebar asks the server for no page; Back, 
     if (request.headers()["rsc"] === "1" || request.url().includes("_rsc=")) routeRequests.push(request.url());
   });
   await chat.sidebarItem("random-随便").click();
-  await expect(view).toHaveAttribute("data-channel-id", random.id);
+  await expect(view).toHaveAttribute("data-channel-id", randomId);
   await expect(chat.message("said in random 随便说")).toBeVisible();
-  await expect(chat.page).toHaveURL(url(random.id));
+  await expect(chat.page).toHaveURL(url(randomId));
   await expect(chat.sidebarItem("random-随便")).toHaveAttribute("aria-current", "page");
   await expect(chat.page).toHaveTitle(/#random-随便/);
   await chat.sidebarItem("general").click();
@@ -663,8 +662,8 @@ test("switching conversations in the sidebar asks the server for no page; Back, 
 
   // History: Back and Forward show the conversation of the URL they go to.
   await chat.page.goBack();
-  await expect(chat.page).toHaveURL(url(random.id));
-  await expect(view).toHaveAttribute("data-channel-id", random.id);
+  await expect(chat.page).toHaveURL(url(randomId));
+  await expect(view).toHaveAttribute("data-channel-id", randomId);
   await expect(chat.message("said in random 随便说")).toBeVisible();
   await chat.page.goForward();
   await expect(chat.page).toHaveURL(url(workspace.generalId));
@@ -674,10 +673,10 @@ test("switching conversations in the sidebar asks the server for no page; Back, 
   await chat.page.getByRole("link", { name: "Workspace settings" }).click();
   await expect(chat.page).toHaveURL(new RegExp(`/w/${workspace.slug}/settings$`));
   await chat.sidebarItem("random-随便").click();
-  await expect(chat.page).toHaveURL(url(random.id));
+  await expect(chat.page).toHaveURL(url(randomId));
   await expect(chat.message("said in random 随便说")).toBeVisible();
   await chat.page.reload();
-  await expect(view).toHaveAttribute("data-channel-id", random.id);
+  await expect(view).toHaveAttribute("data-channel-id", randomId);
   await expect(chat.message("said in random 随便说")).toBeVisible();
 
   await context.close();
@@ -686,10 +685,8 @@ test("switching conversations in the sidebar asks the server for no page; Back, 
 test("a conversation clicked while another screen is still loading is where the person ends up", async ({ browser, people: { alice } }) => {
   const context = await openContextFor(browser, alice);
   const workspace = await createWorkspace(context.request);
-  const created = await context.request.post(`/api/workspaces/${workspace.slug}/channels`, { data: { name: "later-稍后" } });
-  await expectOk(created, "POST channels");
-  const { channel: later } = (await created.json()) as { channel: { id: string } };
-  await postMessage(context.request, later.id, "the one I clicked last 最后点的");
+  const laterId = await createChannel(context.request, workspace.slug, { name: "later-稍后" });
+  await postMessage(context.request, laterId, "the one I clicked last 最后点的");
 
   const chat = new ChatPage(await context.newPage());
   await chat.open(workspace.slug, workspace.generalId);
@@ -715,8 +712,8 @@ test("a conversation clicked while another screen is still loading is where the 
   await settingsAnswered;
   // Give the router every chance to show the screen it was loading, then check it did not.
   await chat.page.waitForTimeout(1_000);
-  await expect(chat.page).toHaveURL(new RegExp(`/w/${workspace.slug}/c/${later.id}$`));
-  await expect(chat.page.getByTestId("channel-view")).toHaveAttribute("data-channel-id", later.id);
+  await expect(chat.page).toHaveURL(new RegExp(`/w/${workspace.slug}/c/${laterId}$`));
+  await expect(chat.page.getByTestId("channel-view")).toHaveAttribute("data-channel-id", laterId);
   await expect(chat.message("the one I clicked last 最后点的")).toBeVisible();
   await context.close();
 });
@@ -752,13 +749,8 @@ test("loading a conversation asks for each read once, the first ones preloaded w
 test("a public channel offers Join; announcement and archived channels explain why there is no composer", async ({ browser, people: { alice, bob } }) => {
   const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
   const workspace = await createWorkspace(contextA.request, [contextB.request]);
-  const createChannel = async (data: Record<string, unknown>) => {
-    const response = await contextA.request.post(`/api/workspaces/${workspace.slug}/channels`, { data });
-    await expectOk(response, "POST channels");
-    return ((await response.json()) as { channel: { id: string } }).channel.id;
-  };
-  const newsId = await createChannel({ name: "公告-news", kind: "ANNOUNCEMENT", topic: "Company news" });
-  const oldId = await createChannel({ name: "old-project", memberIds: [bob.id] });
+  const newsId = await createChannel(contextA.request, workspace.slug, { name: "公告-news", kind: "ANNOUNCEMENT", topic: "Company news" });
+  const oldId = await createChannel(contextA.request, workspace.slug, { name: "old-project", memberIds: [bob.id] });
   await postMessage(contextA.request, newsId, "We ship on Friday 周五发布");
   await expectOk(await contextA.request.patch(`/api/channels/${oldId}`, { data: { archived: true } }), "archive");
 
