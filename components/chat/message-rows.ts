@@ -28,7 +28,7 @@ export function getRowAuthor(row: TMessageRow, me: { id: string; name: string })
 }
 
 /** Whether two instants fall on different days where the reader is. */
-export function isDifferentDay(a: string, b: string): boolean {
+function isDifferentDay(a: string, b: string): boolean {
   return new Date(a).toDateString() !== new Date(b).toDateString();
 }
 
