@@ -13,7 +13,7 @@ import type { Server as HttpServer } from "node:http";
 import { createAdapter } from "@socket.io/redis-streams-adapter";
 import { Server, type Socket } from "socket.io";
 import { decodeSessionCookie } from "@/lib/auth/session";
-import { getChannelAccess, getSocketSessions, listChannelIdsForUser, listLiveReaders, markRead } from "@/lib/channels/service";
+import { getChannelAccess, getSocketSessions, listChannelIdsForUser, listLiveReaders, listSidebarHeads, markRead } from "@/lib/channels/service";
 import { createBatcher } from "@/lib/concurrency";
 import { env } from "@/lib/env";
 import { notFound, toErrorResponse } from "@/lib/errors";
@@ -402,6 +402,7 @@ function createSharedHandlers(delivery: LocalDelivery, bus: TClusterBus | undefi
     ["channels.sync", on((actor, input) => syncChannel({ actor, input }))],
     ["channels.syncMany", on((actor, input) => syncManyChannels({ actor, input }))],
     ["channels.read", on((actor, input) => markRead({ actor, input }))],
+    ["channels.heads", on((actor, input) => listSidebarHeads({ actor, input }))],
     ["reactions.add", on((actor, input) => addReaction({ actor, input }))],
     ["reactions.remove", on((actor, input) => removeReaction({ actor, input }))],
     ["pins.add", on((actor, input) => pinMessage({ actor, input }))],

@@ -3,6 +3,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TSidebarHead } from "@/lib/channels/schema";
 import { addChannelMembers, createChannel, removeChannelMember } from "@/lib/channels/service";
 import { ensureDbReady, getDb } from "@/lib/db";
 import { signUp } from "@/lib/users/service";
@@ -152,6 +153,21 @@ describe("realtime delivery", () => {
     const send = await c.request("messages.create", { channelId: secret, body: "let me in", clientMsgId: msgId() });
     expect(!send.ok && send.error.code).toBe("not_found");
     expect(c.frames.filter((f) => f.event.channelId === secret)).toHaveLength(0);
+  });
+
+  it("channels.heads answers how far each sidebar conversation has gone, and only for your own", async () => {
+    const a = await client("alice", []);
+    const c = await client("carol", []);
+    const sent = await a.sendReliably(secret, `head ${rid()} 头`, msgId());
+    const mine = await a.request<{ channels: TSidebarHead[] }>("channels.heads", { slug });
+    expect(mine.ok && mine.data.channels.find((h) => h.id === secret)).toMatchObject({ id: secret, lastSeq: sent.seq });
+    expect(mine.ok && mine.data.channels.some((h) => h.id === general)).toBe(true);
+    const carols = await c.request<{ channels: TSidebarHead[] }>("channels.heads", { slug });
+    expect(carols.ok && carols.data.channels.some((h) => h.id === secret)).toBe(false);
+    const refused = await c.request("channels.heads", { slug: "no-such-workspace" });
+    expect(!refused.ok && refused.error.code).toBe("not_found");
+    const invalid = await c.request("channels.heads", { slug: 42 });
+    expect(!invalid.ok && invalid.error.code).toBe("validation_failed");
   });
 
   it("people added to a channel start receiving it; people removed stop", async () => {

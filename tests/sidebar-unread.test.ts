@@ -5,7 +5,7 @@
  * the cap on counting (UNREAD_COUNT_CAP).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { getChannel, listMyChannels, markRead, openDm, updateChannel } from "@/lib/channels/service";
+import { getChannel, listMyChannels, listSidebarHeads, markRead, openDm, updateChannel } from "@/lib/channels/service";
 import { UNREAD_COUNT_CAP } from "@/lib/channels/repository";
 import { toggleMuted } from "@/lib/commands/repository";
 import { ensureDbReady, getDb } from "@/lib/db";
@@ -142,5 +142,29 @@ describe("sidebar unread counts", () => {
     const general = sidebar.find((c) => c.isGeneral)!;
     expect(general.dmMembers).toBeUndefined();
     expect(general.memberCount).toBe(3); // the guest is not in #general
+  });
+
+  it("heads list the sidebar's conversations with how far each has gone and been read", async () => {
+    const [owner, alice, bob] = people as [TTestUser, TTestUser, TTestUser];
+    const channel = await createChannel(ws, owner, { memberIds: [alice.id, bob.id] });
+    const archived = await createChannel(ws, owner, { memberIds: [alice.id] });
+    await updateChannel({ actor: owner.actor, channelId: archived.id, input: { archived: true } });
+    await resetSendLimit(bob);
+    for (let i = 0; i < 3; i++) await sendMessage({ actor: bob.actor, input: { channelId: channel.id, body: `头 head ${i}`, clientMsgId: `heads${i}${channel.id}` } });
+    await markRead({ actor: alice.actor, input: { channelId: channel.id, seq: 2 } });
+
+    const { channels: heads } = await listSidebarHeads({ actor: alice.actor, input: { slug: ws.slug } });
+    const sidebar = await listMyChannels({ actor: alice.actor, slug: ws.slug });
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    expect(heads.toSorted(byId)).toEqual(sidebar.map((c) => ({ id: c.id, lastSeq: c.lastSeq, lastReadSeq: c.lastReadSeq })).toSorted(byId));
+    expect(heads.find((h) => h.id === channel.id)).toEqual({ id: channel.id, lastSeq: 3, lastReadSeq: 2 });
+    expect(heads.some((h) => h.id === archived.id)).toBe(false);
+  });
+
+  it("heads are only for members of the workspace, and only with a slug", async () => {
+    const other = await createWorkspace();
+    await expect(listSidebarHeads({ actor: people[1]!.actor, input: { slug: other.slug } })).rejects.toMatchObject({ code: "not_found" });
+    await expect(listSidebarHeads({ actor: people[1]!.actor, input: {} })).rejects.toMatchObject({ name: "ZodError" });
+    await expect(listSidebarHeads({ actor: people[1]!.actor, input: { slug: "x".repeat(101) } })).rejects.toMatchObject({ name: "ZodError" });
   });
 });

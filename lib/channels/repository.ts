@@ -1,4 +1,5 @@
 /** Database access for conversations and their members (Prisma, and prepared statements on hot paths). No business rules here. */
+import type { TSidebarHead } from "@/lib/channels/schema";
 import { dateFromEpochMs, epochMsSql, getDb, runHotQuery, type Prisma } from "@/lib/db";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 
@@ -102,6 +103,12 @@ export type TSidebarRow = TChannelRow & { lastReadSeq: number; isPoster: boolean
  * UNREAD_COUNT_CAP.
  * A prepared statement past Prisma, as it answers every sidebar load and unread check.
  */
+/** Which conversations the sidebar lists: the user's, in the workspace, not archived. */
+const SIDEBAR_FROM = `
+  FROM "ChannelMember" cm
+  JOIN "Channel" c ON c.id = cm."channelId"
+  WHERE cm."userId" = $1 AND c."workspaceId" = $2 AND c."archivedAt" IS NULL`;
+
 const SIDEBAR_ROWS = `
   SELECT ${CHANNEL_COLUMNS_SQL},
          cm."lastReadSeq", cm."isPoster", cm.muted,
@@ -114,9 +121,7 @@ const SIDEBAR_ROWS = `
            JOIN "User" u ON u.id = o."userId"
          ) END AS "dmMembers",
          ${UNREAD_SQL} AS unread
-  FROM "ChannelMember" cm
-  JOIN "Channel" c ON c.id = cm."channelId"
-  WHERE cm."userId" = $1 AND c."workspaceId" = $2 AND c."archivedAt" IS NULL`;
+  ${SIDEBAR_FROM}`;
 
 export async function listSidebarRows(userId: string, workspaceId: string): Promise<TSidebarRow[]> {
   const rows = await runHotQuery<TChannelSqlRow & Omit<TSidebarRow, keyof TChannelRow>>("sidebar_rows", SIDEBAR_ROWS, [userId, workspaceId], "main");
@@ -127,6 +132,12 @@ export async function listSidebarRows(userId: string, workspaceId: string): Prom
     pinCount: Number(r.pinCount),
     unread: Number(r.unread),
   }));
+}
+
+/** The same conversations as listSidebarRows, only how far each has gone and been read. */
+export async function listSidebarHeads(userId: string, workspaceId: string): Promise<TSidebarHead[]> {
+  const rows = await runHotQuery<{ id: string; lastSeq: number; lastReadSeq: number }>("sidebar_heads", `SELECT c.id, c."lastSeq", cm."lastReadSeq" ${SIDEBAR_FROM}`, [userId, workspaceId], "main");
+  return rows.map((r) => ({ id: r.id, lastSeq: Number(r.lastSeq), lastReadSeq: Number(r.lastReadSeq) }));
 }
 
 /** Public and announcement channels of a workspace, with the user's membership. */

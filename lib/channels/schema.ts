@@ -78,5 +78,13 @@ export type TChannelView = TChannel & {
   canEditTopic: boolean;
 };
 
+/**
+ * How far a sidebar conversation has gone (`lastSeq`) and been read: `channels.heads`, which a client
+ * compares with the sidebar it read before its socket could hear of changes.
+ */
+export type TSidebarHead = { id: string; lastSeq: number; lastReadSeq: number };
+
+export const ZSidebarHeadsQuery = z.object({ slug: z.string().min(1).max(100) });
+
 /** `statusEmoji` is a Slack short name with colons (":coffee:"), set with `/status`; both "" when none. */
 export type TChannelMember = { userId: string; name: string; email: string; avatarUrl: string | null; isBot: boolean; statusText: string; statusEmoji: string; isPoster: boolean; joinedAt: string };

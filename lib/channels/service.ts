@@ -12,10 +12,12 @@ import {
   ZMarkRead,
   ZOpenDm,
   ZSetPoster,
+  ZSidebarHeadsQuery,
   ZUpdateChannel,
   type TChannel,
   type TChannelMember,
   type TChannelView,
+  type TSidebarHead,
 } from "@/lib/channels/schema";
 import type { TActor } from "@/lib/users/service";
 import { getWorkspaceAccess } from "@/lib/workspaces/service";
@@ -54,6 +56,13 @@ export async function listMyChannels({ actor, slug }: { actor: TActor; slug: str
       canEditTopic: computeCanEditTopic(row, role, true),
     }))
     .sort((a, b) => (a.name ?? "").localeCompare(b.name ?? "") || (b.lastMessageAt ?? "").localeCompare(a.lastMessageAt ?? ""));
+}
+
+/** `channels.heads`: the sidebar's conversations with their heads and read positions only (one small query). */
+export async function listSidebarHeads({ actor, input }: { actor: TActor; input: unknown }): Promise<{ channels: TSidebarHead[] }> {
+  const { slug } = ZSidebarHeadsQuery.parse(input);
+  const { workspace } = await getWorkspaceAccess({ actor, slug });
+  return { channels: await repo.listSidebarHeads(actor.userId, workspace.id) };
 }
 
 /** Public and announcement channels to browse and join (archived ones included, marked). */

@@ -2,6 +2,7 @@
  * The one typed list of Socket.IO events, imported by the server and the browser so names cannot
  * drift. Documented for other clients in docs/realtime.md.
  */
+import type { TSidebarHead } from "@/lib/channels/schema";
 import type { TErrorBody } from "@/lib/errors";
 import type { TEphemeralMessage } from "@/lib/messages/ephemeral";
 import type { TMessage } from "@/lib/messages/schema";
@@ -65,6 +66,11 @@ export interface ClientToServerEvents {
    */
   "channels.syncMany": (input: unknown, ack: TAck<{ results: TSyncResult[]; notFound: string[] }>) => void;
   "channels.read": (input: unknown, ack: TAck<{ lastReadSeq: number }>) => void;
+  /**
+   * `{ slug }`: the workspace's sidebar conversations, each with its head (`lastSeq`) and my
+   * `lastReadSeq` — to tell whether a sidebar read before the socket connected has missed anything.
+   */
+  "channels.heads": (input: unknown, ack: TAck<{ channels: TSidebarHead[] }>) => void;
   /** `{ messageId, emoji }`: add / remove my reaction (a message.updated change). */
   "reactions.add": (input: unknown, ack: TAck<TMessage>) => void;
   "reactions.remove": (input: unknown, ack: TAck<TMessage>) => void;
