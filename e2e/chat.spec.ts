@@ -509,6 +509,8 @@ async function controlSocket(
   options: { intercept?: (frame: string, ws: WebSocketRoute) => boolean; lose?: (frame: string) => boolean } = {},
 ) {
   let isRefusing = false;
+  // While held, what the server sends waits here: the client cannot finish connecting.
+  let held: (() => void)[] | null = null;
   const sockets: WebSocketRoute[] = [];
   await context.routeWebSocket("**/socket.io/**", (ws) => {
     if (isRefusing) return ws.close();
@@ -520,7 +522,8 @@ async function controlSocket(
     });
     server.onMessage((frame) => {
       if (typeof frame === "string" && options.lose?.(frame)) return;
-      ws.send(frame);
+      if (held) held.push(() => ws.send(frame));
+      else ws.send(frame);
     });
   });
   await context.route("**/socket.io/**", (route) => (isRefusing ? route.abort() : route.continue()));
@@ -531,6 +534,14 @@ async function controlSocket(
     },
     allow: () => {
       isRefusing = false;
+    },
+    hold: () => {
+      held ??= [];
+    },
+    release: () => {
+      const frames = held ?? [];
+      held = null;
+      for (const send of frames) send();
     },
     sendToPage: (frame: string) => {
       for (const ws of sockets) ws.send(frame);
@@ -559,6 +570,30 @@ test("unread badges count what arrived while the connection was down, with the b
   // And live again afterwards.
   await postMessage(contextA.request, releasesId, "one more");
   await expect(releasesItem.getByTestId("unread-badge")).toHaveText("3");
+
+  await contextA.close();
+  await contextB.close();
+});
+
+test("unread badges count what arrived while the page was still connecting", async ({ browser, people: { alice, bob } }) => {
+  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request]);
+  const launchesId = await createChannel(contextA.request, workspace.slug, { name: "上线-launches", memberIds: [bob.id] });
+  // B's page loads and reads its sidebar, but its socket cannot finish connecting yet (a slow network).
+  const socket = await controlSocket(contextB);
+  socket.hold();
+  const b = new ChatPage(await contextB.newPage());
+  await b.open(workspace.slug, workspace.generalId);
+  const launchesItem = b.sidebarItem("上线-launches");
+  await expect(launchesItem).toBeVisible();
+  await expect(b.page.getByTestId("connection-status")).not.toHaveAttribute("data-state", "connected");
+
+  await postMessage(contextA.request, launchesId, "v3 上线了 before your socket was up");
+  socket.release();
+  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected", { timeout: 15_000 });
+  await expect(launchesItem.getByTestId("unread-badge")).toHaveText("1");
+  await postMessage(contextA.request, launchesId, "and live after");
+  await expect(launchesItem.getByTestId("unread-badge")).toHaveText("2");
 
   await contextA.close();
   await contextB.close();

@@ -8,12 +8,14 @@ import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import { useOpenChannelId } from "@/components/chat/conversation-location";
+import type { TChannelView } from "@/lib/channels/schema";
 import { ChannelSync } from "@/lib/client/channel-sync";
 import { Outbox, OutboxSender } from "@/lib/client/outbox";
 import { queryKeys } from "@/lib/client/query-keys";
-import { closeSocket, getSocket } from "@/lib/client/realtime";
+import { sidebarChannelsQuery } from "@/lib/client/queries";
+import { closeSocket, getSocket, request } from "@/lib/client/realtime";
 import { refreshAfterChange } from "@/lib/client/refresh-after-change";
-import { recordNewMessage, recordRead } from "@/lib/client/sidebar-cache";
+import { isSidebarBehind, recordNewMessage, recordRead } from "@/lib/client/sidebar-cache";
 import { followThreadsAndPins } from "@/lib/client/thread-cache";
 import type { TMe, TWorkspaceRole } from "@/lib/client/types";
 import type { TChannelEvent } from "@/lib/realtime/contract";
@@ -69,9 +71,10 @@ function subscribeToSocket(options: {
   outbox: Outbox;
   me: TMe;
   getOpenChannelId: () => string | null;
+  getSlug: () => string;
   onSignedOutSuspected: () => void;
 }): () => void {
-  const { queryClient, channelSync, outbox, me, getOpenChannelId, onSignedOutSuspected } = options;
+  const { queryClient, channelSync, outbox, me, getOpenChannelId, getSlug, onSignedOutSuspected } = options;
   const socket = getSocket();
   let handshakeRetry: ReturnType<typeof setTimeout> | undefined;
 
@@ -106,10 +109,25 @@ function subscribeToSocket(options: {
     const openChannelId = getOpenChannelId();
     if (openChannelId) void refreshAfterChange(queryClient, queryKeys.channel(openChannelId));
   };
+  // The sidebar was first read (preloaded with the page) before the socket could hear of changes:
+  // once it does, the server's heads tell whether that read missed any, sparing a second read if not.
+  const rereadSidebarIfBehind = async () => {
+    const slug = getSlug();
+    try {
+      await queryClient.ensureQueryData(sidebarChannelsQuery(slug));
+      const { channels: heads } = await request("channels.heads", { slug });
+      const cached = queryClient.getQueryData<TChannelView[]>(queryKeys.sidebarChannels(slug));
+      if (!cached || !isSidebarBehind(cached, heads)) return;
+    } catch {
+      // Cannot tell: read it again.
+    }
+    void refreshAfterChange(queryClient, queryKeys.sidebarChannels(slug));
+  };
   let hasConnected = socket.connected;
   const onConnect = () => {
     channelSync.resyncAfterReconnect(getOpenChannelId());
     if (hasConnected) rereadConversations();
+    else void rereadSidebarIfBehind();
     hasConnected = true;
   };
   // Live events may have been lost between servers: catch up as after a reconnect. A node sends this
@@ -166,12 +184,14 @@ export function ChatProvider({ slug, me, role, children }: { slug: string; me: T
   const router = useRouter();
   const openChannelId = useOpenChannelId();
   const openChannelRef = useRef(openChannelId);
+  const slugRef = useRef(slug);
   const [channelSync] = useState(() => new ChannelSync(queryClient));
   const [outbox] = useState(() => new Outbox(me.id));
 
   useEffect(() => {
     openChannelRef.current = openChannelId;
-  }, [openChannelId]);
+    slugRef.current = slug;
+  }, [openChannelId, slug]);
 
   useEffect(() => outbox.followOtherTabs(), [outbox]);
 
@@ -183,6 +203,7 @@ export function ChatProvider({ slug, me, role, children }: { slug: string; me: T
       outbox,
       me,
       getOpenChannelId: () => openChannelRef.current,
+      getSlug: () => slugRef.current,
       onSignedOutSuspected: () => void leaveIfSignedOut(goToLogin),
     });
     const stopSender = new OutboxSender(outbox, (message) => channelSync.applyAcknowledged(message)).start();

@@ -1,6 +1,6 @@
 "use client";
 /** react-query hooks for what the chat screens read over HTTP. Socket events keep these caches fresh. */
-import { useQuery, type QueryClient } from "@tanstack/react-query";
+import { queryOptions, useQuery, type QueryClient } from "@tanstack/react-query";
 import type { TChannelView } from "@/lib/channels/schema";
 import { api, ApiError } from "@/lib/client/api";
 import { apiPaths } from "@/lib/client/api-paths";
@@ -27,12 +27,16 @@ export function useMe() {
 }
 
 /** My conversations in a workspace with unread counts (the sidebar). */
-export function useSidebarChannels(slug: string) {
-  return useQuery({
+export function sidebarChannelsQuery(slug: string) {
+  return queryOptions({
     queryKey: queryKeys.sidebarChannels(slug),
     queryFn: async ({ signal }) => (await api<{ channels: TChannelView[] }>(apiPaths.sidebarChannels(slug), { signal })).channels,
     retry: shouldRetryQuery,
   });
+}
+
+export function useSidebarChannels(slug: string) {
+  return useQuery(sidebarChannelsQuery(slug));
 }
 
 /**

@@ -4,7 +4,7 @@
  * unread badge appears or clears without refetching every list.
  */
 import type { QueryClient } from "@tanstack/react-query";
-import type { TChannelView } from "@/lib/channels/schema";
+import type { TChannelView, TSidebarHead } from "@/lib/channels/schema";
 import { queryKeys } from "@/lib/client/query-keys";
 import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import type { TMessage } from "@/lib/messages/schema";
@@ -56,4 +56,18 @@ export function recordRead(queryClient: QueryClient, channelId: string, lastRead
   });
   // Only the server can count what is still unread after a partial read.
   if (isPartlyRead) void refreshAfterChange(queryClient, queryKeys.allSidebarChannels);
+}
+
+/**
+ * Whether a sidebar list misses something the server's heads show: a conversation gone further than
+ * the copy knows, read further elsewhere, added or gone. The copy's `lastSeq` only follows new
+ * messages, so an edit or reaction since also counts (a harmless extra read).
+ */
+export function isSidebarBehind(cached: TChannelView[], heads: TSidebarHead[]): boolean {
+  if (cached.length !== heads.length) return true;
+  const byId = new Map(cached.map((c) => [c.id, c]));
+  return heads.some((head) => {
+    const c = byId.get(head.id);
+    return !c || head.lastSeq > c.lastSeq || head.lastReadSeq > c.lastReadSeq;
+  });
 }
