@@ -3,7 +3,8 @@
  * HTTPReceiver (on 127.0.0.1, allow-listed) passes Parley's url_verification, verifies Parley's
  * signatures with the bot's signing secret, receives an app_mention, and its handler replies with
  * say() through Parley's Web API (/api/chat.postMessage); the reply is stored in the channel. The
- * reply comes back to the app as a message event, which Bolt's ignoreSelf drops.
+ * reply comes back to the app as a message event, which Bolt's ignoreSelf drops. A pin_added reaches
+ * its typed event handler, which reads the pins back with the Web API client.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,6 +14,7 @@ import { addChannelMembers } from "@/lib/channels/service";
 import { configureEvents, getEventsConfig } from "@/lib/events/config";
 import { getEventsStatus, setEventsUrl } from "@/lib/events/service";
 import { createBotIn } from "@/lib/integrations/bots";
+import { pinMessage } from "@/lib/messages/pins";
 import { listMessages, sendMessage } from "@/lib/messages/service";
 import { listReplies } from "@/lib/messages/threads";
 import { configureOutbound } from "@/lib/outbound/http";
@@ -44,6 +46,11 @@ beforeAll(async () => {
   app.event("app_mention", async ({ event, say }) => {
     seen.push({ type: "app_mention", user: event.user, text: event.text });
     await say({ text: `Hi <@${event.user}>, 收到了`, thread_ts: event.ts });
+  });
+  // A pin answered through the Web API: the app reads the channel's pins back.
+  app.event("pin_added", async ({ event, client }) => {
+    const pins = await client.pins.list({ channel: event.channel_id });
+    seen.push({ type: "pin_added", user: event.user, text: `${event.item.message?.text} · pins: ${pins.items?.length} · count: ${event.pin_count}` });
   });
   app.message(async ({ message }) => {
     const m = message as { user?: string; text?: string };
@@ -102,5 +109,20 @@ it("a Bolt app verifies its URL, gets an app_mention from Parley and replies thr
   })();
   expect(deliveries.map((d) => d.eventType).sort()).toEqual(["app_mention", "message.channels", "message.channels"]);
   expect(seen.filter((s) => s.type === "message").map((s) => s.user)).toEqual([ws.owner.id]);
+  expect(errors).toEqual([]);
+}, 120_000);
+
+it("a Bolt app's pin_added handler gets the pinned message and reads the pins back through the Web API", async () => {
+  const channel = await createChannel(ws, ws.owner, { name: "bolt-置顶" });
+  await addChannelMembers({ actor: ws.owner.actor, channelId: channel.id, input: { userIds: [made.bot.userId] } });
+  await setEventsUrl({ actor: ws.owner.actor, botId: made.bot.id, url: boltUrl, subscriptions: ["pin_added"] });
+  const message = await sendMessage({ actor: ws.owner.actor, input: { channelId: channel.id, body: "发布清单 release checklist" } });
+  await pinMessage({ actor: ws.owner.actor, input: { messageId: message.id } });
+  const started = Date.now();
+  while (!seen.some((s) => s.type === "pin_added")) {
+    if (Date.now() - started > 60_000) throw new Error(`no pin_added reached the Bolt app; errors: ${errors.map(String).join("; ")}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  expect(seen.filter((s) => s.type === "pin_added")).toEqual([{ type: "pin_added", user: ws.owner.id, text: "发布清单 release checklist · pins: 1 · count: 1" }]);
   expect(errors).toEqual([]);
 }, 120_000);

@@ -16,7 +16,7 @@ import * as eventsRepo from "@/lib/events/repository";
 import { getEventsStatus, reenableEvents, setEventsUrl } from "@/lib/events/service";
 import { signSlackRequest, verifySlackSignature } from "@/lib/events/signing";
 import { createBotIn } from "@/lib/integrations/bots";
-import { pinMessage } from "@/lib/messages/pins";
+import { pinMessage, unpinMessage } from "@/lib/messages/pins";
 import { addReaction } from "@/lib/messages/reactions";
 import * as messages from "@/lib/messages/service";
 import { configureOutbound } from "@/lib/outbound/http";
@@ -348,6 +348,40 @@ describe("Events API delivery", () => {
     await settle();
     expect(receiver.callbacks("member_joined_channel").filter((r) => r.json.event.user === newcomer.id)).toHaveLength(1);
     expect(receiver.callbacks("message")).toHaveLength(0); // not subscribed
+  });
+
+  it("delivers pin_added and pin_removed with the message, who pinned it and the pin count", async () => {
+    const { bot } = await newBot(["pin_added", "pin_removed"]);
+    const pinner = await createMember(ws);
+    await channels.addChannelMembers({ actor: owner.actor, channelId, input: { userIds: [pinner.id] } });
+    const m = await messages.sendMessage({ actor: owner.actor, input: { channelId, body: "置顶 pin me" } });
+    await pinMessage({ actor: pinner.actor, input: { messageId: m.id } });
+    const added = await waitFor(() => receiver.callbacks("pin_added")[0], "pin_added");
+    const pinnedTs = added.json.event.pinned_info.pinned_ts;
+    expect(Math.abs(pinnedTs - Date.now() / 1000)).toBeLessThan(60);
+    expect(added.json).toMatchObject({ api_app_id: bot.id, type: "event_callback" });
+    expect(added.json.event).toMatchObject({
+      type: "pin_added",
+      user: pinner.id,
+      channel_id: channelId,
+      item_user: owner.id,
+      pin_count: "1",
+      pinned_info: { channel: channelId, pinned_by: pinner.id },
+      item: { type: "message", channel: channelId, created: pinnedTs, created_by: pinner.id, message: { type: "message", ts: m.ts, user: owner.id, text: "置顶 pin me", pinned_to: [channelId] } },
+    });
+    expect(added.json.event.item.message.permalink).toMatch(new RegExp(`/archives/${channelId}/p${m.ts.replace(".", "")}$`));
+    expect(added.json.event.has_pins).toBeUndefined();
+
+    // Unpinned by someone else: the pin taken away is the pinner's.
+    await unpinMessage({ actor: owner.actor, input: { messageId: m.id } });
+    const removed = await waitFor(() => receiver.callbacks("pin_removed")[0], "pin_removed");
+    expect(removed.json.event).toMatchObject({ type: "pin_removed", user: owner.id, channel_id: channelId, pin_count: "0", has_pins: false, pinned_info: { pinned_by: pinner.id, pinned_ts: pinnedTs } });
+    expect(removed.json.event.item.message.pinned_to).toBeUndefined();
+    // Neither is a message event, and a refused pin announces nothing.
+    await expect(unpinMessage({ actor: owner.actor, input: { messageId: m.id } })).rejects.toMatchObject({ code: "conflict" });
+    await settle();
+    expect(receiver.callbacks("pin_removed")).toHaveLength(1);
+    expect(receiver.callbacks("message")).toHaveLength(0);
   });
 
   it("announces a join once, even when the member is announced again (announcement poster toggled)", async () => {

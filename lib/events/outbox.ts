@@ -6,6 +6,7 @@
  *   own messages included (with bot_id; Bolt's ignoreSelf drops them);
  * - app_mention: a message whose text mentions the bot (<@botUserId>) in a conversation it is in;
  * - reaction_added / reaction_removed: on messages in conversations the bot is in;
+ * - pin_added / pin_removed: messages pinned or unpinned in conversations the bot is in;
  * - member_joined_channel / member_left_channel: channels (not DMs) the bot is in;
  * - channel_created / channel_rename / channel_archive / channel_unarchive: public channels, every bot
  *   of the workspace; group_rename / group_archive / group_unarchive: private channels the bot is in.
@@ -17,8 +18,8 @@ import * as repo from "@/lib/events/repository";
 import { EVENT_SCOPES, type TEventType } from "@/lib/events/schema";
 import type { TChannelKind } from "@/lib/channels/schema";
 import type { TMessage } from "@/lib/messages/schema";
-import type { TDomainEvent } from "@/lib/realtime/bus";
-import { eventChannelType, toSlackMessage } from "@/lib/slack/format";
+import type { TDomainEvent, TPinChange } from "@/lib/realtime/bus";
+import { eventChannelType, messagePermalink, toSlackMessage } from "@/lib/slack/format";
 
 /** The deprecated verification token Slack puts in every envelope: stable per bot, derived from its secret. */
 export function verificationTokenFor(signingSecret: string): string {
@@ -78,14 +79,30 @@ function messageEvent(m: TMessage, teamId: string, kind: TChannelKind): Record<s
   return event;
 }
 
+/** Slack's pin_added / pin_removed: the pinned message whole (as it is now), who pinned it and when, the channel's pin count after. */
+function pinEvent(type: "pin_added" | "pin_removed", pin: TPinChange, m: TMessage, teamId: string): Record<string, unknown> {
+  const message = { ...toSlackMessage(m, { teamId }), permalink: messagePermalink(m.channelId, m.ts, m.threadTs) };
+  return {
+    type,
+    user: pin.userId,
+    channel_id: m.channelId,
+    item: { type: "message", channel: m.channelId, created: pin.pinnedAt, created_by: pin.pinnedById, message },
+    item_user: m.sender.id,
+    pin_count: String(pin.pinCount),
+    pinned_info: { channel: m.channelId, pinned_by: pin.pinnedById, pinned_ts: pin.pinnedAt },
+    ...(pin.added ? {} : { has_pins: pin.pinCount > 0 }),
+    event_ts: nowTs(),
+  };
+}
+
 function mentions(m: TMessage, userId: string): boolean {
   return m.body.includes(`<@${userId}>`) || m.body.includes(`<@${userId}|`);
 }
 
 async function fromChannelEvent(e: Extract<TDomainEvent, { kind: "channel.event" }>): Promise<TPending[]> {
-  const { event: change, reaction, edited } = e;
+  const { event: change, reaction, pin, edited } = e;
   const m = change.message;
-  if (change.type === "message.updated" && !reaction && !edited) return []; // pins, thread counters: Slack sends no event
+  if (change.type === "message.updated" && !reaction && !pin && !edited) return []; // thread counters: Slack sends no event
   const bots = await repo.findLiveBotsInChannel(change.workspaceId, change.channelId);
   if (!bots.length) return [];
   const channel = await repo.findChannelForEvents(change.channelId);
@@ -132,6 +149,9 @@ async function fromChannelEvent(e: Extract<TDomainEvent, { kind: "channel.event"
           channelId: m.channelId,
         });
       }
+    } else if (pin) {
+      const type = pin.added ? "pin_added" : "pin_removed";
+      if (wants(bot, type)) out.push({ bot, type, event: pinEvent(type, pin, m, change.workspaceId), channelId: m.channelId });
     }
   }
   return out;

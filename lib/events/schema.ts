@@ -12,6 +12,8 @@ export const EVENT_SCOPES = {
   app_mention: "app_mentions:read",
   reaction_added: "reactions:read",
   reaction_removed: "reactions:read",
+  pin_added: "pins:read",
+  pin_removed: "pins:read",
   member_joined_channel: "channels:read",
   member_left_channel: "channels:read",
   channel_created: "channels:read",

@@ -13,6 +13,8 @@ import { consume } from "@/lib/rate-limit";
 import { publish } from "@/lib/realtime/bus";
 import type { TActor } from "@/lib/users/service";
 
+const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
 function assertCanPin(access: TChannelAccess): void {
   if (access.channel.archivedAt) throw refuse("forbidden", "is_archived", "This channel is archived; it is read-only");
   if (!access.membership) throw refuse("forbidden", "not_in_channel", "Join the channel to pin messages in it");
@@ -29,8 +31,11 @@ export async function pinMessage({ actor, input }: { actor: TActor; input: unkno
   await consume("write", actor.userId);
   const pinned = await changeMessage(row, access.channel.workspaceId, "message.updated", { updatedAt: new Date() }, async (tx) => {
     if ((await repo.findPinInTx(tx, messageId)).pinnedAt) throw refuse("conflict", "already_pinned", "This message is already pinned");
-    if ((await repo.countPins(row.channelId, tx)) >= MAX_PINS_PER_CHANNEL) throw refuse("conflict", "too_many_pins", `A channel can have at most ${MAX_PINS_PER_CHANNEL} pinned messages`);
-    await repo.setPin(tx, messageId, { pinnedAt: new Date(), pinnedById: actor.userId });
+    const pinCount = await repo.countPins(row.channelId, tx);
+    if (pinCount >= MAX_PINS_PER_CHANNEL) throw refuse("conflict", "too_many_pins", `A channel can have at most ${MAX_PINS_PER_CHANNEL} pinned messages`);
+    const pinnedAt = new Date();
+    await repo.setPin(tx, messageId, { pinnedAt, pinnedById: actor.userId });
+    return { pin: { userId: actor.userId, added: true, pinCount: pinCount + 1, pinnedById: actor.userId, pinnedAt: epochSeconds(pinnedAt) } };
   });
   publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId: row.channelId });
   return pinned;
@@ -43,8 +48,11 @@ export async function unpinMessage({ actor, input }: { actor: TActor; input: unk
   assertCanPin(access);
   await consume("write", actor.userId);
   const unpinned = await changeMessage(row, access.channel.workspaceId, "message.updated", { updatedAt: new Date() }, async (tx) => {
-    if (!(await repo.findPinInTx(tx, messageId)).pinnedAt) throw refuse("conflict", "no_pin", "This message is not pinned");
+    const pin = await repo.findPinInTx(tx, messageId);
+    if (!pin.pinnedAt) throw refuse("conflict", "no_pin", "This message is not pinned");
     await repo.setPin(tx, messageId, null);
+    const pinCount = await repo.countPins(row.channelId, tx);
+    return { pin: { userId: actor.userId, added: false, pinCount, pinnedById: pin.pinnedById ?? actor.userId, pinnedAt: epochSeconds(pin.pinnedAt) } };
   });
   publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId: row.channelId });
   return unpinned;

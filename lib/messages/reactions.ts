@@ -60,7 +60,8 @@ export async function addReaction({ actor, input }: { actor: TActor; input: unkn
       }
       if (counts.mine >= MAX_REACTIONS_PER_USER) throw refuse("conflict", "too_many_reactions", `You can add at most ${MAX_REACTIONS_PER_USER} reactions to one message`);
       await repo.insertReaction(tx, { messageId, userId: actor.userId, emoji });
-    }, { userId: actor.userId, emoji, added: true });
+      return { reaction: { userId: actor.userId, emoji, added: true } };
+    });
   } catch (err) {
     // The channel lock makes this unreachable in practice; the unique index is the last word.
     if ((err as { code?: string }).code === "P2002") throw refuse("conflict", "already_reacted", "You already reacted with that emoji");
@@ -76,7 +77,8 @@ export async function removeReaction({ actor, input }: { actor: TActor; input: u
   await consume("write", actor.userId, "You are reacting too fast; slow down");
   return changeMessage(row, access.channel.workspaceId, "message.updated", { updatedAt: new Date() }, async (tx) => {
     if (!(await repo.deleteReaction(tx, { messageId, userId: actor.userId, emoji }))) throw refuse("conflict", "no_reaction", "You have not reacted with that emoji");
-  }, { userId: actor.userId, emoji, added: false });
+    return { reaction: { userId: actor.userId, emoji, added: false } };
+  });
 }
 
 /** One message as the actor may see it, with its reactions (Slack's reactions.get). */

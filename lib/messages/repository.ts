@@ -341,7 +341,7 @@ export async function deleteReaction(tx: TTx, data: { messageId: string; userId:
 
 /** The message's pin as the transaction sees it. */
 export function findPinInTx(tx: TTx, id: string) {
-  return tx.message.findUniqueOrThrow({ where: { id }, select: { pinnedAt: true } });
+  return tx.message.findUniqueOrThrow({ where: { id }, select: { pinnedAt: true, pinnedById: true } });
 }
 
 /** What counts as pinned: pinned and not deleted (lib/channels/repository.ts SIDEBAR_ROWS counts the same in SQL). */

@@ -13,15 +13,16 @@ import { parseTs } from "@/lib/messages/ts";
 import { ZDeleteMessage, ZEditMessage, ZEditRichMessage, ZSendRichMessage, ZHistoryQuery, ZSendMessage, ZSyncQuery, type THistoryPage, type TMessage, type TSendMessage } from "@/lib/messages/schema";
 import { can } from "@/lib/permissions";
 import { consume } from "@/lib/rate-limit";
-import { publish } from "@/lib/realtime/bus";
+import { publish, type TPinChange, type TReactionChange } from "@/lib/realtime/bus";
 import type { TChangeType, TSyncResult } from "@/lib/realtime/contract";
 import type { TActor } from "@/lib/users/service";
 
-type TReactionChange = { userId: string; emoji: string; added: boolean };
+/** What a message.updated change was, for the Events API: a reaction (reaction_added/removed) or a pin (pin_added/removed). */
+type TChangeKind = { reaction: TReactionChange } | { pin: TPinChange };
 
 /** `seq` is the change's own number; `message.seq` stays the message's creation seq (its place in history). */
-function publishChange(workspaceId: string, seq: number, type: TChangeType, message: TMessage, reaction?: TReactionChange, edited = false): void {
-  publish({ kind: "channel.event", event: { channelId: message.channelId, workspaceId, seq, type, message }, ...(reaction ? { reaction } : {}), ...(edited ? { edited } : {}) });
+function publishChange(workspaceId: string, seq: number, type: TChangeType, message: TMessage, kind?: TChangeKind, edited = false): void {
+  publish({ kind: "channel.event", event: { channelId: message.channelId, workspaceId, seq, type, message }, ...kind, ...(edited ? { edited } : {}) });
 }
 
 function replayExisting(existing: repo.TMessageRow, channelId: string): TMessage {
@@ -139,15 +140,17 @@ export async function changeMessage(
   workspaceId: string,
   type: Exclude<TChangeType, "message.created">,
   data: Prisma.MessageUpdateManyMutationInput,
-  /** More writes of the same change (a reaction, a pin), run under the channel lock after the guarded update; throw to refuse. */
-  within?: (tx: repo.TTx) => Promise<void>,
-  /** The reaction this change adds or removes, for the Events API (reaction_added/removed). */
-  reaction?: TReactionChange,
+  /**
+   * More writes of the same change (a reaction, a pin), run under the channel lock after the guarded
+   * update; throw to refuse. What it returns says what the change was, for the Events API.
+   */
+  within?: (tx: repo.TTx) => Promise<TChangeKind | void>,
 ): Promise<TMessage> {
+  let kind: TChangeKind | undefined;
   const changed = await repo.transaction(async (tx) => {
     const seq = await repo.nextSeq(tx, row.channelId, false);
     if (!(await repo.updateMessageIfNotDeleted(tx, row.id, data))) throw notFound("Message not found");
-    if (within) await within(tx);
+    if (within) kind = (await within(tx)) ?? undefined;
     if (type === "message.deleted") await repo.deleteReactions(tx, row.id);
     await repo.insertEvent(tx, { channelId: row.channelId, seq, type, messageId: row.id });
     const message = await repo.findMessageInTx(tx, row.id);
@@ -155,7 +158,7 @@ export async function changeMessage(
   });
   const message = repo.toMessage(changed.message);
   // An edit (new text) rather than a reaction, pin or reply count: the Events API's message_changed.
-  publishChange(workspaceId, changed.seq, type, message, reaction, type === "message.updated" && !!data.editedAt);
+  publishChange(workspaceId, changed.seq, type, message, kind, type === "message.updated" && !!data.editedAt);
   return message;
 }
 

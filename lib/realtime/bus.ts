@@ -8,13 +8,17 @@ import type { TEphemeralMessage } from "@/lib/messages/ephemeral";
 import type { TChannelEvent } from "@/lib/realtime/contract";
 
 export type TChannelChange = "created" | "renamed" | "archived" | "unarchived";
+export type TReactionChange = { userId: string; emoji: string; added: boolean };
+/** `pinnedById`/`pinnedAt` (epoch seconds): the pin made, or the one taken away. */
+export type TPinChange = { userId: string; added: boolean; pinCount: number; pinnedById: string; pinnedAt: number };
 
 export type TDomainEvent =
   /**
    * `reaction`: set when the change is a reaction added or removed (the Events API's reaction_added/removed);
+   * `pin`: the message was pinned or unpinned (pin_added/pin_removed; `pinCount` after the change);
    * `edited`: the message's text was edited (the Events API's message_changed).
    */
-  | { kind: "channel.event"; event: TChannelEvent; reaction?: { userId: string; emoji: string; added: boolean }; edited?: boolean }
+  | { kind: "channel.event"; event: TChannelEvent; reaction?: TReactionChange; pin?: TPinChange; edited?: boolean }
   /** `changes`/`actorId`: what happened, when known (the Events API's channel_created, channel_rename, …). */
   | { kind: "channel.updated"; workspaceId: string; channelId: string; changes?: TChannelChange[]; actorId?: string }
   | { kind: "channel.memberAdded"; workspaceId: string; channelId: string; userIds: string[] }

@@ -5,6 +5,7 @@
  * way out as Slack does, keeping those tokens intact.
  */
 import type { TChannelKind } from "@/lib/channels/schema";
+import { publicBaseUrl } from "@/lib/env";
 import type { TMessage } from "@/lib/messages/schema";
 import { parseTs } from "@/lib/messages/ts";
 
@@ -59,6 +60,12 @@ export function toSlackMessage(m: TMessage, opts: { teamId?: string } = {}): Rec
   if (m.reactions.length) out.reactions = m.reactions.map((r) => ({ name: r.emoji, users: r.userIds, count: r.count }));
   if (m.pinnedAt) out.pinned_to = [m.channelId];
   return out;
+}
+
+/** A message's link as chat.getPermalink gives it ("…/archives/C…/p1712345678123456", replies with their thread). */
+export function messagePermalink(channelId: string, ts: string, threadTs?: string | null): string {
+  const thread = threadTs ? `?thread_ts=${threadTs}&cid=${channelId}` : "";
+  return `${publicBaseUrl()}/archives/${channelId}/p${ts.replace(".", "")}${thread}`;
 }
 
 /** Slack's conversation type flags for a channel kind. */

@@ -1,9 +1,8 @@
 /** chat.* — posting, editing, deleting, ephemeral messages and permalinks. */
-import { publicBaseUrl } from "@/lib/env";
 import { sendEphemeral } from "@/lib/messages/ephemeral";
 import { deleteMessage, editMessage, sendMessage } from "@/lib/messages/service";
 import { formatTs } from "@/lib/messages/ts";
-import { toSlackMessage, tsArg } from "@/lib/slack/format";
+import { messagePermalink, toSlackMessage, tsArg } from "@/lib/slack/format";
 import * as slackRepo from "@/lib/slack/repository";
 import { SlackError, bool, requireScope, str, toSlackError, type TMethodCtx } from "@/lib/slack/api/core";
 import { assertCanPostHere, channelAccess, channelArg, parseContent, resolveChannelId } from "@/lib/slack/api/shared";
@@ -135,7 +134,6 @@ export async function getPermalink(ctx: TMethodCtx) {
   const channelId = await resolveChannelId(ctx, channelArg(ctx.args));
   await channelAccess(ctx, channelId, { member: false });
   const row = await messageByTs(channelId, ctx.args.message_ts, "message_ts");
-  const ts = formatTs(row.ts);
-  const thread = row.threadRootId && row.threadRoot ? `?thread_ts=${formatTs(row.threadRoot.ts)}&cid=${channelId}` : "";
-  return { channel: channelId, permalink: `${publicBaseUrl()}/archives/${channelId}/p${ts.replace(".", "")}${thread}` };
+  const threadTs = row.threadRootId && row.threadRoot ? formatTs(row.threadRoot.ts) : null;
+  return { channel: channelId, permalink: messagePermalink(channelId, formatTs(row.ts), threadTs) };
 }

@@ -8,12 +8,11 @@
  * capped at MAX_COUNTED (1,000) — `paging.pages` never points past it, and the count stops there too
  * (Slack's own search stops at page 100). Use cursors to read further.
  */
-import { publicBaseUrl } from "@/lib/env";
 import { findHighlights, withSlackMarkers } from "@/lib/search/highlight";
 import { buildMatcher, parseQuery } from "@/lib/search/query";
 import { MAX_COUNTED, meterSearch, searchMessagesUnmetered } from "@/lib/search/service";
 import type { TSearchMatch, TSearchResult, TSearchSort } from "@/lib/search/schema";
-import { channelTypeFlags, escapeSlackText } from "@/lib/slack/format";
+import { channelTypeFlags, escapeSlackText, messagePermalink } from "@/lib/slack/format";
 import { SlackError, bool, requireScope, str, toSlackError, type TMethodCtx } from "@/lib/slack/api/core";
 
 const MAX_COUNT = 100;
@@ -40,7 +39,6 @@ function toSlackMatch(ctx: TMethodCtx, m: TSearchMatch, highlight: ReturnType<ty
   // Markers go in before Slack's escaping (which touches only & < >), so offsets stay right.
   const marked = highlight ? withSlackMarkers(m.body, findHighlights(m.body, highlight)) : m.body;
   const text = m.markup === "mrkdwn" ? marked : escapeSlackText(marked);
-  const thread = m.threadTs ? `?thread_ts=${m.threadTs}&cid=${m.channelId}` : "";
   const name = m.channel.name ?? (m.channel.kind === "DM" ? (m.channel.dmMembers?.[0]?.id ?? m.channelId) : (m.channel.dmMembers ?? []).map((p) => p.name).join(", "));
   return {
     iid: m.id,
@@ -51,7 +49,7 @@ function toSlackMatch(ctx: TMethodCtx, m: TSearchMatch, highlight: ReturnType<ty
     username: m.sender.name,
     ts: m.ts,
     text,
-    permalink: `${publicBaseUrl()}/archives/${m.channelId}/p${m.ts.replace(".", "")}${thread}`,
+    permalink: messagePermalink(m.channelId, m.ts, m.threadTs),
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
   };
 }
