@@ -3,7 +3,7 @@
  * decoded once is remembered, so these check what remembering must never change: expired, tampered
  * and outdated sessions are refused exactly as before, and the memory stays bounded.
  */
-import { encode } from "next-auth/jwt";
+import { decode, encode } from "next-auth/jwt";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { DECODED_TOKENS_KEPT, decodeSessionCookie, getActorFromCookie } from "@/lib/auth/session";
 import { ensureDbReady } from "@/lib/db";
@@ -11,14 +11,15 @@ import { getOrCreateSecret } from "@/lib/env";
 import { changePassword } from "@/lib/users/service";
 import { createUser, DEFAULT_PASSWORD } from "@/tests/factories";
 
+/** Token decryptions (lib/auth/session.ts opens tokens with jose, as next-auth's decode() does). */
 const decodes = vi.hoisted(() => ({ count: 0 }));
-vi.mock("next-auth/jwt", async (importOriginal) => {
-  const real = await importOriginal<typeof import("next-auth/jwt")>();
+vi.mock("jose", async (importOriginal) => {
+  const real = await importOriginal<typeof import("jose")>();
   return {
     ...real,
-    decode: (params: Parameters<typeof real.decode>[0]) => {
+    jwtDecrypt: (...args: Parameters<typeof real.jwtDecrypt>) => {
       decodes.count++;
-      return real.decode(params);
+      return real.jwtDecrypt(...args);
     },
   };
 });
@@ -37,6 +38,18 @@ afterEach(() => {
 });
 
 describe("session cookies", () => {
+  it("opens the tokens next-auth makes, as next-auth's own decode() does", async () => {
+    const user = await createUser();
+    const secret = getOrCreateSecret("sessionSecret");
+    const token = await encode({ token: { sub: user.id, sv: 3, name: "王小明" }, secret });
+    expect(await decode({ token, secret })).toMatchObject({ sub: user.id, sv: 3 });
+    expect(await decodeSessionCookie(`next-auth.session-token=${token}`)).toEqual({ userId: user.id, sessionVersion: 3 });
+    // Expired past next-auth's 15 s clock tolerance: refused by both.
+    const old = await encode({ token: { sub: user.id, sv: 0 }, secret, maxAge: -20 });
+    await expect(decode({ token: old, secret })).rejects.toThrow();
+    expect(await decodeSessionCookie(`next-auth.session-token=${old}`)).toBeNull();
+  });
+
   it("decodes a person's token once, then answers from memory for every later request", async () => {
     const user = await createUser();
     const cookie = await cookieFor(user);

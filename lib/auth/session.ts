@@ -3,7 +3,9 @@
  * A token is accepted only while its sessionVersion matches the user's (deactivation, password change
  * and "sign out everywhere" bump it).
  */
-import { decode, getToken } from "next-auth/jwt";
+import { hkdfSync } from "node:crypto";
+import { jwtDecrypt, type JWTPayload } from "jose";
+import { getToken } from "next-auth/jwt";
 import { getOrCreateSecret } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { isSessionCurrent, type TActor } from "@/lib/users/service";
@@ -28,6 +30,21 @@ type TClaims = { userId: string; sessionVersion: number };
  * expiry; the caller still checks the claimed sessionVersion against the database every time.
  */
 const decodedTokens = new Map<string, TClaims & { expiresAtMs: number }>();
+
+/**
+ * The key next-auth (v4) encrypts session tokens with: HKDF-SHA256 of the secret, no salt, its fixed
+ * info string, 32 bytes — as its own decode() derives it for every token. Derived once per secret
+ * here: after a restart every socket's handshake decodes a token not yet remembered, and the
+ * derivation (a thread-pool job each) was 1.7 s of a 10,000-socket reconnect storm's main thread
+ * (docs/performance.md, Connections). A test checks tokens from next-auth's encode() still open.
+ */
+const tokenKeys = new Map<string, Uint8Array>();
+
+function tokenKey(secret: string): Uint8Array {
+  let key = tokenKeys.get(secret);
+  if (!key) tokenKeys.set(secret, (key = new Uint8Array(hkdfSync("sha256", secret, "", "NextAuth.js Generated Encryption Key", 32))));
+  return key;
+}
 /** Sessions remembered at most (a few MB: a token is ~500 bytes). */
 export const DECODED_TOKENS_KEPT = 10_000;
 
@@ -40,9 +57,10 @@ async function decodeToken(token: string, secret: string): Promise<TClaims | nul
       return { userId: known.userId, sessionVersion: known.sessionVersion };
     }
   }
-  let payload: Awaited<ReturnType<typeof decode>>;
+  let payload: JWTPayload;
   try {
-    payload = await decode({ token, secret });
+    // As next-auth's decode(), with its 15 s clock tolerance.
+    ({ payload } = await jwtDecrypt(token, tokenKey(secret), { clockTolerance: 15 }));
   } catch {
     return null; // Not ours, tampered with or expired.
   }
