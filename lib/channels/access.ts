@@ -74,11 +74,22 @@ export function readableChannelIdsSql(userId: string, among: { workspaceId: stri
   const scope = "workspaceId" in among ? Prisma.sql`c."workspaceId" = ${among.workspaceId}` : Prisma.sql`c.id = ANY(${among.channelIds}::text[])`;
   return Prisma.sql`SELECT c.id
     FROM "Channel" c
-    JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = ${userId} AND wm.status = 'ACTIVE'
-    LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = ${userId}
+    ${readableJoinsSql(Prisma.sql`${userId}`)}
     WHERE ${scope}
-      AND (cm.id IS NOT NULL OR (c.kind IN ('PUBLIC', 'ANNOUNCEMENT') AND wm.role <> 'GUEST'))`;
+      AND ${READABLE_SQL}`;
 }
+
+/**
+ * The read rule of readableChannelIdsSql for a conversation `c` and a user given as SQL (a value, or
+ * a column when one query answers several people: the batched socket catch-ups): these joins, then
+ * READABLE_SQL in the WHERE clause.
+ */
+export function readableJoinsSql(user: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`JOIN "WorkspaceMember" wm ON wm."workspaceId" = c."workspaceId" AND wm."userId" = ${user} AND wm.status = 'ACTIVE'
+    LEFT JOIN "ChannelMember" cm ON cm."channelId" = c.id AND cm."userId" = ${user}`;
+}
+
+export const READABLE_SQL = Prisma.sql`(cm.id IS NOT NULL OR (c.kind IN ('PUBLIC', 'ANNOUNCEMENT') AND wm.role <> 'GUEST'))`;
 
 /** Throws unless the actor may post; says why. */
 export function assertCanPost(access: TChannelAccess): void {
