@@ -19,7 +19,7 @@ import { EVENT_SCOPES, type TEventType } from "@/lib/events/schema";
 import type { TChannelKind } from "@/lib/channels/schema";
 import type { TMessage } from "@/lib/messages/schema";
 import type { TDomainEvent, TPinChange } from "@/lib/realtime/bus";
-import { eventChannelType, messagePermalink, toSlackMessage } from "@/lib/slack/format";
+import { eventChannelType, messagePermalink, toSlackMessage, unixSeconds } from "@/lib/slack/format";
 
 /** The deprecated verification token Slack puts in every envelope: stable per bot, derived from its secret. */
 export function verificationTokenFor(signingSecret: string): string {
@@ -82,14 +82,15 @@ function messageEvent(m: TMessage, teamId: string, kind: TChannelKind): Record<s
 /** Slack's pin_added / pin_removed: the pinned message whole (as it is now), who pinned it and when, the channel's pin count after. */
 function pinEvent(type: "pin_added" | "pin_removed", pin: TPinChange, m: TMessage, teamId: string): Record<string, unknown> {
   const message = { ...toSlackMessage(m, { teamId }), permalink: messagePermalink(m.channelId, m.ts, m.threadTs) };
+  const pinnedAt = unixSeconds(pin.pinnedAt);
   return {
     type,
     user: pin.userId,
     channel_id: m.channelId,
-    item: { type: "message", channel: m.channelId, created: pin.pinnedAt, created_by: pin.pinnedById, message },
+    item: { type: "message", channel: m.channelId, created: pinnedAt, created_by: pin.pinnedById, message },
     item_user: m.sender.id,
     pin_count: String(pin.pinCount),
-    pinned_info: { channel: m.channelId, pinned_by: pin.pinnedById, pinned_ts: pin.pinnedAt },
+    pinned_info: { channel: m.channelId, pinned_by: pin.pinnedById, pinned_ts: pinnedAt },
     ...(pin.added ? {} : { has_pins: pin.pinCount > 0 }),
     event_ts: nowTs(),
   };

@@ -13,8 +13,6 @@ import { consume } from "@/lib/rate-limit";
 import { publish } from "@/lib/realtime/bus";
 import type { TActor } from "@/lib/users/service";
 
-const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
-
 function assertCanPin(access: TChannelAccess): void {
   if (access.channel.archivedAt) throw refuse("forbidden", "is_archived", "This channel is archived; it is read-only");
   if (!access.membership) throw refuse("forbidden", "not_in_channel", "Join the channel to pin messages in it");
@@ -35,7 +33,7 @@ export async function pinMessage({ actor, input }: { actor: TActor; input: unkno
     if (pinCount >= MAX_PINS_PER_CHANNEL) throw refuse("conflict", "too_many_pins", `A channel can have at most ${MAX_PINS_PER_CHANNEL} pinned messages`);
     const pinnedAt = new Date();
     await repo.setPin(tx, messageId, { pinnedAt, pinnedById: actor.userId });
-    return { pin: { userId: actor.userId, added: true, pinCount: pinCount + 1, pinnedById: actor.userId, pinnedAt: epochSeconds(pinnedAt) } };
+    return { pin: { userId: actor.userId, added: true, pinCount: pinCount + 1, pinnedById: actor.userId, pinnedAt: pinnedAt.toISOString() } };
   });
   publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId: row.channelId });
   return pinned;
@@ -52,7 +50,7 @@ export async function unpinMessage({ actor, input }: { actor: TActor; input: unk
     if (!pin.pinnedAt) throw refuse("conflict", "no_pin", "This message is not pinned");
     await repo.setPin(tx, messageId, null);
     const pinCount = await repo.countPins(row.channelId, tx);
-    return { pin: { userId: actor.userId, added: false, pinCount, pinnedById: pin.pinnedById ?? actor.userId, pinnedAt: epochSeconds(pin.pinnedAt) } };
+    return { pin: { userId: actor.userId, added: false, pinCount, pinnedById: pin.pinnedById ?? actor.userId, pinnedAt: pin.pinnedAt.toISOString() } };
   });
   publish({ kind: "channel.updated", workspaceId: access.channel.workspaceId, channelId: row.channelId });
   return unpinned;

@@ -9,8 +9,8 @@ import type { TChannelEvent } from "@/lib/realtime/contract";
 
 export type TChannelChange = "created" | "renamed" | "archived" | "unarchived";
 export type TReactionChange = { userId: string; emoji: string; added: boolean };
-/** `pinnedById`/`pinnedAt` (epoch seconds): the pin made, or the one taken away. */
-export type TPinChange = { userId: string; added: boolean; pinCount: number; pinnedById: string; pinnedAt: number };
+/** `pinnedById`/`pinnedAt` (ISO time): the pin made, or the one taken away. */
+export type TPinChange = { userId: string; added: boolean; pinCount: number; pinnedById: string; pinnedAt: string };
 
 export type TDomainEvent =
   /**
