@@ -11,13 +11,6 @@ export function zText() {
     .refine((s) => !s.includes("\u0000"), "contains a NUL character");
 }
 
-/** Length in user-perceived code points, so 40,000 Chinese characters count as 40,000. */
-export function countChars(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
-
 /** An entity id (cuid). Anything else is a validation error, never a database error. */
 export const ZId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a valid id");
 

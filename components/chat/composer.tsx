@@ -17,8 +17,8 @@ import { isComposingKey, isSubmitKey, useAutosize } from "@/components/chat/text
 import { queryKeys } from "@/lib/client/query-keys";
 import { loadDraft, saveDraft } from "@/lib/client/drafts";
 import { refreshAfterChange } from "@/lib/client/refresh-after-change";
-import { MAX_MESSAGE_CHARS } from "@/lib/messages/schema";
-import { countChars } from "@/lib/validation";
+import { MAX_MESSAGE_CHARS } from "@/lib/messages/limits";
+import { countChars } from "@/lib/text";
 
 /** Within this many characters of the limit, a counter appears. */
 const COUNTER_MARGIN = 1_000;

@@ -6,8 +6,8 @@ import { useChat } from "@/components/chat/chat-provider";
 import { isComposingKey, isSubmitKey, useAutosize } from "@/components/chat/text-input";
 import { editMessage } from "@/lib/client/message-actions";
 import type { TMessage } from "@/lib/messages/schema";
-import { MAX_MESSAGE_CHARS } from "@/lib/messages/schema";
-import { countChars } from "@/lib/validation";
+import { MAX_MESSAGE_CHARS } from "@/lib/messages/limits";
+import { countChars } from "@/lib/text";
 
 export function MessageEditor({ message, onDone }: { message: TMessage; onDone: () => void }) {
   const { channelSync } = useChat();

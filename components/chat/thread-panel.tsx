@@ -26,9 +26,10 @@ import { useThread } from "@/lib/client/queries";
 import { loadMoreReplies } from "@/lib/client/thread-cache";
 import { isReplyBeyondLoaded } from "@/lib/client/thread";
 import { useQueryClient } from "@tanstack/react-query";
-import { MAX_MESSAGE_CHARS, type TMessage } from "@/lib/messages/schema";
+import { MAX_MESSAGE_CHARS } from "@/lib/messages/limits";
+import type { TMessage } from "@/lib/messages/schema";
 import { can } from "@/lib/permissions";
-import { countChars } from "@/lib/validation";
+import { countChars } from "@/lib/text";
 
 const NO_ENTRIES: readonly TOutboxEntry[] = [];
 

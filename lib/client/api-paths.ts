@@ -6,7 +6,7 @@
  * request: a journey in e2e/chat.spec.ts checks each is asked for once).
  */
 import { preload } from "react-dom";
-import { HISTORY_PAGE_SIZE } from "@/lib/messages/schema";
+import { HISTORY_PAGE_SIZE } from "@/lib/messages/limits";
 
 export const apiPaths = {
   me: "/api/me",

@@ -10,7 +10,8 @@ import { apiPaths } from "@/lib/client/api-paths";
 import { queryKeys } from "@/lib/client/query-keys";
 import { getSocket, RealtimeError, request } from "@/lib/client/realtime";
 import { appendNewerPage, applyCatchUp, applyChange, createTimeline, prependOlderPage, upsertMessage, type TTimeline } from "@/lib/client/timeline";
-import { HISTORY_PAGE_SIZE, type THistoryPage, type TMessage } from "@/lib/messages/schema";
+import { HISTORY_PAGE_SIZE } from "@/lib/messages/limits";
+import type { THistoryPage, TMessage } from "@/lib/messages/schema";
 import type { TChannelEvent, TSyncResult } from "@/lib/realtime/contract";
 
 const CATCH_UP_PAGE_SIZE = 500;

@@ -14,14 +14,14 @@ import * as repo from "@/lib/integrations/repository";
 import { ZCreateWebhook, type TWebhook } from "@/lib/integrations/schema";
 import { findMessageByTs } from "@/lib/messages/repository";
 import { sendMessage } from "@/lib/messages/service";
-import { MAX_MESSAGE_CHARS } from "@/lib/messages/schema";
+import { MAX_MESSAGE_CHARS } from "@/lib/messages/limits";
 import { parseTs } from "@/lib/messages/ts";
 import { assertCan } from "@/lib/permissions";
 import { publish } from "@/lib/realtime/bus";
 import { hashSecret } from "@/lib/secrets";
 import { ZAttachments, ZBlocks } from "@/lib/slack/blocks";
 import type { TActor } from "@/lib/users/service";
-import { countChars } from "@/lib/validation";
+import { countChars } from "@/lib/text";
 import { getWorkspaceAccess } from "@/lib/workspaces/service";
 
 type TWebhookRow = Awaited<ReturnType<typeof repo.listWebhooks>>[number];

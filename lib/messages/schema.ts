@@ -1,10 +1,8 @@
 import { z } from "zod";
 import { parseTs } from "@/lib/messages/ts";
-import { ZId, countChars, zText } from "@/lib/validation";
-
-/** Slack's limit for one message. */
-export const MAX_MESSAGE_CHARS = 40_000;
-export const HISTORY_PAGE_SIZE = 50;
+import { HISTORY_PAGE_SIZE, MAX_MESSAGE_CHARS } from "@/lib/messages/limits";
+import { countChars } from "@/lib/text";
+import { ZId, zText } from "@/lib/validation";
 
 export const ZMessageBody = zText()
   .refine((s) => s.trim().length > 0, "Message is empty")

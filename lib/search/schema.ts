@@ -1,6 +1,7 @@
 /** Zod schemas and types of message search, shared by the HTTP route, the Web API, the UI and tests. */
 import { z } from "zod";
-import { countChars, ZId, zText } from "@/lib/validation";
+import { countChars } from "@/lib/text";
+import { ZId, zText } from "@/lib/validation";
 
 /** Longest query accepted, in characters (Slack's own limit is about this size). */
 export const MAX_QUERY_CHARS = 500;

@@ -10,13 +10,13 @@
  */
 import { z } from "zod";
 import { emojiFromName } from "@/lib/emoji";
+import { MAX_MESSAGE_CHARS } from "@/lib/messages/limits";
 import { mrkdwnToPlainText, type TNameResolvers } from "@/lib/slack/mrkdwn";
-import { countChars, zText } from "@/lib/validation";
+import { countChars } from "@/lib/text";
+import { zText } from "@/lib/validation";
 
 export const MAX_BLOCKS = 50;
 export const MAX_ATTACHMENTS = 20;
-/** Slack's message limit (lib/messages/schema.ts has the same; not imported, as that schema may import this file). */
-const MAX_TEXT_CHARS = 40_000;
 
 /** Text with Slack's length limit, counted in characters (so Chinese counts like English). */
 function zLimitedText(max: number, { allowEmpty = false } = {}) {
@@ -330,5 +330,5 @@ export function fallbackText(blocks: readonly unknown[] | null | undefined, atta
     .filter(Boolean)
     .join("\n");
   const chars = [...text];
-  return chars.length > MAX_TEXT_CHARS ? `${chars.slice(0, MAX_TEXT_CHARS - 1).join("")}…` : text;
+  return chars.length > MAX_MESSAGE_CHARS ? `${chars.slice(0, MAX_MESSAGE_CHARS - 1).join("")}…` : text;
 }

@@ -1,12 +1,14 @@
 /** Helpers the Web API methods share: finding the conversation an argument names, and message content. */
 import { getChannelAccess, type TChannelAccess } from "@/lib/channels/access";
 import { openDm } from "@/lib/channels/service";
-import { MAX_MESSAGE_CHARS, type TMarkup } from "@/lib/messages/schema";
+import { MAX_MESSAGE_CHARS } from "@/lib/messages/limits";
+import type { TMarkup } from "@/lib/messages/schema";
 import type { TMessageExtras } from "@/lib/messages/repository";
 import { ZAttachments, ZBlocks } from "@/lib/slack/blocks";
 import * as slackRepo from "@/lib/slack/repository";
 import { SlackError, bool, str, toSlackError, type TArgs, type TMethodCtx } from "@/lib/slack/api/core";
-import { countChars, zText } from "@/lib/validation";
+import { countChars } from "@/lib/text";
+import { zText } from "@/lib/validation";
 import { getWorkspaceAccess } from "@/lib/workspaces/service";
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
