@@ -3,13 +3,27 @@ import { renderToStaticMarkup } from "react-dom/server";
 import Markdown from "react-markdown";
 import remarkBreaks from "remark-breaks";
 import remarkGfm from "remark-gfm";
-import { describe, expect, it, vi } from "vitest";
-import { FormattedText, getMarkdownTree, isFormattedTextParsed, MARKDOWN_SYNTAX, parseTextsInSlices, PlainText, subscribeHighlighter, warmFormattedText } from "@/components/chat/message-body";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { FormattedText, getMarkdownTree, isFormattedTextParsed, MARKDOWN_SYNTAX, parseTextsInSlices, PlainText, subscribeHighlighter, warmFormattedText, whenParserLoaded } from "@/components/chat/message-body";
 
 /** What the Markdown path produces (without highlighting, which plain text never needs). */
 function renderMarkdown(text: string): string {
   return renderToStaticMarkup(createElement(Markdown, { remarkPlugins: [remarkGfm, remarkBreaks] }, text));
 }
+
+// First in the file: nothing has loaded the parser yet (in a browser, the module asks for it at once).
+describe("the parser, loaded apart from the page's scripts", () => {
+  it("shows a formatted text as plain text until the parser is here, and parses once it is", async () => {
+    const text = "**早** and [a link](https://example.com/early)";
+    expect(renderToStaticMarkup(getMarkdownTree(text, "md"))).toBe(renderToStaticMarkup(createElement(PlainText, { text })));
+    expect(isFormattedTextParsed(text, "md")).toBe(false);
+    // The list's first screen waits for it instead of drawing plain text.
+    await parseTextsInSlices([{ body: text, markup: "md" }]);
+    expect(isFormattedTextParsed(text, "md")).toBe(true);
+    expect(renderToStaticMarkup(getMarkdownTree(text, "md"))).toContain("<strong>早</strong>");
+    expect(renderToStaticMarkup(createElement(FormattedText, { text, markup: "md" }))).toContain('<a href="https://example.com/early" target="_blank" rel="noopener noreferrer nofollow">');
+  });
+});
 
 describe("plain-text fast path", () => {
   it.each(["hello", "早上好！我看了一下，整体方向没问题。", "line one\nline two 第二行", "  padded  ", "ok, 3 things to do today", "1 apple and 2 pears"])(
@@ -27,6 +41,7 @@ describe("plain-text fast path", () => {
 });
 
 describe("parsed-text cache", () => {
+  beforeAll(() => whenParserLoaded());
   it("returns the same tree for the same text and markup, and renders what the component renders", () => {
     const text = "**注意**：see [the issue](https://example.com/1) and `code`";
     const first = getMarkdownTree(text, "md");
@@ -66,6 +81,7 @@ describe("parsing in slices", () => {
 });
 
 describe("code highlighting, loaded on first need", () => {
+  beforeAll(() => whenParserLoaded());
   it("shows a code block plain at first, then highlighted once highlight.js has loaded", async () => {
     const text = "```ts\nconst answer = 42;\n```";
     const python = "```python\ndef answer():\n    return 42\n```";

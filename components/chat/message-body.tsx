@@ -10,18 +10,14 @@
 import "highlight.js/styles/github.css";
 import "@/components/chat/message-body.css";
 import { memo, startTransition, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import Markdown, { defaultUrlTransform, type Components, type Options } from "react-markdown";
-import remarkBreaks from "remark-breaks";
-import remarkGfm from "remark-gfm";
-import { SlackTokenSpan } from "@/components/chat/slack/tokens";
+import type { Options } from "react-markdown";
+import { hasSlackRichContent, markdownParser, slackRichContent, useLazyModule } from "@/components/chat/lazy-formatting";
 import type { TMarkup } from "@/lib/messages/schema";
-import { remarkMrkdwn, remarkSlackTokens, safeLinkUrl } from "@/lib/slack/mrkdwn";
 
-const remarkPlugins: Record<TMarkup, Options["remarkPlugins"]> = {
-  md: [[remarkGfm, { singleTilde: true }], remarkBreaks, remarkSlackTokens],
-  mrkdwn: [remarkMrkdwn],
-  plain: [[remarkMrkdwn, { formatting: false }]],
-};
+/** Resolves once the parser has loaded (or failed to: the texts then stay plain until a retry works). */
+export function whenParserLoaded(): Promise<void> {
+  return markdownParser.load();
+}
 
 /**
  * Code highlighting (highlight.js with ~40 grammars) is loaded on first need, not with the page: it
@@ -69,31 +65,6 @@ export function subscribeHighlighter(listener: () => void): () => void {
 /** Fenced or indented code blocks: the only elements highlighting touches (`pre > code`). */
 const CODE_BLOCK = /```|~~~|^ {4}|^\t/m;
 
-const components: Components = {
-  // Links leave the app and carry no referrer or ranking credit.
-  a: ({ node: _node, href, children, ...rest }) => (
-    <a {...rest} href={href} target="_blank" rel="noopener noreferrer nofollow">
-      {children}
-    </a>
-  ),
-  // Remote images would leak readers' addresses to whoever posted them: show a link instead.
-  img: ({ src, alt }) =>
-    typeof src === "string" && src ? (
-      <a href={src} target="_blank" rel="noopener noreferrer nofollow">
-        {alt || src}
-      </a>
-    ) : (
-      <>{alt}</>
-    ),
-  span: SlackTokenSpan,
-};
-
-/** Only http(s) and mailto links (react-markdown's default also lets relative, irc: and xmpp: through). */
-export function urlTransform(url: string): string {
-  const safe = defaultUrlTransform(url);
-  return safe && safeLinkUrl(safe) ? safe : "";
-}
-
 /**
  * Anything Markdown (or GFM autolinking) could act on: emphasis, code, links, HTML, entities, escapes,
  * headings, quotes, lists, tables, indented code, URLs and e-mail addresses, blank lines.
@@ -124,6 +95,11 @@ function treeKey(text: string, markup: TMarkup, isHighlighted: boolean): string 
  * link, image and token components render later, with their own context), so reusing it is safe.
  */
 export function getMarkdownTree(text: string, markup: TMarkup): React.ReactElement {
+  const parser = markdownParser.current();
+  if (!parser) {
+    void markdownParser.load();
+    return <PlainText text={text} />;
+  }
   const needsHighlight = CODE_BLOCK.test(text);
   if (needsHighlight && !highlightPlugins) loadHighlighter();
   const rehypePlugins = needsHighlight && highlightPlugins ? highlightPlugins : undefined;
@@ -134,9 +110,7 @@ export function getMarkdownTree(text: string, markup: TMarkup): React.ReactEleme
     parsedCache.set(key, hit);
     return hit;
   }
-  // react-markdown's synchronous Markdown is a pure function of its options (no hooks): calling it
-  // directly yields the same tree React would render.
-  const tree = Markdown({ remarkPlugins: remarkPlugins[markup], rehypePlugins, components, urlTransform, children: text }) as React.ReactElement;
+  const tree = parser.parseToTree(text, markup, rehypePlugins);
   parsedCache.set(key, tree);
   if (parsedCache.size > PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value!);
   if (needsHighlight && !rehypePlugins) {
@@ -171,6 +145,10 @@ export async function parseTextsInSlices(items: readonly { body: string; markup?
   let sliceStart = Number.NEGATIVE_INFINITY;
   for (const { body, markup = "md" } of items) {
     if (isFormattedTextParsed(body, markup)) continue;
+    if (!markdownParser.current()) {
+      await markdownParser.load();
+      if (!markdownParser.current() || isCancelled()) return;
+    }
     if (performance.now() - sliceStart > PARSE_SLICE_MS) {
       await yieldToMain();
       if (isCancelled()) return;
@@ -183,17 +161,25 @@ export async function parseTextsInSlices(items: readonly { body: string; markup?
 /** How many of a conversation's newest messages its opening screen can show (800 px of one-liners). */
 export const FIRST_SCREEN_MESSAGES = 30;
 
+type TFirstScreenMessage = { body: string; markup?: TMarkup; blocks?: readonly unknown[] | null; attachments?: readonly unknown[] | null };
+
+/** Whether the opening screen can be drawn without parsing or loading anything. */
+function isFirstScreenReady(messages: readonly TFirstScreenMessage[]): boolean {
+  return messages.every((m) => isFormattedTextParsed(m.body, m.markup ?? "md") && (!hasSlackRichContent(m) || slackRichContent.current() !== null));
+}
+
 /**
- * A timeline to draw once the texts of its opening screen are parsed, `undefined` until then. Drawn
- * straight away, the parsing would be part of the list's first render, one task of 100–200 ms on a
- * page load; parsed here first, it runs in slices the browser can paint and answer input between.
- * Once shown, later versions (new messages, older pages) pass through at once. (Opened from the
- * cache, as a switch between conversations usually is, it is drawn in the same render.)
+ * A timeline to draw once the texts of its opening screen are parsed (and the Block Kit code is
+ * here if it shows any), `undefined` until then. Drawn straight away, the parsing would be part of
+ * the list's first render, one task of 100–200 ms on a page load; parsed here first, it runs in
+ * slices the browser can paint and answer input between. Once shown, later versions (new messages,
+ * older pages) pass through at once. (Opened from the cache, as a switch between conversations
+ * usually is, it is drawn in the same render.)
  */
-export function useTimelineWithParsedFirstScreen<T extends { messages: readonly { body: string; markup?: TMarkup }[] }>(timeline: T | undefined): T | undefined {
+export function useTimelineWithParsedFirstScreen<T extends { messages: readonly TFirstScreenMessage[] }>(timeline: T | undefined): T | undefined {
   const [, setParsedCount] = useState(0);
   const hasShownRef = useRef(false);
-  const isReady = timeline !== undefined && (hasShownRef.current || timeline.messages.slice(-FIRST_SCREEN_MESSAGES).every((m) => isFormattedTextParsed(m.body, m.markup ?? "md")));
+  const isReady = timeline !== undefined && (hasShownRef.current || isFirstScreenReady(timeline.messages.slice(-FIRST_SCREEN_MESSAGES)));
   useEffect(() => {
     if (isReady) {
       hasShownRef.current = true;
@@ -201,9 +187,13 @@ export function useTimelineWithParsedFirstScreen<T extends { messages: readonly 
     }
     if (!timeline) return;
     let isCancelled = false;
-    void parseTextsInSlices(timeline.messages.slice(-FIRST_SCREEN_MESSAGES).toReversed(), () => isCancelled).then(() => {
+    const firstScreen = timeline.messages.slice(-FIRST_SCREEN_MESSAGES);
+    void Promise.all([firstScreen.some(hasSlackRichContent) ? slackRichContent.load() : undefined, parseTextsInSlices(firstScreen.toReversed(), () => isCancelled)]).then(() => {
+      if (isCancelled) return;
+      // Shown now even if the code could not be loaded (its texts plain until it is).
+      hasShownRef.current = true;
       // A transition: React renders the list in slices too.
-      if (!isCancelled) startTransition(() => setParsedCount((n) => n + 1));
+      startTransition(() => setParsedCount((n) => n + 1));
     });
     return () => {
       isCancelled = true;
@@ -219,6 +209,7 @@ export function useTimelineWithParsedFirstScreen<T extends { messages: readonly 
 export async function warmFormattedText(text: string, markup: TMarkup = "md"): Promise<void> {
   const syntax = markup === "md" ? MARKDOWN_SYNTAX : MRKDWN_SYNTAX;
   if (!syntax.test(text)) return;
+  await markdownParser.load();
   if (CODE_BLOCK.test(text) && !highlightPlugins) {
     loadHighlighter();
     await highlighterLoad?.catch(() => undefined);
@@ -231,7 +222,9 @@ const isHighlighterNotLoaded = () => false;
 
 /** Message text without the message-body wrapper (also used inside Block Kit sections and attachments). */
 export const FormattedText = memo(function FormattedText({ text, markup = "md" }: { text: string; markup?: TMarkup }) {
-  // Re-render once the highlighter has loaded (only texts with code blocks look different then).
+  // Re-render once the parser, then the highlighter, has loaded (only texts with code blocks look
+  // different after the highlighter).
+  useLazyModule(markdownParser);
   useSyncExternalStore(subscribeHighlighter, isHighlighterLoaded, isHighlighterNotLoaded);
   const syntax = markup === "md" ? MARKDOWN_SYNTAX : MRKDWN_SYNTAX;
   if (!syntax.test(text)) return <PlainText text={text} />;

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { emojiFromName } from "@/lib/emoji";
 import { MAX_MESSAGE_CHARS } from "@/lib/messages/limits";
+import type { TKnownBlockType } from "@/lib/slack/block-types";
 import { mrkdwnToPlainText, type TNameResolvers } from "@/lib/slack/mrkdwn";
 import { countChars } from "@/lib/text";
 import { zText } from "@/lib/validation";
@@ -141,6 +142,7 @@ export const ZRichTextBlock = z.looseObject({
   elements: z.array(z.looseObject({ type: z.string() }), { error: "must be an array" }).max(100, "must have at most 100 items"),
 });
 
+/** One schema for each type the renderer understands (lib/slack/block-types.ts names them). */
 const knownBlocks = {
   section: ZSectionBlock,
   header: ZHeaderBlock,
@@ -149,10 +151,7 @@ const knownBlocks = {
   image: ZImageBlock,
   actions: ZActionsBlock,
   rich_text: ZRichTextBlock,
-};
-
-/** Block types the renderer understands. */
-export const KNOWN_BLOCK_TYPES = Object.keys(knownBlocks);
+} satisfies Record<TKnownBlockType, z.ZodType>;
 
 export const ZBlock = zByType(knownBlocks, "block", true);
 export type TBlock = z.output<typeof ZBlock>;

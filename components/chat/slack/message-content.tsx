@@ -6,25 +6,30 @@
  * attachments show below the text. Also the sender's avatar, which a bot or webhook may override
  * per message with an https image or an :emoji: name.
  */
+import { useEffect } from "react";
+import { hasSlackRichContent, slackRichContent, useLazyModule } from "@/components/chat/lazy-formatting";
 import { MessageBody } from "@/components/chat/message-body";
-import { SlackAttachments } from "@/components/chat/slack/attachments";
-import { SlackBlocks } from "@/components/chat/slack/blocks";
 import { Avatar } from "@/components/ui/avatar";
 import { cn } from "@/components/ui/cn";
 import { emojiFromName } from "@/lib/emoji";
 import type { TMessage } from "@/lib/messages/schema";
-import { KNOWN_BLOCK_TYPES } from "@/lib/slack/blocks";
-
-function hasShowableBlocks(blocks: readonly unknown[] | null): blocks is readonly unknown[] {
-  return !!blocks?.some((block) => typeof block === "object" && block !== null && KNOWN_BLOCK_TYPES.includes(String((block as { type?: unknown }).type)));
-}
+import { hasShowableBlocks } from "@/lib/slack/block-types";
 
 /** What MessageContent reads of a message (stored or ephemeral). */
 export type TMessageContentSource = Pick<TMessage, "markup" | "blocks" | "attachments"> & { deletedAt?: string | null };
 
 /** The message's content; `message` is null for my unsent messages (text only). */
 export function MessageContent({ message, body, trailing }: { message: TMessageContentSource | null; body: string; trailing?: React.ReactNode }) {
+  // Blocks and attachments are drawn by code loaded when a message has them; until it is here, the
+  // text shows (the sender's fallback for them). The message list waits for it before drawing.
+  const richContent = useLazyModule(slackRichContent);
+  const isRich = !!message && !message.deletedAt && hasSlackRichContent(message);
+  useEffect(() => {
+    if (isRich) void slackRichContent.load();
+  }, [isRich]);
   if (!message || message.deletedAt) return <MessageBody body={body} trailing={trailing} />;
+  if (!richContent) return <MessageBody body={body} markup={message.markup} trailing={trailing} />;
+  const { SlackBlocks, SlackAttachments } = richContent;
   const blocks = hasShowableBlocks(message.blocks) ? message.blocks : null;
   const attachments = message.attachments?.length ? message.attachments : null;
   // All-unknown blocks: show the text (the sender's fallback) and the "unsupported" notes.

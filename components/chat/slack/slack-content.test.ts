@@ -5,7 +5,8 @@
 import { createElement, type ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { MessageBody, MRKDWN_SYNTAX, PlainText } from "@/components/chat/message-body";
+import { slackRichContent } from "@/components/chat/lazy-formatting";
+import { MessageBody, MRKDWN_SYNTAX, PlainText, whenParserLoaded } from "@/components/chat/message-body";
 import { getRowAuthor, isContinuation, type TMessageRow } from "@/components/chat/message-rows";
 import { attachmentColor, SlackAttachments } from "@/components/chat/slack/attachments";
 import { SlackBlocks, UNSUPPORTED_BUTTON_HINT } from "@/components/chat/slack/blocks";
@@ -15,6 +16,10 @@ import type { TMarkup, TMessage } from "@/lib/messages/schema";
 import { buildMessage } from "@/tests/message-fixture";
 
 const directory = createStaticDirectory({ slug: "acme", meId: "cmme", users: { cmada: "Ada Lovelace", cmme: "Me Myself", cmzh: "张三" }, channels: { cmgen: "general", cmzhc: "产品讨论" } });
+
+// The message list waits for the parser and the Block Kit code before it draws (message-body.tsx);
+// so do these renders, some of which run while the tests are collected.
+await Promise.all([whenParserLoaded(), slackRichContent.load()]);
 
 function render(element: ReactElement, withDirectory = true): string {
   return renderToStaticMarkup(withDirectory ? createElement(SlackDirectoryContext.Provider, { value: directory }, element) : element);
