@@ -296,6 +296,19 @@ test.describe("onboarding", () => {
     await Promise.all([ownerContext.close(), memberContext.close()]);
   });
 
+  test("signing out from the workspace sidebar ends the session, and the workspace then asks to sign in", async ({ page, users }) => {
+    const person = await users.create({ name: "Sybil 司" });
+    await person.apiLogin(page);
+    const slug = await createWorkspaceViaApi(page.request, "Sign-out 退出");
+    await page.goto(`/w/${slug}`);
+    await page.getByRole("navigation", { name: "Workspace" }).getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    // The session cookie is gone: the API refuses this browser, and the workspace sends it to sign in.
+    expect((await page.request.get("/api/me")).status()).toBe(401);
+    await page.goto(`/w/${slug}`);
+    await expect(page).toHaveURL(/\/login\?callbackUrl=/);
+  });
+
   test("a private channel created by one person is not in another's browse dialog", async ({ browser, users }) => {
     const { ownerContext, memberContext, slug } = await setUpTwoPeople(browser, users, { a: "Judy", b: "Mallory" });
     const suffix = Date.now().toString(36);

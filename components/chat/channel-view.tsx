@@ -5,10 +5,12 @@
  * as read, so the sidebar badge clears here and in my other tabs.
  */
 import { useQueryClient } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { LoadingRow } from "@/components/ui/spinner";
+import { useHasOpened } from "@/components/ui/use-has-opened";
 import { useChat } from "@/components/chat/chat-provider";
 import { ChannelFooter } from "@/components/chat/channel-footer";
 import { getChannelTitle, isDirectMessage } from "@/components/chat/channel-identity";
@@ -19,7 +21,6 @@ import { MessageExtrasProvider } from "@/components/chat/message-extras";
 import { MessageList } from "@/components/chat/message-list";
 import { ThreadPanel } from "@/components/chat/thread-panel";
 import { OpenNavButton } from "@/components/chat/workspace-shell";
-import { ChannelDetailsDialog } from "@/components/workspace/channel-details-dialog";
 import { useChannel } from "@/components/workspace/queries";
 import type { TChannelView } from "@/lib/channels/schema";
 import { ApiError } from "@/lib/client/api";
@@ -31,6 +32,9 @@ import { recordRead } from "@/lib/client/sidebar-cache";
 import { getReadPosition, type TTimeline } from "@/lib/client/timeline";
 
 const NO_ENTRIES: readonly TOutboxEntry[] = [];
+
+// Its code (about, members and settings panels, the channel schema's zod) loads when first opened.
+const ChannelDetailsDialog = dynamic(() => import("@/components/workspace/channel-details-dialog").then((m) => m.ChannelDetailsDialog), { ssr: false });
 
 /** My unsent messages in this conversation, live from the outbox. */
 function usePendingMessages(channelId: string): readonly TOutboxEntry[] {
@@ -197,6 +201,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
   const { focus, isWaiting } = useFocusedMessage(channelId, focusTs, timelineQuery.data);
   const pending = usePendingMessages(channelId);
   const [isDetailsOpen, setDetailsOpen] = useState(false);
+  const hasOpenedDetails = useHasOpened(isDetailsOpen);
   // `?thread=<root id>` (a search result that is a reply) opens that thread; so does `?thread_ts=`
   // (a permalink to a reply), whose root is the message the window centres on.
   const threadParam = searchParams.get("thread");
@@ -248,7 +253,7 @@ export function ChannelView({ channelId }: { channelId: string }) {
         <ChannelFooter channel={channel} />
       </div>
       {openThreadId && <ThreadPanel key={openThreadId} channel={channel} rootId={openThreadId} onClose={closeThread} onOpenThread={setOpenThreadId} highlightTs={focusTs} />}
-      <ChannelDetailsDialog channelId={channel.id} open={isDetailsOpen} onClose={() => setDetailsOpen(false)} />
+      {hasOpenedDetails && <ChannelDetailsDialog channelId={channel.id} open={isDetailsOpen} onClose={() => setDetailsOpen(false)} />}
     </div>
   );
 }

@@ -4,6 +4,7 @@
  * settings, profile and sign-out. The "+" buttons open the workspace dialogs.
  */
 import { useQueryClient } from "@tanstack/react-query";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { memo, useCallback, useState } from "react";
@@ -16,11 +17,9 @@ import { usePrefetchLikelyConversations } from "@/components/chat/conversation-p
 import { PlusIcon, SearchIcon, SettingsIcon } from "@/components/chat/icons";
 import { SidebarItem } from "@/components/chat/sidebar-item";
 import { WorkspaceSwitcher } from "@/components/chat/workspace-switcher";
-import { BrowseChannelsDialog } from "@/components/workspace/browse-channels-dialog";
-import { CreateChannelDialog } from "@/components/workspace/create-channel-dialog";
-import { NewDmDialog } from "@/components/workspace/new-dm-dialog";
 import { useWorkspace } from "@/components/workspace/queries";
 import { SignOutButton } from "@/components/workspace/sign-out-button";
+import { useHasOpened } from "@/components/ui/use-has-opened";
 import type { TChannelView } from "@/lib/channels/schema";
 import { queryKeys } from "@/lib/client/query-keys";
 import { useSidebarChannels } from "@/lib/client/queries";
@@ -28,11 +27,12 @@ import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 
 type TOpenDialog = "create-channel" | "browse-channels" | "new-dm" | null;
 
-// Memoised: the sidebar re-renders on every conversation switch (the active item changes); the
-// closed dialogs and the other items need not.
-const MemoCreateChannelDialog = memo(CreateChannelDialog);
-const MemoBrowseChannelsDialog = memo(BrowseChannelsDialog);
-const MemoNewDmDialog = memo(NewDmDialog);
+// The dialogs' code (forms, people pickers, the channel schema's zod) loads when each is first
+// opened, not with the page. Memoised: the sidebar re-renders on every conversation switch (the
+// active item changes); the closed dialogs and the other items need not.
+const CreateChannelDialog = memo(dynamic(() => import("@/components/workspace/create-channel-dialog").then((m) => m.CreateChannelDialog), { ssr: false }));
+const BrowseChannelsDialog = memo(dynamic(() => import("@/components/workspace/browse-channels-dialog").then((m) => m.BrowseChannelsDialog), { ssr: false }));
+const NewDmDialog = memo(dynamic(() => import("@/components/workspace/new-dm-dialog").then((m) => m.NewDmDialog), { ssr: false }));
 
 /** #general first, then by name in the reader's language order (中文 included). */
 function sortChannels(channels: TChannelView[]): TChannelView[] {
@@ -77,6 +77,9 @@ export function Sidebar({ slug }: { slug: string }) {
     [queryClient, router, slug],
   );
   const closeDialog = useCallback(() => setOpenDialog(null), []);
+  const hasOpenedCreate = useHasOpened(openDialog === "create-channel");
+  const hasOpenedBrowse = useHasOpened(openDialog === "browse-channels");
+  const hasOpenedNewDm = useHasOpened(openDialog === "new-dm");
 
   return (
     <nav aria-label="Workspace" className="flex h-full flex-col bg-[#3f0e40] text-white">
@@ -130,9 +133,9 @@ export function Sidebar({ slug }: { slug: string }) {
           <SignOutButton variant="ghost" className="text-white/70! hover:bg-white/10! hover:text-white!" />
         </div>
       </div>
-      <MemoCreateChannelDialog slug={slug} open={openDialog === "create-channel"} onClose={closeDialog} onCreated={openConversation} />
-      <MemoBrowseChannelsDialog slug={slug} open={openDialog === "browse-channels"} onClose={closeDialog} onOpenChannel={openConversation} />
-      <MemoNewDmDialog slug={slug} open={openDialog === "new-dm"} onClose={closeDialog} onOpened={openConversation} />
+      {hasOpenedCreate && <CreateChannelDialog slug={slug} open={openDialog === "create-channel"} onClose={closeDialog} onCreated={openConversation} />}
+      {hasOpenedBrowse && <BrowseChannelsDialog slug={slug} open={openDialog === "browse-channels"} onClose={closeDialog} onOpenChannel={openConversation} />}
+      {hasOpenedNewDm && <NewDmDialog slug={slug} open={openDialog === "new-dm"} onClose={closeDialog} onOpened={openConversation} />}
     </nav>
   );
 }

@@ -1,7 +1,6 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { signOut } from "next-auth/react";
 import { useState } from "react";
 import { Button, type TButtonProps } from "@/components/ui/button";
 import { forgetLastWorkspace } from "@/components/workspace/last-workspace";
@@ -14,6 +13,8 @@ export function SignOutButton(props: Omit<TButtonProps, "onClick" | "isLoading">
     setSigningOut(true);
     forgetLastWorkspace();
     queryClient.clear();
+    // next-auth's client is loaded only to sign out: the pages that show this button do without it.
+    const { signOut } = await import("next-auth/react");
     await signOut({ callbackUrl: "/login" });
   };
   return (
