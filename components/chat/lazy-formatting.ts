@@ -2,9 +2,9 @@
 /**
  * The message formatting code, loaded with import() rather than with the page's first scripts:
  * the Markdown parser (formatting.tsx: react-markdown and its remark plugins), asked for as soon as
- * the chat's code runs, and Block Kit blocks with legacy attachments (slack/rich-content.ts, with
- * the zod schemas that check them), asked for when a message has them. Each is then evaluated in a
- * task of its own instead of inside the page's hydration, and a page without bot messages never
+ * the workspace's code runs, and Block Kit blocks with legacy attachments (slack/rich-content.ts, with
+ * the zod schemas that check them), asked for when a message has them. Each is then evaluated in
+ * tasks of its own instead of inside the page's hydration, and a page without bot messages never
  * loads zod. Until a module is here, message-body.tsx and message-content.tsx show the plain text;
  * the conversation's list waits for what its first screen needs before it draws.
  */
@@ -44,7 +44,21 @@ export function lazyModule<T>(importer: () => Promise<T>): TLazyModule<T> {
   };
 }
 
-export const markdownParser = lazyModule(() => import("@/components/chat/formatting"));
+/** Lets the browser run other tasks (input, rendering) before the caller goes on. */
+export function yieldToMain(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+// Evaluated in three tasks rather than one (~90–130 ms on a slow machine, all counted as blocking):
+// react-markdown with its parser and HTML tables, then the GFM extensions, then Parley's own parts.
+export const markdownParser = lazyModule(async () => {
+  await import("react-markdown");
+  await yieldToMain();
+  await import("remark-gfm");
+  await yieldToMain();
+  return import("@/components/chat/formatting");
+});
 export const slackRichContent = lazyModule(() => import("@/components/chat/slack/rich-content"));
 
 if (typeof window !== "undefined") void markdownParser.load();

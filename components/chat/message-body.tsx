@@ -11,7 +11,7 @@ import "highlight.js/styles/github.css";
 import "@/components/chat/message-body.css";
 import { memo, startTransition, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Options } from "react-markdown";
-import { hasSlackRichContent, markdownParser, slackRichContent, useLazyModule } from "@/components/chat/lazy-formatting";
+import { hasSlackRichContent, markdownParser, slackRichContent, useLazyModule, yieldToMain } from "@/components/chat/lazy-formatting";
 import type { TMarkup } from "@/lib/messages/schema";
 
 /** Resolves once the parser has loaded (or failed to: the texts then stay plain until a retry works). */
@@ -127,15 +127,12 @@ export function isFormattedTextParsed(text: string, markup: TMarkup): boolean {
 }
 
 /**
- * Longest stretch of parsing before the main thread is given back: under the 50 ms after which a
- * task counts as long (it delays input and paint; Lighthouse's total blocking time adds it up).
+ * Longest stretch of parsing before the main thread is given back: well under the 50 ms after which
+ * a task counts as long (it delays input and paint; Lighthouse's total blocking time adds it up),
+ * since the text that crosses it still finishes — and the parser's first texts run cold, at several
+ * times their later cost (30 ms here made tasks of 45–75 ms on a slow machine).
  */
-const PARSE_SLICE_MS = 30;
-
-function yieldToMain(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
-}
+const PARSE_SLICE_MS = 10;
 
 /**
  * Parses these texts (first first) as drawing them would, yielding every PARSE_SLICE_MS — and before

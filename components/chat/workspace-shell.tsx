@@ -10,6 +10,10 @@ import { createContext, memo, useContext, useDeferredValue, useEffect, useMemo, 
 import { LoadingRow } from "@/components/ui/spinner";
 import { cn } from "@/components/ui/cn";
 import { ChatProvider } from "@/components/chat/chat-provider";
+// Imported for its effect: it starts loading the message formatting code, which a conversation's
+// first screen waits for, with the shell's scripts — not once the conversation's own code has
+// arrived and run, one network round trip and ~60 ms of evaluation later.
+import "@/components/chat/lazy-formatting";
 import { getConversationIdFromPath } from "@/components/chat/conversation-location";
 import { MenuIcon } from "@/components/chat/icons";
 import { Sidebar } from "@/components/chat/sidebar";
