@@ -232,6 +232,19 @@ test.describe("onboarding", () => {
     expect(response.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
   });
 
+  test("the page's scripts come compressed with brotli and are cached for good", async ({ page }) => {
+    await page.goto("/login");
+    const src = await page.locator('script[src^="/_next/static/chunks/"]').first().getAttribute("src");
+    // The first requests for a script start its compression (Next answers them meanwhile).
+    await expect
+      .poll(async () => (await page.request.get(src!, { headers: { "Accept-Encoding": "gzip, deflate, br" } })).headers()["content-encoding"])
+      .toBe("br");
+    const response = await page.request.get(src!, { headers: { "Accept-Encoding": "gzip, deflate, br" } });
+    expect(response.headers()["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(response.headers()["content-type"]).toMatch(/^application\/javascript/);
+    expect((await response.text()).length).toBeGreaterThan(100);
+  });
+
   test("a wrong password shows the generic error and keeps the email typed", async ({ page, users }) => {
     const carol = await users.create({ name: "Carol" });
     const login = new LoginPage(page);

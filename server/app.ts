@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import { closeDb, ensureDbReady } from "@/lib/db";
 import { env, exportAuthEnv } from "@/lib/env";
 import { startEventsWorker } from "@/lib/events/dispatcher";
@@ -12,6 +13,7 @@ import { startReminderScheduler } from "@/lib/reminders/scheduler";
 import { startAdminBridge } from "@/server/admin-bridge";
 import { handleIntegrationRequest } from "@/server/integration-routes";
 import { attachRealtime } from "@/server/realtime";
+import { createStaticAssets } from "@/server/static-assets";
 
 export type TParleyNode = { port: number; close: () => Promise<void> };
 
@@ -30,8 +32,11 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
     await app.prepare();
     const handle = app.getRequestHandler();
     nextApp = app as unknown as { close?: () => Promise<void> };
+    // The build's scripts and styles, compressed once (in development they change as you edit).
+    const serveStaticAsset = opts.dev ? () => false : createStaticAssets(path.join(process.cwd(), ".next", "static"));
     httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
       if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener answers these.
+      if (serveStaticAsset(req, res)) return;
       // The one trustworthy client address, for rate limits; clients cannot set it.
       req.headers["x-real-ip"] = req.socket.remoteAddress ?? "unknown";
       if (handleIntegrationRequest(req, res)) return;
