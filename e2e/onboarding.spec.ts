@@ -245,6 +245,30 @@ test.describe("onboarding", () => {
     expect((await response.text()).length).toBeGreaterThan(100);
   });
 
+  test("workspace settings and the profile are fetched when pointed at, not on every page load, and open", async ({ page, users }) => {
+    const person = await users.create({ name: "Peggy 佩" });
+    await person.apiLogin(page);
+    const slug = await createWorkspaceViaApi(page.request, "Prefetch 预取");
+    const pageFetches: string[] = [];
+    page.on("request", (request) => {
+      if (request.headers()["rsc"] === "1") pageFetches.push(new URL(request.url()).pathname);
+    });
+    await page.goto(`/w/${slug}`);
+    const sidebar = page.getByRole("navigation", { name: "Workspace" });
+    await expect(sidebar.getByRole("link", { name: "Workspace settings" })).toBeVisible();
+    await page.waitForLoadState("networkidle");
+    expect(pageFetches.filter((path) => path.endsWith("/settings") || path === "/profile")).toEqual([]);
+
+    const prefetched = page.waitForRequest((request) => request.headers()["rsc"] === "1" && new URL(request.url()).pathname === `/w/${slug}/settings`);
+    await sidebar.getByRole("link", { name: "Workspace settings" }).hover();
+    await prefetched;
+    await sidebar.getByRole("link", { name: "Workspace settings" }).click();
+    await expect(page).toHaveURL(new RegExp(`/w/${slug}/settings$`));
+    await page.goBack();
+    await page.getByRole("navigation", { name: "Workspace" }).getByTitle("Your profile").click();
+    await expect(page).toHaveURL(/\/profile$/);
+  });
+
   test("a wrong password shows the generic error and keeps the email typed", async ({ page, users }) => {
     const carol = await users.create({ name: "Carol" });
     const login = new LoginPage(page);

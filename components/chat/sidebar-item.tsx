@@ -1,14 +1,10 @@
 "use client";
 /** One conversation in the sidebar: glyph, name, and bold with a badge while it has unread messages. */
-import { useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
 import { memo } from "react";
 import { cn } from "@/components/ui/cn";
 import { ChannelGlyph, getChannelTitle } from "@/components/chat/channel-identity";
-import { getConversationHref, isPlainClick, switchConversationInPlace } from "@/components/chat/conversation-location";
-import { prefetchChannel } from "@/components/workspace/queries";
+import { ConversationLink } from "@/components/chat/conversation-link";
 import type { TChannelView } from "@/lib/channels/schema";
-import { prefetchTimeline } from "@/lib/client/queries";
 
 /** Memoised: a conversation switch re-renders the sidebar, but only two items change. */
 export const SidebarItem = memo(function SidebarItem({ slug, channel, myName, isActive }: { slug: string; channel: TChannelView; myName: string; isActive: boolean }) {
@@ -16,25 +12,11 @@ export const SidebarItem = memo(function SidebarItem({ slug, channel, myName, is
   // Muted conversations (`/mute`) never show a badge or bold; they stay dimmed.
   const isMuted = !!channel.muted;
   const hasUnread = channel.unreadCount > 0 && !isActive && !isMuted;
-  const queryClient = useQueryClient();
-  // Start loading the newest page as soon as the pointer or focus arrives (or at the press, on touch),
-  // so it comes in alongside the route's own request instead of after it. Loaded once: later changes
-  // arrive by socket.
-  const prefetch = isActive ? undefined : () => void Promise.all([prefetchTimeline(queryClient, channel.id), prefetchChannel(queryClient, channel.id)]);
-  // From one conversation to another: only the URL changes, no route request (conversation-location.ts).
-  // Other clicks (new tab, from settings) follow the link.
-  const onClick = (event: React.MouseEvent<HTMLAnchorElement>) => {
-    if (isPlainClick(event) && switchConversationInPlace(slug, channel.id)) event.preventDefault();
-  };
   return (
-    <Link
-      href={getConversationHref(slug, channel.id)}
-      // Its route is asked for only by the rare click that is a real navigation (from settings, say).
-      prefetch={false}
-      onClick={onClick}
-      onPointerEnter={prefetch}
-      onPointerDown={prefetch}
-      onFocus={prefetch}
+    <ConversationLink
+      slug={slug}
+      channelId={channel.id}
+      isOpen={isActive}
       aria-current={isActive ? "page" : undefined}
       data-testid="sidebar-channel"
       data-channel-id={channel.id}
@@ -52,6 +34,6 @@ export const SidebarItem = memo(function SidebarItem({ slug, channel, myName, is
           {channel.unreadCount > 99 ? "99+" : channel.unreadCount}
         </span>
       )}
-    </Link>
+    </ConversationLink>
   );
 });

@@ -5,10 +5,10 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import dynamic from "next/dynamic";
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { memo, useCallback, useState } from "react";
 import { Avatar } from "@/components/ui/avatar";
+import { IntentLink } from "@/components/ui/intent-link";
 import { useChat } from "@/components/chat/chat-provider";
 import { isDirectMessage } from "@/components/chat/channel-identity";
 import { ConnectionIndicator } from "@/components/chat/connection-indicator";
@@ -121,15 +121,15 @@ export function Sidebar({ slug }: { slug: string }) {
         </section>
       </div>
       <div className="shrink-0 space-y-1 border-t border-white/10 p-2">
-        <Link href={`/w/${encodeURIComponent(slug)}/settings`} className="flex h-8 items-center gap-2 rounded-md px-2 text-[15px] text-white/70 hover:bg-white/10 hover:text-white">
+        <IntentLink href={`/w/${encodeURIComponent(slug)}/settings`} className="flex h-8 items-center gap-2 rounded-md px-2 text-[15px] text-white/70 hover:bg-white/10 hover:text-white">
           <SettingsIcon className="size-4" />
           Workspace settings
-        </Link>
+        </IntentLink>
         <div className="flex items-center gap-2 px-1">
-          <Link href="/profile" className="flex min-w-0 flex-1 items-center gap-2 rounded-md p-1 hover:bg-white/10" title="Your profile">
+          <IntentLink href="/profile" className="flex min-w-0 flex-1 items-center gap-2 rounded-md p-1 hover:bg-white/10" title="Your profile">
             <Avatar name={me.name} seed={me.id} size="sm" />
             <span className="truncate text-sm font-medium">{me.name}</span>
-          </Link>
+          </IntentLink>
           <SignOutButton variant="ghost" className="text-white/70! hover:bg-white/10! hover:text-white!" />
         </div>
       </div>

@@ -2,6 +2,7 @@
  * Slack-style content as the message list renders it (react-dom/server, like message-body.test.ts):
  * markups, tokens with and without a workspace directory, Block Kit, attachments, sender overrides.
  */
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createElement, type ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
@@ -21,8 +22,12 @@ const directory = createStaticDirectory({ slug: "acme", meId: "cmme", users: { c
 // so do these renders, some of which run while the tests are collected.
 await Promise.all([whenParserLoaded(), slackRichContent.load()]);
 
+// As in the workspace, where links to conversations load them ahead through react-query.
+const queryClient = new QueryClient();
+
 function render(element: ReactElement, withDirectory = true): string {
-  return renderToStaticMarkup(withDirectory ? createElement(SlackDirectoryContext.Provider, { value: directory }, element) : element);
+  const content = withDirectory ? createElement(SlackDirectoryContext.Provider, { value: directory }, element) : element;
+  return renderToStaticMarkup(createElement(QueryClientProvider, { client: queryClient }, content));
 }
 
 function body(text: string, markup: TMarkup = "md", withDirectory = true): string {

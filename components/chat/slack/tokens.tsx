@@ -4,8 +4,8 @@
  * <#id> as a "#channel" link, <!here> / <!channel> / <!everyone> as a highlighted chip.
  * lib/slack/mrkdwn.ts marks them as spans with data-slack-token; `SlackTokenSpan` maps those.
  */
-import Link from "next/link";
 import type { ComponentProps } from "react";
+import { ConversationLink } from "@/components/chat/conversation-link";
 import { useSlackDirectory } from "@/components/chat/slack/directory";
 import { cn } from "@/components/ui/cn";
 import { emojiFromName } from "@/lib/emoji";
@@ -29,9 +29,9 @@ export function ChannelMention({ id, fallback }: { id: string; fallback: React.R
   const label = name ? `#${name}` : fallback;
   if (!directory?.slug) return <span className={cn(chipClass, "text-[#1264a3]")}>{label}</span>;
   return (
-    <Link href={`/w/${encodeURIComponent(directory.slug)}/c/${encodeURIComponent(id)}`} data-mention="channel" className={cn(chipClass, "bg-sky-100/70 text-[#1264a3] hover:underline")}>
+    <ConversationLink slug={directory.slug} channelId={id} data-mention="channel" className={cn(chipClass, "bg-sky-100/70 text-[#1264a3] hover:underline")}>
       {label}
-    </Link>
+    </ConversationLink>
   );
 }
 
