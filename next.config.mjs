@@ -17,6 +17,9 @@ const nextConfig = {
   // Dev only: the app is often opened as 127.0.0.1 (tests, scripts); let Next's dev assets load there.
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
+  // For profiling (`npm run bench -- channel-open` with BENCH_OPEN_TRACE names sources through them);
+  // off by default: they would publish the client code's sources.
+  productionBrowserSourceMaps: process.env.PARLEY_BROWSER_SOURCE_MAPS === "1",
   experimental: {
     // Going back to a conversation within 30 s reuses its route payload instead of asking the server
     // again (Next's default for dynamic pages is 0). Our pages are thin — an auth check and a client

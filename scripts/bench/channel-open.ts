@@ -14,6 +14,8 @@
  *            flick, sustained) for BENCH_SCROLL_SECONDS; every animation frame's interval, long tasks
  *            (PerformanceObserver "longtask"), older pages' fetch times, time spent with the
  *            "Loading older messages…" row in view, and the number of message rows in the DOM.
+ *   BENCH_OPEN_TRACE=<n>: n more loads of the channel page traced, each long task listed with its CPU
+ *            time by source (page-trace.ts).
  *   lighthouse: desktop preset (performance, accessibility, best practices, SEO) on the sign-in page
  *            and a signed-in channel page, median of BENCH_LH_RUNS runs; BENCH_LH_CPU_SLOWDOWN=4 slows
  *            the CPU 4× in Lighthouse's throttling, for the scores a slower machine would give.
@@ -28,6 +30,7 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { resolveChromium } from "../ensure-chromium.mjs";
 import { createBenchDb, f1, migrateAndPool, mintCookie, percentile, pinSelf, seed, spawnChild, tempDir, type TChild } from "./lib";
+import { tracePageLoads } from "./page-trace";
 
 const BIG = "bc_big";
 const SMALL = "bc_small";
@@ -584,6 +587,14 @@ export async function runChannelOpen(opts: { messages: number; cold: number; war
       console.log(`  message rows in the DOM while scrolling: ${Math.min(...sc.rowCounts)}–${Math.max(...sc.rowCounts)} (virtualised: bounded while ${(seqs[BIG]! - sc.minSeq + 1).toLocaleString("en")} messages passed)`);
     }
     await context.close();
+    const traceLoads = Number(process.env.BENCH_OPEN_TRACE ?? 0);
+    if (traceLoads > 0) {
+      // A context of its own: without the bench's instrumentation (PAGE_SCRIPT) in the page.
+      const traceContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      await traceContext.addCookies([{ name: cookieName, value: cookieValue, domain: "127.0.0.1", path: "/", httpOnly: true, sameSite: "Lax" }]);
+      await tracePageLoads(browser, traceContext, `${base}/w/bench/c/${BIG}`, traceLoads);
+      await traceContext.close();
+    }
     await browser.close();
     browser = undefined;
 
