@@ -121,6 +121,12 @@ test("two people react, reply in a thread and pin, seeing each other's changes l
   await expectOk(await contextA.request.post(`/api/channels/${workspace.generalId}/messages`, { data: { body: "Lunch at noon? 中午一起吃饭吗" } }), "POST message");
   const a = new ChatPage(await contextA.newPage());
   const b = new ChatPage(await contextB.newPage());
+  // The names below are looked up by id: the chat never reads the workspace's whole member list.
+  const memberReads: string[] = [];
+  a.page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (/^\/api\/workspaces\/[^/]+\/members$/.test(url.pathname)) memberReads.push(url.search);
+  });
   await a.open(workspace.slug, workspace.generalId);
   await b.open(workspace.slug, workspace.generalId);
   const rootA = a.message("Lunch at noon?");
@@ -176,6 +182,8 @@ test("two people react, reply in a thread and pin, seeing each other's changes l
   await b.action(rootB, "Pin message");
   await expect(rootA.getByTestId("pinned-label")).toHaveText(/Pinned by 王小明/);
   await expect(rootB.getByTestId("pinned-label")).toHaveText(/Pinned by you/);
+  expect(memberReads.length).toBeGreaterThan(0);
+  expect(memberReads.filter((search) => !search.startsWith("?ids="))).toEqual([]);
   await expect(a.page.getByTestId("pin-count")).toHaveText("1");
   await a.page.getByTestId("pins-button").click();
   await expect(a.page.getByTestId("pins-list").getByTestId("pinned-message")).toContainText("Lunch at noon?");

@@ -151,6 +151,23 @@ describe("HTTP API", { timeout: 120_000 }, () => {
     expect(reused.body.error.message).toMatch(/already been used/);
   });
 
+  it("names members by id without listing the workspace, and answers a bad list with 422", async () => {
+    const owner = await newUser("hana");
+    const other = await newUser("ivo");
+    const outsider = await newUser("jun");
+    const slug = `ids-${rid()}`;
+    await owner.http.json("/api/workspaces", { method: "POST", json: { name: "Names", slug } });
+    const invite = await owner.http.json(`/api/workspaces/${slug}/invites`, { method: "POST", json: {} });
+    expect((await other.http.json(`/api/invites/${invite.body.token}`, { method: "POST" })).status).toBe(200);
+
+    const found = await other.http.json(`/api/workspaces/${slug}/members?ids=${owner.id},${outsider.id}`);
+    expect(found.status).toBe(200);
+    expect(found.body.members.map((m: { userId: string; name: string }) => [m.userId, m.name])).toEqual([[owner.id, "hana"]]);
+    const bad = await other.http.json(`/api/workspaces/${slug}/members?ids=${encodeURIComponent("a,b c")}`);
+    expect([bad.status, bad.body.error.code]).toEqual([422, "validation_failed"]);
+    expect((await outsider.http.json(`/api/workspaces/${slug}/members?ids=${owner.id}`)).status).toBe(404);
+  });
+
   it("searches messages over HTTP: Chinese and English, pages, errors, private results hidden", async () => {
     const owner = await newUser("sora");
     const other = await newUser("tomo");

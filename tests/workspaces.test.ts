@@ -337,6 +337,28 @@ describe("deactivation", () => {
     expect((await getWorkspaceAccess({ actor: leaver.actor, slug: ws.slug })).role).toBe("MEMBER");
   });
 
+  it("looks members up by id: only those, visible ones only, and a clear error for a bad list", async () => {
+    const ws = await makeWorkspace();
+    const admin = await createMember(ws, "ADMIN");
+    const ann = await createMember(ws, "MEMBER");
+    const bo = await createMember(ws, "GUEST");
+    const gone = await createMember(ws, "MEMBER");
+    await updateMember({ actor: admin.actor, slug: ws.slug, userId: gone.id, input: { status: "DEACTIVATED" } });
+    const stranger = await createUser({ name: "Elsewhere" });
+
+    const ids = (list: { userId: string }[]) => list.map((m) => m.userId).sort();
+    // Repeats and spaces are fine; people who are not members are left out, not an error.
+    expect(ids(await listMembers({ actor: ann.actor, slug: ws.slug, ids: ` ${bo.id},${admin.id},${bo.id},${stranger.id},${gone.id}` }))).toEqual([admin.id, bo.id].sort());
+    expect(ids(await listMembers({ actor: admin.actor, slug: ws.slug, ids: `${gone.id},${ann.id}` }))).toEqual([gone.id, ann.id].sort());
+    expect(await listMembers({ actor: ann.actor, slug: ws.slug, ids: ann.id })).toEqual([expect.objectContaining({ userId: ann.id, name: ann.name, role: "MEMBER", status: "ACTIVE" })]);
+
+    await expectAppError(listMembers({ actor: ann.actor, slug: ws.slug, ids: "" }), "validation_failed", /ids: name at least one member/);
+    await expectAppError(listMembers({ actor: ann.actor, slug: ws.slug, ids: "ok,not an id" }), "validation_failed", /ids/);
+    const many = Array.from({ length: 101 }, (_, i) => `u${i}`).join(",");
+    await expectAppError(listMembers({ actor: ann.actor, slug: ws.slug, ids: many }), "validation_failed", /at most 100/);
+    await expectAppError(listMembers({ actor: stranger.actor, slug: ws.slug, ids: ann.id }), "not_found");
+  });
+
   it("leaves the person's other workspaces alone", async () => {
     const [wsA, wsB] = await Promise.all([makeWorkspace(), makeWorkspace()]);
     const person = await createUser();

@@ -7,7 +7,7 @@
 import { createContext, useContext, useState } from "react";
 import { useChat } from "@/components/chat/chat-provider";
 import { AddReactionButton, ReactionBar } from "@/components/chat/reactions";
-import { useMembers } from "@/components/workspace/queries";
+import { useMember } from "@/components/workspace/queries";
 import type { TChannelView } from "@/lib/channels/schema";
 import { setPinned } from "@/lib/client/message-actions";
 import type { TMessage } from "@/lib/messages/schema";
@@ -53,8 +53,9 @@ export function PinnedLabel({ message }: { message: TMessage }) {
 
 function PinnedByLabel({ message }: { message: TMessage }) {
   const { slug, me } = useChat();
-  const members = useMembers(slug);
-  const by = message.pinnedById === me.id ? "you" : (members.data?.find((m) => m.userId === message.pinnedById)?.name ?? "someone");
+  const isMine = message.pinnedById === me.id;
+  const pinner = useMember(slug, isMine ? null : message.pinnedById);
+  const by = isMine ? "you" : (pinner?.name ?? "someone");
   return (
     <p data-testid="pinned-label" className="flex items-center gap-1 text-xs text-amber-800">
       <PinIcon className="size-3.5" /> Pinned by {by}

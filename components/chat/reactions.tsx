@@ -10,7 +10,7 @@ import { cn } from "@/components/ui/cn";
 import { useChat } from "@/components/chat/chat-provider";
 import { EmojiPicker, recordEmojiUse, renderEmoji } from "@/components/chat/emoji-picker";
 import { Popover } from "@/components/chat/popover";
-import { useMembers } from "@/components/workspace/queries";
+import { useMemberNames } from "@/components/workspace/queries";
 import { addReaction, removeReaction } from "@/lib/client/message-actions";
 import type { TMessage, TReactionSummary } from "@/lib/messages/schema";
 
@@ -21,10 +21,20 @@ export const SmileyPlusIcon = ({ className = "size-4" }: { className?: string })
   </svg>
 );
 
-/** "Ann, Bo and you reacted with :tada:". */
-function describeReaction(reaction: TReactionSummary, myId: string, names: Map<string, string>): string {
-  const others = reaction.userIds.filter((id) => id !== myId).map((id) => names.get(id) ?? "someone");
-  const people = reaction.userIds.includes(myId) ? [...others, "you"] : others;
+/** How many reactors a tooltip names; the rest are counted ("and 12 others"). */
+const NAMED_REACTORS = 10;
+
+/** The people a reaction's tooltip names (other than me). */
+function namedReactors(reaction: TReactionSummary, myId: string): string[] {
+  return reaction.userIds.filter((id) => id !== myId).slice(0, NAMED_REACTORS);
+}
+
+/** "Ann, Bo and you reacted with :tada:", "Ann, Bo, … and 12 others reacted with :tada:". */
+export function describeReaction(reaction: TReactionSummary, myId: string, names: Map<string, string>): string {
+  const others = namedReactors(reaction, myId).map((id) => names.get(id) ?? "someone");
+  const isMine = reaction.userIds.includes(myId);
+  const unnamed = reaction.count - others.length - (isMine ? 1 : 0);
+  const people = [...others, ...(isMine ? ["you"] : []), ...(unnamed > 0 ? [`${unnamed.toLocaleString()} ${unnamed === 1 ? "other" : "others"}`] : [])];
   const list = people.length > 1 ? `${people.slice(0, -1).join(", ")} and ${people.at(-1)}` : (people[0] ?? "");
   return `${list} reacted with :${reaction.emoji}:`;
 }
@@ -107,8 +117,7 @@ export function ReactionBar({ message, canReact }: { message: TMessage; canReact
 
 function ReactionButtons({ message, canReact }: { message: TMessage; canReact: boolean }) {
   const { me, slug } = useChat();
-  const members = useMembers(slug);
-  const names = new Map((members.data ?? []).map((m) => [m.userId, m.name]));
+  const names = useMemberNames(slug, [...new Set(message.reactions.flatMap((reaction) => namedReactors(reaction, me.id)))]);
   const { toggle, error } = useReactionToggle(message.id);
   return (
     <div className="mt-1 flex flex-wrap items-center gap-1" data-testid="reactions">

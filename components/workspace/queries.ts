@@ -5,13 +5,14 @@
  * collide with a same-named key holding another shape; prefix invalidation (["channels", slug],
  * ["channel", id], ["workspace", slug]) still reaches them.
  */
-import { useQuery, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
+import { useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api, ApiError } from "@/lib/client/api";
 import { apiPaths } from "@/lib/client/api-paths";
 import { useMe as useMyself } from "@/lib/client/queries";
 import { queryKeys as sharedQueryKeys } from "@/lib/client/query-keys";
 import type { TChannelMember, TChannelView } from "@/lib/channels/schema";
+import { MEMBER_LOOKUP_MAX } from "@/lib/workspaces/limits";
 import type { TInvite, TMember, TMyWorkspace } from "@/lib/workspaces/schema";
 
 export const queryKeys = {
@@ -19,6 +20,8 @@ export const queryKeys = {
   myWorkspaces: ["workspaces", "mine"] as const,
   workspace: (slug: string) => ["workspace", slug, "info"] as const,
   members: (slug: string) => ["workspace", slug, "members"] as const,
+  /** One member by id (TMember, or null when not a member I can see). */
+  member: (slug: string, userId: string) => ["workspace", slug, "member", userId] as const,
   invites: (slug: string) => ["workspace", slug, "invites"] as const,
   /** The sidebar's list (owned by the chat shell); invalidate it after joining, creating or leaving. */
   sidebarChannels: (slug: string) => ["channels", slug] as const,
@@ -87,6 +90,74 @@ export function useMembers(slug: string, options: { enabled?: boolean } = {}) {
     queryKey: queryKeys.members(slug),
     queryFn: ({ signal }) => api<{ members: TMember[] }>(`/api/workspaces/${encodeURIComponent(slug)}/members`, { signal }).then((r) => r.members),
     enabled: options.enabled,
+  });
+}
+
+type TLookup = { resolve: (member: TMember | null) => void; reject: (err: unknown) => void };
+/** Per workspace: the members asked for in the current task, with whoever waits for each. */
+const memberLookups = new Map<string, Map<string, TLookup[]>>();
+
+/**
+ * One member by id, fetched together with every other lookup asked for in the same task (one
+ * `?ids=` request per 100): a screen naming 30 people costs one request, not 30, nor the whole
+ * member list of a large workspace.
+ */
+export function lookUpMember(slug: string, userId: string): Promise<TMember | null> {
+  return new Promise((resolve, reject) => {
+    let batch = memberLookups.get(slug);
+    if (!batch) {
+      batch = new Map();
+      memberLookups.set(slug, batch);
+      setTimeout(() => sendMemberLookups(slug), 0);
+    }
+    batch.set(userId, [...(batch.get(userId) ?? []), { resolve, reject }]);
+  });
+}
+
+function sendMemberLookups(slug: string): void {
+  const batch = memberLookups.get(slug);
+  memberLookups.delete(slug);
+  const ids = [...(batch?.keys() ?? [])];
+  for (let start = 0; start < ids.length; start += MEMBER_LOOKUP_MAX) {
+    const chunk = ids.slice(start, start + MEMBER_LOOKUP_MAX);
+    api<{ members: TMember[] }>(`/api/workspaces/${encodeURIComponent(slug)}/members?ids=${chunk.map(encodeURIComponent).join(",")}`).then(
+      ({ members }) => {
+        const byId = new Map(members.map((m) => [m.userId, m]));
+        for (const id of chunk) for (const waiter of batch!.get(id)!) waiter.resolve(byId.get(id) ?? null);
+      },
+      (err: unknown) => {
+        for (const id of chunk) for (const waiter of batch!.get(id)!) waiter.reject(err);
+      },
+    );
+  }
+}
+
+/** A member's query, taken from the full member list when that is cached (a settings screen read it). */
+function memberQuery(queryClient: QueryClient, slug: string, userId: string) {
+  return {
+    queryKey: queryKeys.member(slug, userId),
+    queryFn: () => lookUpMember(slug, userId),
+    initialData: () => queryClient.getQueryData<TMember[]>(queryKeys.members(slug))?.find((m) => m.userId === userId),
+    initialDataUpdatedAt: () => queryClient.getQueryState(queryKeys.members(slug))?.dataUpdatedAt,
+    // Names rarely change; a workspace change invalidates them (the ["workspace"] prefix).
+    staleTime: 5 * 60_000,
+    retry: (count: number, err: Error) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+  };
+}
+
+/** One member of the workspace by id: undefined while loading, null when not a member I can see. */
+export function useMember(slug: string, userId: string | null | undefined): TMember | null | undefined {
+  const queryClient = useQueryClient();
+  const query = useQuery({ ...memberQuery(queryClient, slug, userId ?? ""), enabled: !!userId });
+  return userId ? query.data : null;
+}
+
+/** Names of these members (those known so far), for labels that list people. */
+export function useMemberNames(slug: string, userIds: readonly string[]): Map<string, string> {
+  const queryClient = useQueryClient();
+  return useQueries({
+    queries: userIds.map((id) => memberQuery(queryClient, slug, id)),
+    combine: (results) => new Map(results.flatMap((r, i) => (r.data ? [[userIds[i]!, r.data.name] as const] : []))),
   });
 }
 

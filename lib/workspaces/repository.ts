@@ -65,8 +65,13 @@ export function listAllWorkspaces() {
   return getDb().workspace.findMany({ select: { ...workspaceSelect, _count: { select: { members: true } } }, orderBy: { createdAt: "asc" } });
 }
 
-export function listMembers(workspaceId: string) {
-  return getDb().workspaceMember.findMany({ where: { workspaceId }, select: memberSelect, orderBy: { joinedAt: "asc" } });
+/** The workspace's members, or only those of these users (an index lookup on the member key). */
+export function listMembers(workspaceId: string, userIds?: readonly string[]) {
+  return getDb().workspaceMember.findMany({
+    where: userIds ? { workspaceId, userId: { in: [...userIds] } } : { workspaceId },
+    select: memberSelect,
+    orderBy: { joinedAt: "asc" },
+  });
 }
 
 export function findMember(workspaceId: string, userId: string) {

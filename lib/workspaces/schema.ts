@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ZEmail, zText } from "@/lib/validation";
+import { ZEmail, ZId, zText } from "@/lib/validation";
+import { MEMBER_LOOKUP_MAX } from "@/lib/workspaces/limits";
 
 const reservedSlugs = new Set(["api", "app", "admin", "login", "signup", "invite", "w", "settings", "new", "socket-io", "static", "_next"]);
 
@@ -27,6 +28,14 @@ export const ZCreateInvite = z.object({
   role: z.enum(["ADMIN", "MEMBER", "GUEST"]).default("MEMBER"),
   /** Hours until the link stops working: 1 hour to 30 days, a week by default. */
   expiresInHours: z.coerce.number().int().min(1).max(24 * 30).default(24 * 7),
+});
+
+/** `?ids=a,b,c`: the members to look up, comma-separated, repeats ignored. */
+export const ZMemberLookup = z.object({
+  ids: z
+    .string()
+    .transform((s) => [...new Set(s.split(",").map((id) => id.trim()).filter(Boolean))])
+    .pipe(z.array(ZId).min(1, "name at least one member").max(MEMBER_LOOKUP_MAX, `name at most ${MEMBER_LOOKUP_MAX} members at a time`)),
 });
 
 export const ZInviteToken = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "is not a valid invite link");

@@ -1,18 +1,19 @@
 "use client";
 /**
- * Names for Slack tokens in messages: <@id> → the member's name, <#id> → the channel's name and
- * link. Read from the caches the workspace screen already fills (members, my conversations);
- * messages rendered outside a provider (tests, previews) fall back to the token's own label.
+ * Names for Slack tokens in messages: <@id> → the member's name (looked up by id, batched with the
+ * rest of the screen's: components/workspace/queries.ts), <#id> → the channel's name and link, from
+ * my conversations, which the sidebar already holds. Messages rendered outside a provider fall back
+ * to the token's own label.
  */
 import { createContext, useContext, useMemo } from "react";
 import { useSidebarChannels } from "@/lib/client/queries";
-import { useMembers } from "@/components/workspace/queries";
 
 export type TSlackDirectory = {
-  /** The workspace slug, for channel links; null when links cannot be built. */
+  /** The workspace slug, for channel links and looking members up; null when neither can be done. */
   slug: string | null;
   meId: string | null;
-  userName: (id: string) => string | null;
+  /** Fixed names (tests, previews); without it, mentioned members are looked up by id in the workspace. */
+  userName?: (id: string) => string | null;
   channelName: (id: string) => string | null;
 };
 
@@ -35,12 +36,10 @@ export function createStaticDirectory(options: { slug?: string; meId?: string; u
 
 /** Provides the directory for one workspace screen (inside the chat shell). */
 export function SlackDirectoryProvider({ slug, meId, children }: { slug: string; meId: string; children: React.ReactNode }) {
-  const members = useMembers(slug);
   const channels = useSidebarChannels(slug);
   const directory = useMemo<TSlackDirectory>(() => {
-    const users = new Map((members.data ?? []).map((member) => [member.userId, member.name]));
     const channelNames = new Map((channels.data ?? []).filter((channel) => channel.name).map((channel) => [channel.id, channel.name!]));
-    return { slug, meId, userName: (id) => users.get(id) ?? null, channelName: (id) => channelNames.get(id) ?? null };
-  }, [slug, meId, members.data, channels.data]);
+    return { slug, meId, channelName: (id) => channelNames.get(id) ?? null };
+  }, [slug, meId, channels.data]);
   return <SlackDirectoryContext.Provider value={directory}>{children}</SlackDirectoryContext.Provider>;
 }

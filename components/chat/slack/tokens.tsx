@@ -8,13 +8,16 @@ import type { ComponentProps } from "react";
 import { ConversationLink } from "@/components/chat/conversation-link";
 import { useSlackDirectory } from "@/components/chat/slack/directory";
 import { cn } from "@/components/ui/cn";
+import { useMember } from "@/components/workspace/queries";
 import { emojiFromName } from "@/lib/emoji";
 
 const chipClass = "rounded px-0.5 font-medium";
 
 export function UserMention({ id, fallback }: { id: string; fallback: React.ReactNode }) {
   const directory = useSlackDirectory();
-  const name = directory?.userName(id);
+  const fixedName = directory?.userName?.(id);
+  const member = useMember(directory?.slug ?? "", directory?.slug && !directory.userName ? id : null);
+  const name = fixedName ?? member?.name;
   const isMe = !!directory?.meId && directory.meId === id;
   return (
     <span data-mention="user" data-user-id={id} className={cn(chipClass, isMe ? "bg-amber-100 text-amber-900" : "bg-sky-100/70 text-[#1264a3]")}>
