@@ -427,4 +427,52 @@ test.describe("onboarding", () => {
     await expect(page).toHaveURL(new RegExp(`/w/${slug}(/|$)`));
     await Promise.all([ownerContext.close(), memberContext.close()]);
   });
+
+  test("the people pickers find teammates as one types: a direct message, then adding someone to a channel", async ({ browser, users }) => {
+    const { ownerContext, memberContext, slug } = await setUpTwoPeople(browser, users, { a: "Quinn", b: "Rupert 饶" });
+    const third = await users.create({ name: "Sam 孙" });
+    const thirdContext = await newSignedInContext(browser, third);
+    expect((await thirdContext.request.post(`/api/invites/${await createInviteViaApi(ownerContext.request, slug)}`)).ok()).toBeTruthy();
+    const created = await ownerContext.request.post(`/api/workspaces/${slug}/channels`, { data: { name: "picker-test" } });
+    expect(created.status(), await created.text()).toBe(201);
+    const { channel } = (await created.json()) as { channel: { id: string } };
+
+    const page = await ownerContext.newPage();
+    // The pickers ask the server as one types; nothing here reads the whole member list.
+    const memberReads: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (/^\/api\/workspaces\/[^/]+\/members$/.test(url.pathname)) memberReads.push(url.search);
+    });
+    await page.goto(`/w/${slug}/c/${channel.id}`);
+    await page.getByRole("button", { name: "New direct message" }).click();
+    const dm = page.getByRole("dialog", { name: "New message" });
+    await dm.getByLabel("Search people to message").fill("饶");
+    await expect(dm.getByRole("checkbox")).toHaveCount(1);
+    await dm.getByRole("checkbox", { name: /Rupert 饶/ }).check();
+    // Searching on keeps the choice.
+    await dm.getByLabel("Search people to message").fill("SAM");
+    await expect(dm.getByRole("checkbox", { name: /Sam 孙/ })).toBeVisible();
+    await expect(dm.getByRole("checkbox", { name: /Rupert/ })).toHaveCount(0);
+    await expect(dm.getByRole("button", { name: "Remove Rupert 饶" })).toBeVisible();
+    await dm.getByLabel("Search people to message").fill("nobody-like-this");
+    await expect(dm.getByText("No one matches “nobody-like-this”.")).toBeVisible();
+    await dm.getByRole("button", { name: "Start message" }).click();
+    await expect(dm).toBeHidden();
+    await expect(page.getByTestId("channel-title")).toHaveText("Rupert 饶");
+
+    await page.goto(`/w/${slug}/c/${channel.id}`);
+    await page.getByRole("button", { name: "Channel details", exact: true }).click();
+    const details = page.getByRole("dialog", { name: /#picker-test/ });
+    await details.getByRole("tab", { name: /Members/ }).click();
+    await details.getByRole("button", { name: "Add people" }).click();
+    await details.getByLabel("Search people to add").fill("孙");
+    await details.getByRole("checkbox", { name: /Sam 孙/ }).check();
+    await details.getByRole("button", { name: "Add 1 person" }).click();
+    await expect(details.getByRole("tab", { name: "Members (2)" })).toBeVisible();
+
+    expect(memberReads.length).toBeGreaterThan(0);
+    expect(memberReads.filter((search) => !/^\?(q|ids)=/.test(search))).toEqual([]);
+    await Promise.all([ownerContext.close(), memberContext.close(), thirdContext.close()]);
+  });
 });

@@ -151,7 +151,7 @@ describe("HTTP API", { timeout: 120_000 }, () => {
     expect(reused.body.error.message).toMatch(/already been used/);
   });
 
-  it("names members by id without listing the workspace, and answers a bad list with 422", async () => {
+  it("names members by id and finds them by name without listing the workspace; bad input is a 422", async () => {
     const owner = await newUser("hana");
     const other = await newUser("ivo");
     const outsider = await newUser("jun");
@@ -166,6 +166,11 @@ describe("HTTP API", { timeout: 120_000 }, () => {
     const bad = await other.http.json(`/api/workspaces/${slug}/members?ids=${encodeURIComponent("a,b c")}`);
     expect([bad.status, bad.body.error.code]).toEqual([422, "validation_failed"]);
     expect((await outsider.http.json(`/api/workspaces/${slug}/members?ids=${owner.id}`)).status).toBe(404);
+
+    // People to pick, found as one types.
+    const picked = await other.http.json(`/api/workspaces/${slug}/members?q=HAN&limit=5`);
+    expect([picked.status, picked.body.members.map((m: { userId: string }) => m.userId), picked.body.hasMore]).toEqual([200, [owner.id], false]);
+    expect((await other.http.json(`/api/workspaces/${slug}/members?q=h&limit=0`)).status).toBe(422);
   });
 
   it("searches messages over HTTP: Chinese and English, pages, errors, private results hidden", async () => {

@@ -12,6 +12,7 @@ import {
   getWorkspaceAccess,
   listInvites,
   listMembers,
+  searchMembers,
   listMyWorkspaces,
   revokeInvite,
   updateMember,
@@ -357,6 +358,37 @@ describe("deactivation", () => {
     const many = Array.from({ length: 101 }, (_, i) => `u${i}`).join(",");
     await expectAppError(listMembers({ actor: ann.actor, slug: ws.slug, ids: many }), "validation_failed", /at most 100/);
     await expectAppError(listMembers({ actor: stranger.actor, slug: ws.slug, ids: ann.id }), "not_found");
+  });
+
+  it("finds people to pick by name or email, any case, Chinese too; active ones only, by name, a page at a time", async () => {
+    const ws = await makeWorkspace();
+    const admin = await createMember(ws, "ADMIN", "Zed Admin");
+    const ann = await createMember(ws, "MEMBER", "Ann Lee");
+    const zhang = await createMember(ws, "MEMBER", "张三丰");
+    const gone = await createMember(ws, "MEMBER", "Ann Gone");
+    const tricky = await createMember(ws, "MEMBER", "100%_sure");
+    await updateMember({ actor: admin.actor, slug: ws.slug, userId: gone.id, input: { status: "DEACTIVATED" } });
+    const names = async (q: string, limit?: number) => {
+      const found = await searchMembers({ actor: zhang.actor, slug: ws.slug, input: { q, limit } });
+      return [found.members.map((m) => m.name), found.hasMore];
+    };
+
+    expect(await names("ann")).toEqual([["Ann Lee"], false]);
+    expect(await names("ＡＮＮ")).toEqual([["Ann Lee"], false]);
+    expect(await names("三")).toEqual([["张三丰"], false]);
+    expect(await names(ann.email.split("@")[0]!.toUpperCase())).toEqual([["Ann Lee"], false]);
+    // % and _ are letters here, not wildcards.
+    expect(await names("0%_s")).toEqual([["100%_sure"], false]);
+    expect(await names("n_l")).toEqual([[], false]);
+    expect((await names("%"))[0]).toEqual(["100%_sure"]);
+    // Everyone active (the owner too), by name, in pages that say when more match.
+    expect(await names("")).toEqual([["100%_sure", "Ann Lee", "Owner", "Zed Admin", "张三丰"], false]);
+    expect(await names("", 2)).toEqual([["100%_sure", "Ann Lee"], true]);
+
+    await expectAppError(searchMembers({ actor: ann.actor, slug: ws.slug, input: { q: "x", limit: 0 } }), "validation_failed", /limit/);
+    await expectAppError(searchMembers({ actor: ann.actor, slug: ws.slug, input: { q: "x".repeat(101) } }), "validation_failed", /q: must be at most 100/);
+    await expectAppError(searchMembers({ actor: ann.actor, slug: ws.slug, input: {} }), "validation_failed", /q/);
+    await expectAppError(searchMembers({ actor: (await createUser()).actor, slug: ws.slug, input: { q: "ann" } }), "not_found");
   });
 
   it("leaves the person's other workspaces alone", async () => {

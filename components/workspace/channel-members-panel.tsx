@@ -18,12 +18,10 @@ import { can } from "@/lib/permissions";
 import type { TMyWorkspace } from "@/lib/workspaces/schema";
 
 function AddPeopleForm({ channel, workspace, memberIds, onDone }: { channel: TChannelView; workspace: TMyWorkspace; memberIds: Set<string>; onDone: () => void }) {
-  const workspaceMembers = useMembers(workspace.slug);
   const sendChange = useChannelChanges(channel.id);
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
   const [isAdding, setAdding] = useState(false);
   const [error, setError] = useState<string>();
-  const candidates = (workspaceMembers.data ?? []).filter((m) => m.status === "ACTIVE" && !memberIds.has(m.userId));
 
   async function addPeople() {
     setAdding(true);
@@ -41,13 +39,7 @@ function AddPeopleForm({ channel, workspace, memberIds, onDone }: { channel: TCh
     <div className="space-y-3">
       <h3 className="text-base font-semibold text-slate-900">Add people to {channel.name ? `#${channel.name}` : "this conversation"}</h3>
       {error && <Alert>{error}</Alert>}
-      {workspaceMembers.isPending ? (
-        <LoadingRow label="Loading people…" />
-      ) : workspaceMembers.error ? (
-        <Alert>{describeError(workspaceMembers.error)}</Alert>
-      ) : (
-        <PeoplePicker people={candidates} selectedIds={selectedIds} onChange={setSelectedIds} searchLabel="Search people to add" autoFocus />
-      )}
+      <PeoplePicker slug={workspace.slug} excludeIds={memberIds} selectedIds={selectedIds} onChange={setSelectedIds} searchLabel="Search people to add" autoFocus />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onDone} disabled={isAdding}>
           Cancel

@@ -1,14 +1,13 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { describeError } from "@/components/ui/form-errors";
-import { LoadingRow } from "@/components/ui/spinner";
 import { PeoplePicker } from "@/components/workspace/people-picker";
-import { isUnauthorized, queryKeys, redirectToLogin, useMe, useMembers } from "@/components/workspace/queries";
+import { isUnauthorized, queryKeys, redirectToLogin, useMe } from "@/components/workspace/queries";
 import type { TChannelView } from "@/lib/channels/schema";
 import { api } from "@/lib/client/api";
 import { refreshAfterChange } from "@/lib/client/refresh-after-change";
@@ -19,13 +18,19 @@ const maxOtherPeople = 7;
 /** Starts (or reopens) a direct message with 1–7 people from the workspace. */
 export function NewDmDialog({ slug, open, onClose, onOpened }: { slug: string; open: boolean; onClose: () => void; onOpened: (channelId: string) => void }) {
   const queryClient = useQueryClient();
-  const members = useMembers(slug, { enabled: open });
   const me = useMe();
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
   const [error, setError] = useState<string>();
   const [isOpening, setOpening] = useState(false);
 
-  const people = (members.data ?? []).filter((m) => m.status === "ACTIVE" && m.userId !== me.data?.id);
+  const notMe = useMemo(() => new Set(me.data ? [me.data.id] : []), [me.data]);
+
+  // The picker starts afresh on each opening: so does the choice.
+  const close = () => {
+    setSelectedIds([]);
+    setError(undefined);
+    onClose();
+  };
 
   async function openConversation() {
     setOpening(true);
@@ -46,12 +51,12 @@ export function NewDmDialog({ slug, open, onClose, onOpened }: { slug: string; o
   return (
     <Dialog
       open={open}
-      onClose={onClose}
+      onClose={close}
       title="New message"
       description={`Pick one person for a direct message, or up to ${maxOtherPeople} for a group.`}
       footer={
         <>
-          <Button variant="secondary" onClick={onClose}>
+          <Button variant="secondary" onClick={close}>
             Cancel
           </Button>
           <Button onClick={openConversation} disabled={selectedIds.length === 0} isLoading={isOpening}>
@@ -62,13 +67,7 @@ export function NewDmDialog({ slug, open, onClose, onOpened }: { slug: string; o
     >
       <div className="space-y-3">
         {error && <Alert>{error}</Alert>}
-        {members.isPending ? (
-          <LoadingRow label="Loading people…" />
-        ) : members.error ? (
-          <Alert title="Could not load people">{describeError(members.error)}</Alert>
-        ) : (
-          <PeoplePicker people={people} selectedIds={selectedIds} onChange={setSelectedIds} max={maxOtherPeople} searchLabel="Search people to message" autoFocus />
-        )}
+        {open && <PeoplePicker slug={slug} excludeIds={notMe} selectedIds={selectedIds} onChange={setSelectedIds} max={maxOtherPeople} searchLabel="Search people to message" autoFocus />}
       </div>
     </Dialog>
   );

@@ -5,7 +5,7 @@
  * collide with a same-named key holding another shape; prefix invalidation (["channels", slug],
  * ["channel", id], ["workspace", slug]) still reaches them.
  */
-import { useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
+import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api, ApiError } from "@/lib/client/api";
 import { apiPaths } from "@/lib/client/api-paths";
@@ -20,6 +20,8 @@ export const queryKeys = {
   myWorkspaces: ["workspaces", "mine"] as const,
   workspace: (slug: string) => ["workspace", slug, "info"] as const,
   members: (slug: string) => ["workspace", slug, "members"] as const,
+  /** Active members whose name or email contains `query` (a people picker's page). */
+  memberSearch: (slug: string, query: string) => ["workspace", slug, "member-search", query] as const,
   /** One member by id (TMember, or null when not a member I can see). */
   member: (slug: string, userId: string) => ["workspace", slug, "member", userId] as const,
   invites: (slug: string) => ["workspace", slug, "invites"] as const,
@@ -158,6 +160,19 @@ export function useMemberNames(slug: string, userIds: readonly string[]): Map<st
   return useQueries({
     queries: userIds.map((id) => memberQuery(queryClient, slug, id)),
     combine: (results) => new Map(results.flatMap((r, i) => (r.data ? [[userIds[i]!, r.data.name] as const] : []))),
+  });
+}
+
+/** How many people a picker shows for a search; more matching asks the person to narrow it down. */
+const PICKER_PAGE = 50;
+
+/** People to pick: active members whose name or email contains `query`, by name (the last answer shows while typing on). */
+export function useMemberSearch(slug: string, query: string) {
+  return useApiQuery({
+    queryKey: queryKeys.memberSearch(slug, query),
+    queryFn: ({ signal }) => api<{ members: TMember[]; hasMore: boolean }>(`/api/workspaces/${encodeURIComponent(slug)}/members?q=${encodeURIComponent(query)}&limit=${PICKER_PAGE}`, { signal }),
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
   });
 }
 

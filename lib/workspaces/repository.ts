@@ -74,6 +74,22 @@ export function listMembers(workspaceId: string, userIds?: readonly string[]) {
   });
 }
 
+/** `text` as a literal inside a LIKE pattern: Prisma's `contains` passes % and _ on as wildcards. */
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Active members whose name or email contains `needle` (any case), by name; `limit` + 1 rows tell whether more match. */
+export function searchActiveMembers(workspaceId: string, needle: string, limit: number) {
+  const contains = { contains: likeLiteral(needle), mode: "insensitive" as const };
+  return getDb().workspaceMember.findMany({
+    where: { workspaceId, status: "ACTIVE", ...(needle ? { user: { OR: [{ name: contains }, { email: contains }] } } : {}) },
+    select: memberSelect,
+    orderBy: [{ user: { name: "asc" } }, { userId: "asc" }],
+    take: limit + 1,
+  });
+}
+
 export function findMember(workspaceId: string, userId: string) {
   return getDb().workspaceMember.findUnique({ where: { workspaceId_userId: { workspaceId, userId } }, select: memberSelect });
 }

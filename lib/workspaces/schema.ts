@@ -38,6 +38,12 @@ export const ZMemberLookup = z.object({
     .pipe(z.array(ZId).min(1, "name at least one member").max(MEMBER_LOOKUP_MAX, `name at most ${MEMBER_LOOKUP_MAX} members at a time`)),
 });
 
+/** `?q=…&limit=…`: people to pick (a DM, adding to a conversation), found by name or email. */
+export const ZMemberSearch = z.object({
+  q: zText().pipe(z.string().trim().max(100, "must be at most 100 characters")),
+  limit: z.coerce.number().int().min(1).max(MEMBER_LOOKUP_MAX).default(50),
+});
+
 export const ZInviteToken = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "is not a valid invite link");
 
 export type TWorkspace = { id: string; name: string; slug: string; createdAt: string };

@@ -15,6 +15,7 @@ import {
   ZCreateWorkspace,
   ZInviteToken,
   ZMemberLookup,
+  ZMemberSearch,
   ZUpdateMember,
   type TInvite,
   type TMember,
@@ -80,6 +81,20 @@ export async function listMembers({ actor, slug, ids }: { actor: TActor; slug: s
   assertCan(role, "members.list");
   const members = (await repo.listMembers(workspace.id, userIds)).map(toMember);
   return can(role, "members.manage") ? members : members.filter((m) => m.status === "ACTIVE");
+}
+
+/**
+ * People to pick from (a new DM, adding to a conversation): active members whose name or email
+ * contains the query, ignoring case and full-width forms (NFKC), by name, at most `limit` (1–100, 50
+ * by default); `hasMore` when others match too (the picker asks to narrow the search). An empty
+ * query lists the first by name. A workspace of thousands is never sent whole to a dialog.
+ */
+export async function searchMembers({ actor, slug, input }: { actor: TActor; slug: string; input: unknown }): Promise<{ members: TMember[]; hasMore: boolean }> {
+  const { q, limit } = ZMemberSearch.parse(input);
+  const { workspace, role } = await getWorkspaceAccess({ actor, slug });
+  assertCan(role, "members.list");
+  const rows = await repo.searchActiveMembers(workspace.id, q.normalize("NFKC"), limit);
+  return { members: rows.slice(0, limit).map(toMember), hasMore: rows.length > limit };
 }
 
 /**

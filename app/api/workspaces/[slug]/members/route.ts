@@ -1,7 +1,11 @@
-// GET /api/workspaces/:slug/members[?ids=<userId>,<userId>…] - member list with roles, or only those members (at most 100)
+// GET /api/workspaces/:slug/members - member list with roles
+//   ?ids=<userId>,<userId>…  only those members (at most 100)
+//   ?q=<text>&limit=<n>      active members whose name or email contains the text, with hasMore
 import { authed } from "@/lib/http/handler";
-import { listMembers } from "@/lib/workspaces/service";
+import { listMembers, searchMembers } from "@/lib/workspaces/service";
 
-export const GET = authed<{ slug: string }>(async ({ actor, params, url }) => ({
-  members: await listMembers({ actor, slug: params.slug, ids: url.searchParams.get("ids") ?? undefined }),
-}));
+export const GET = authed<{ slug: string }>(async ({ actor, params, url }) => {
+  const p = url.searchParams;
+  if (p.has("q")) return searchMembers({ actor, slug: params.slug, input: { q: p.get("q"), limit: p.get("limit") ?? undefined } });
+  return { members: await listMembers({ actor, slug: params.slug, ids: p.get("ids") ?? undefined }) };
+});
