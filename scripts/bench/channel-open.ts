@@ -15,7 +15,8 @@
  *            (PerformanceObserver "longtask"), older pages' fetch times, time spent with the
  *            "Loading older messages…" row in view, and the number of message rows in the DOM.
  *   BENCH_OPEN_TRACE=<n>: n more loads of the channel page traced, each long task listed with its CPU
- *            time by source (page-trace.ts).
+ *            time by source (page-trace.ts); BENCH_OPEN_TRACE_DETAIL=1 adds each task's functions
+ *            by self time and Parley's own functions by inclusive time.
  *   lighthouse: desktop preset (performance, accessibility, best practices, SEO) on the sign-in page
  *            and a signed-in channel page, median of BENCH_LH_RUNS runs; BENCH_LH_CPU_SLOWDOWN=4 slows
  *            the CPU 4× in Lighthouse's throttling, for the scores a slower machine would give.

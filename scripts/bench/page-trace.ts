@@ -104,6 +104,40 @@ export async function tracePageLoads(browser: Browser, context: BrowserContext, 
       const top = [...bySource].sort((a, b) => b[1] - a[1]).slice(0, 6);
       console.log(`    at ${ms(task.ts - start)} ms, ${ms(task.dur!)} ms: ${[...parts].map(([name, us]) => `${name} ${ms(us)}`).join(", ")}`);
       console.log(`      ${top.map(([label, count]) => `${label} ${share(count).toFixed(0)}`).join(", ")}`);
+      if (process.env.BENCH_OPEN_TRACE_DETAIL === "1") await printFunctions(inside, nodes, mapFor, share);
     }
   }
+}
+
+/** A task's functions by self time, and Parley's own functions by inclusive time (BENCH_OPEN_TRACE_DETAIL=1). */
+async function printFunctions(
+  inside: [number, number][],
+  nodes: Map<number, TProfileNode>,
+  mapFor: ReturnType<typeof sourceMaps>,
+  share: (count: number) => number,
+): Promise<void> {
+  const selfBy = new Map<string, number>();
+  const inclusiveBy = new Map<string, number>();
+  const nameOf = async (frame: TProfileNode["callFrame"]) => {
+    if (!frame.url?.includes("/_next/")) return { label: frame.functionName || "(program)", ours: false };
+    const map = await mapFor(frame.url);
+    const pos = map?.originalPositionFor({ line: frame.lineNumber + 1, column: frame.columnNumber });
+    const source = pos?.source ? sourceLabel(pos.source) : frame.url.split("/").pop()!;
+    return { label: `${source}:${pos?.line ?? "?"} ${pos?.name ?? frame.functionName}`, ours: !!pos?.source && !pos.source.includes("node_modules") && !pos.source.includes("[turbopack]") };
+  };
+  for (const [, id] of inside) {
+    const leaf = nodes.get(id);
+    if (!leaf) continue;
+    const self = await nameOf(leaf.callFrame);
+    selfBy.set(self.label, (selfBy.get(self.label) ?? 0) + 1);
+    const seen = new Set<string>();
+    for (let node: TProfileNode | undefined = leaf; node; node = node.parent ? nodes.get(node.parent) : undefined) {
+      const named = await nameOf(node.callFrame);
+      if (!named.ours || seen.has(named.label)) continue;
+      seen.add(named.label);
+      inclusiveBy.set(named.label, (inclusiveBy.get(named.label) ?? 0) + 1);
+    }
+  }
+  const list = (by: Map<string, number>) => [...by].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([label, count]) => `        ${share(count).toFixed(1).padStart(6)}  ${label}`).join("\n");
+  console.log(`      self:\n${list(selfBy)}\n      inclusive (Parley):\n${list(inclusiveBy)}`);
 }
