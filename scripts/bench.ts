@@ -10,6 +10,8 @@
  *                (BENCH_FANOUT sizes, BENCH_WINDOW sends in flight, BENCH_FANOUT_ROUNDS alternating
  *                rounds with the median ratio reported; default 1)
  *   connections  memory per idle authenticated socket at BENCH_SOCKETS (10,000), then a reconnect storm
+ *   members      naming and picking people in workspaces of 1,000 and 10,000 (BENCH_WORKSPACE_SIZES): by id and
+ *                by search vs reading the whole member list (scripts/bench/members.ts)
  *   load         simulated users (load-test-ng style), ramped until a gate breaks (needs `npm run build`)
  *   channel-open Chromium: click → newest of BENCH_MESSAGES (100,000) painted, cold and warm, vs a 50-message
  *                channel and a bare page; scrolling history (dropped frames, DOM rows); Lighthouse desktop
@@ -19,7 +21,7 @@
  *                lua-dbi-postgresql`; not in `all`)
  *   all          everything above
  *
- * fanout, connections, persistence and load need PostgreSQL (BENCH_DATABASE_URL, default
+ * fanout, connections, persistence, members and load need PostgreSQL (BENCH_DATABASE_URL, default
  * postgresql://postgres@127.0.0.1:5432/postgres; a throwaway database is created and dropped).
  * history uses PGlite unless BENCH_DATABASE_URL is set.
  */
@@ -58,6 +60,10 @@ async function main(): Promise<void> {
   await run("connections", async () => {
     const { runConnections } = await import("./bench/connections");
     await runConnections({ sockets: num("BENCH_SOCKETS", 10_000), members: num("BENCH_MEMBERS", 10), stormMessages: num("BENCH_STORM_MESSAGES", 50) });
+  });
+  await run("members", async () => {
+    const { runMembers } = await import("./bench/members");
+    await runMembers({ sizes: (process.env.BENCH_WORKSPACE_SIZES ?? "1000,10000").split(",").map(Number), reads: num("BENCH_MEMBER_READS", 50) });
   });
   if (scenario === "xmpp") {
     const { runXmpp } = await import("./bench/xmpp");
