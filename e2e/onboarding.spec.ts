@@ -466,10 +466,19 @@ test.describe("onboarding", () => {
     const details = page.getByRole("dialog", { name: /#picker-test/ });
     await details.getByRole("tab", { name: /Members/ }).click();
     await details.getByRole("button", { name: "Add people" }).click();
+    // Only people not in the channel yet are offered (Quinn is in it).
+    await expect(details.getByRole("checkbox", { name: /Rupert 饶/ })).toBeVisible();
+    await expect(details.getByRole("checkbox", { name: /Quinn/ })).toHaveCount(0);
     await details.getByLabel("Search people to add").fill("孙");
     await details.getByRole("checkbox", { name: /Sam 孙/ }).check();
     await details.getByRole("button", { name: "Add 1 person" }).click();
     await expect(details.getByRole("tab", { name: "Members (2)" })).toBeVisible();
+    // The members tab finds people as well.
+    const list = details.getByRole("list", { name: "Channel members" });
+    await expect(list.getByRole("listitem")).toHaveCount(2);
+    await details.getByLabel("Find members").fill("SAM");
+    await expect(list.getByRole("listitem")).toHaveCount(1);
+    await expect(list).toContainText("Sam 孙");
 
     expect(memberReads.length).toBeGreaterThan(0);
     expect(memberReads.filter((search) => !/^\?(q|ids)=/.test(search))).toEqual([]);

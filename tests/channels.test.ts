@@ -12,11 +12,13 @@ import {
   markRead,
   openDm,
   removeChannelMember,
+  searchChannelMembers,
   setChannelPoster,
   updateChannel,
 } from "@/lib/channels/service";
 import { channelSelect, findReadableChannelWithAccess } from "@/lib/channels/repository";
 import { ensureDbReady, getDb } from "@/lib/db";
+import { searchMembers } from "@/lib/workspaces/service";
 import { deleteMessage, editMessage, getChangesSince, listMessages, sendMessage } from "@/lib/messages/service";
 import { addMember, createChannel as makeChannel, createMember, createUser, createUsers, createWorkspace, expectAppError, uniq, type TTestUser, type TTestWorkspace } from "./factories";
 
@@ -437,5 +439,35 @@ describe("prepared statements read what Prisma reads", () => {
       expect(view).toMatchObject({ ...rest, archivedAt: archivedAt?.toISOString() ?? null, createdAt: createdAt.toISOString(), lastMessageAt: lastMessageAt?.toISOString() ?? null });
     }
     expect(sidebar.find((c) => c.id === closed.id)).toMatchObject({ unreadCount: 1, memberCount: 2, lastSeq: 1 });
+  });
+});
+
+describe("members of a large conversation", () => {
+  it("are found by name or email with their workspace role, a page at a time; private ones only by their members", async () => {
+    const space = await createWorkspace();
+    const [ops, zhao, zhou, guest] = await Promise.all([createMember(space, "ADMIN", "Ops Admin"), createMember(space, "MEMBER", "赵六"), createMember(space, "MEMBER", "周_七"), createMember(space, "GUEST", "Gus Guest")]);
+    const room = await makeChannel(space, space.owner, { kind: "PRIVATE", memberIds: [ops.id, zhao.id, zhou.id, guest.id] });
+    const found = async (q: string, limit?: number) => {
+      const page = await searchChannelMembers({ actor: zhao.actor, channelId: room.id, input: { q, limit } });
+      return [page.members.map((m) => [m.name, m.role]), page.hasMore];
+    };
+
+    expect(await found("")).toEqual([[["Gus Guest", "GUEST"], ["Ops Admin", "ADMIN"], ["Owner", "OWNER"], ["周_七", "MEMBER"], ["赵六", "MEMBER"]], false]);
+    expect(await found("", 2)).toEqual([[["Gus Guest", "GUEST"], ["Ops Admin", "ADMIN"]], true]);
+    expect(await found("六")).toEqual([[["赵六", "MEMBER"]], false]);
+    expect(await found("OPS")).toEqual([[["Ops Admin", "ADMIN"]], false]);
+    expect(await found("_")).toEqual([[["周_七", "MEMBER"]], false]);
+    expect((await listChannelMembers({ actor: zhao.actor, channelId: room.id })).find((m) => m.userId === ops.id)?.role).toBe("ADMIN");
+    await expectAppError(searchChannelMembers({ actor: zhao.actor, channelId: room.id, input: { q: "x", limit: 101 } }), "validation_failed", /limit/);
+
+    // Outside the private channel, neither its member list nor "who is not in it" can be asked for.
+    const outsider = await createMember(space, "MEMBER", "Otto");
+    await expectAppError(searchChannelMembers({ actor: outsider.actor, channelId: room.id, input: { q: "" } }), "not_found");
+    await expectAppError(searchMembers({ actor: outsider.actor, slug: space.slug, input: { q: "", notInChannel: room.id } }), "not_found");
+    // Its members can: the people to add are the workspace's others.
+    const toAdd = await searchMembers({ actor: zhao.actor, slug: space.slug, input: { q: "", notInChannel: room.id } });
+    expect(toAdd.members.map((m) => m.name)).toEqual(["Otto"]);
+    // A conversation of another workspace is not found through this one.
+    await expectAppError(searchMembers({ actor: alice.actor, slug: ws.slug, input: { q: "", notInChannel: room.id } }), "not_found");
   });
 });

@@ -171,6 +171,16 @@ describe("HTTP API", { timeout: 120_000 }, () => {
     const picked = await other.http.json(`/api/workspaces/${slug}/members?q=HAN&limit=5`);
     expect([picked.status, picked.body.members.map((m: { userId: string }) => m.userId), picked.body.hasMore]).toEqual([200, [owner.id], false]);
     expect((await other.http.json(`/api/workspaces/${slug}/members?q=h&limit=0`)).status).toBe(422);
+
+    // A conversation's members, found the same way; and who could still be added to it.
+    const created = await owner.http.json(`/api/workspaces/${slug}/channels`, { method: "POST", json: { name: "people", memberIds: [other.id] } });
+    expect(created.status).toBe(201);
+    const channelId = created.body.channel.id;
+    const inChannel = await owner.http.json(`/api/channels/${channelId}/members?q=IVO`);
+    expect([inChannel.status, inChannel.body.members.map((m: { userId: string; role: string }) => [m.userId, m.role]), inChannel.body.hasMore]).toEqual([200, [[other.id, "MEMBER"]], false]);
+    expect((await owner.http.json(`/api/channels/${channelId}/members?q=&limit=1000`)).status).toBe(422);
+    const toAdd = await owner.http.json(`/api/workspaces/${slug}/members?q=&notInChannel=${channelId}`);
+    expect([toAdd.status, toAdd.body.members]).toEqual([200, []]);
   });
 
   it("searches messages over HTTP: Chinese and English, pages, errors, private results hidden", async () => {

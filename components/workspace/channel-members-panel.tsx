@@ -7,17 +7,19 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { describeError } from "@/components/ui/form-errors";
+import { Input } from "@/components/ui/input";
 import { LoadingRow } from "@/components/ui/spinner";
+import { useDebounced } from "@/components/ui/use-debounced";
 import { isDirectMessage } from "@/components/workspace/channel-title";
 import { PeoplePicker } from "@/components/workspace/people-picker";
-import { useChannelMembers, useMembers } from "@/components/workspace/queries";
+import { SEARCH_DELAY_MS, useChannelMemberSearch } from "@/components/workspace/queries";
 import { useChannelChanges } from "@/components/workspace/use-channel-changes";
 import type { TChannelMember, TChannelView } from "@/lib/channels/schema";
 import { emojiFromName } from "@/lib/emoji";
 import { can } from "@/lib/permissions";
 import type { TMyWorkspace } from "@/lib/workspaces/schema";
 
-function AddPeopleForm({ channel, workspace, memberIds, onDone }: { channel: TChannelView; workspace: TMyWorkspace; memberIds: Set<string>; onDone: () => void }) {
+function AddPeopleForm({ channel, workspace, onDone }: { channel: TChannelView; workspace: TMyWorkspace; onDone: () => void }) {
   const sendChange = useChannelChanges(channel.id);
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
   const [isAdding, setAdding] = useState(false);
@@ -39,7 +41,7 @@ function AddPeopleForm({ channel, workspace, memberIds, onDone }: { channel: TCh
     <div className="space-y-3">
       <h3 className="text-base font-semibold text-slate-900">Add people to {channel.name ? `#${channel.name}` : "this conversation"}</h3>
       {error && <Alert>{error}</Alert>}
-      <PeoplePicker slug={workspace.slug} excludeIds={memberIds} selectedIds={selectedIds} onChange={setSelectedIds} searchLabel="Search people to add" autoFocus />
+      <PeoplePicker slug={workspace.slug} notInChannel={channel.id} selectedIds={selectedIds} onChange={setSelectedIds} searchLabel="Search people to add" autoFocus />
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onDone} disabled={isAdding}>
           Cancel
@@ -86,11 +88,10 @@ function PosterToggle({ channelId, member }: { channelId: string; member: TChann
 
 /** The people in a conversation: add (members), remove (creator or admins), name announcement posters (admins). */
 export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel: TChannelView; workspace: TMyWorkspace | undefined; myUserId?: string }) {
-  const members = useChannelMembers(channel.id);
+  const [search, setSearch] = useState("");
+  const query = useDebounced(search.trim(), SEARCH_DELAY_MS);
+  const members = useChannelMemberSearch(channel.id, query);
   const canNamePosters = channel.kind === "ANNOUNCEMENT" && !!workspace && can(workspace.role, "messages.post_announcement");
-  // Owners and admins always post in announcement channels: no toggle for them.
-  const workspaceMembers = useMembers(workspace?.slug ?? "", { enabled: canNamePosters });
-  const postsByRole = new Set((workspaceMembers.data ?? []).filter((m) => can(m.role, "messages.post_announcement")).map((m) => m.userId));
   const sendChange = useChannelChanges(channel.id);
   const [isAdding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<TChannelMember | null>(null);
@@ -106,7 +107,7 @@ export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel:
   const canRemove = channel.canManage && !channel.isGeneral && !isDm;
 
   if (isAdding && workspace) {
-    return <AddPeopleForm channel={channel} workspace={workspace} memberIds={new Set(members.data.map((m) => m.userId))} onDone={() => setAdding(false)} />;
+    return <AddPeopleForm channel={channel} workspace={workspace} onDone={() => setAdding(false)} />;
   }
 
   async function removeMember(member: TChannelMember) {
@@ -125,15 +126,17 @@ export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel:
   return (
     <div className="space-y-3">
       <div className="flex items-center justify-between gap-3">
-        <p className="text-sm text-slate-600">{members.data.length === 1 ? "1 member" : `${members.data.length} members`}</p>
+        <p className="text-sm text-slate-600">{channel.memberCount === 1 ? "1 member" : `${channel.memberCount.toLocaleString()} members`}</p>
         {canAdd && (
           <Button size="sm" variant="secondary" onClick={() => setAdding(true)}>
             Add people
           </Button>
         )}
       </div>
-      <ul aria-label="Channel members" className="divide-y divide-slate-100 rounded-lg border border-slate-200">
-        {members.data.map((member) => {
+      <Input type="search" aria-label="Find members" placeholder="Find members by name or email" value={search} onChange={(e) => setSearch(e.target.value)} />
+      <ul aria-label="Channel members" aria-busy={members.isPlaceholderData} className="divide-y divide-slate-100 rounded-lg border border-slate-200">
+        {members.data.members.length === 0 && <li className="px-3 py-6 text-center text-sm text-slate-500">{query ? `No member matches “${query}”.` : "No members."}</li>}
+        {members.data.members.map((member) => {
           const isMe = member.userId === myUserId;
           return (
             <li key={member.userId} className="flex items-center gap-3 px-3 py-2.5">
@@ -152,7 +155,8 @@ export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel:
                 </div>
                 <div className="truncate text-sm text-slate-500">{member.email}</div>
               </div>
-              {canNamePosters && (postsByRole.has(member.userId) ? <Badge tone="blue">Posts as admin</Badge> : <PosterToggle channelId={channel.id} member={member} />)}
+              {/* Owners and admins always post in announcement channels: no toggle for them. */}
+              {canNamePosters && (member.role && can(member.role, "messages.post_announcement") ? <Badge tone="blue">Posts as admin</Badge> : <PosterToggle channelId={channel.id} member={member} />)}
               {canRemove && !isMe && (
                 <Button variant="danger-ghost" size="sm" onClick={() => setRemoving(member)} aria-label={`Remove ${member.name} from the channel`}>
                   Remove
@@ -161,6 +165,7 @@ export function ChannelMembersPanel({ channel, workspace, myUserId }: { channel:
             </li>
           );
         })}
+        {members.data.hasMore && <li className="px-3 py-3 text-center text-sm text-slate-500">More members match: type more of a name or email to narrow the list.</li>}
       </ul>
       {removing && (
         <ConfirmDialog

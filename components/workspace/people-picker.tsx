@@ -1,20 +1,23 @@
 "use client";
 
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Avatar } from "@/components/ui/avatar";
 import { cn } from "@/components/ui/cn";
 import { describeError } from "@/components/ui/form-errors";
 import { Input } from "@/components/ui/input";
 import { LoadingRow } from "@/components/ui/spinner";
-import { useMemberSearch } from "@/components/workspace/queries";
+import { useDebounced } from "@/components/ui/use-debounced";
+import { SEARCH_DELAY_MS, useMemberSearch } from "@/components/workspace/queries";
 
 export type TPersonOption = { userId: string; name: string; email: string; isBot?: boolean };
 
 type TPeoplePickerProps = {
   slug: string;
-  /** People not offered (me, the conversation's members). */
-  excludeIds: ReadonlySet<string>;
+  /** People not offered (me). */
+  excludeIds?: ReadonlySet<string>;
+  /** Leave out this conversation's members (adding people to it). */
+  notInChannel?: string;
   selectedIds: string[];
   onChange: (selectedIds: string[]) => void;
   /** Most people that may be picked; the rest of the list is disabled once reached. */
@@ -23,34 +26,22 @@ type TPeoplePickerProps = {
   autoFocus?: boolean;
 };
 
-/** How long typing pauses before the search goes to the server. */
-const SEARCH_DELAY_MS = 150;
-
-function useDebounced<T>(value: T, delayMs: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), delayMs);
-    return () => clearTimeout(timer);
-  }, [value, delayMs]);
-  return settled;
-}
-
 /**
  * Pick people of the workspace with a search box: the server finds them by name or email as one
  * types (a page of them; a workspace of thousands is never loaded whole). Plain checkboxes
  * underneath, so keyboard and screen readers work as usual; picked people show as removable chips
  * above the list, and stay picked while the search changes.
  */
-export function PeoplePicker({ slug, excludeIds, selectedIds, onChange, max, searchLabel = "Search people", autoFocus }: TPeoplePickerProps) {
+export function PeoplePicker({ slug, excludeIds, notInChannel, selectedIds, onChange, max, searchLabel = "Search people", autoFocus }: TPeoplePickerProps) {
   const [search, setSearch] = useState("");
   const query = useDebounced(search.trim(), SEARCH_DELAY_MS);
-  const found = useMemberSearch(slug, query);
+  const found = useMemberSearch(slug, query, notInChannel);
   // The picked people as they were found, for their chips (a later search may not list them).
   const [picked, setPicked] = useState<ReadonlyMap<string, TPersonOption>>(new Map());
   const listId = useId();
   const selected = new Set(selectedIds);
   const isFull = max !== undefined && selectedIds.length >= max;
-  const people = (found.data?.members ?? []).filter((p) => !excludeIds.has(p.userId));
+  const people = (found.data?.members ?? []).filter((p) => !excludeIds?.has(p.userId));
 
   const toggle = (person: TPersonOption) => {
     if (selected.has(person.userId)) return onChange(selectedIds.filter((id) => id !== person.userId));

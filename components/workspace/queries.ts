@@ -163,16 +163,21 @@ export function useMemberNames(slug: string, userIds: readonly string[]): Map<st
   });
 }
 
-/** How many people a picker shows for a search; more matching asks the person to narrow it down. */
-const PICKER_PAGE = 50;
+/** How many people a search of members shows; more matching asks the person to narrow it down. */
+const SEARCH_PAGE = 50;
+/** How long typing pauses before a search of members goes to the server. */
+export const SEARCH_DELAY_MS = 150;
 
-/** People to pick: active members whose name or email contains `query`, by name (the last answer shows while typing on). */
-export function useMemberSearch(slug: string, query: string) {
+/**
+ * People to pick: active members whose name or email contains `query`, by name, leaving out the
+ * members of `notInChannel` (the last answer shows while typing on).
+ */
+export function useMemberSearch(slug: string, query: string, notInChannel?: string) {
+  const params = new URLSearchParams({ q: query, limit: String(SEARCH_PAGE), ...(notInChannel ? { notInChannel } : {}) });
   return useApiQuery({
-    queryKey: queryKeys.memberSearch(slug, query),
-    queryFn: ({ signal }) => api<{ members: TMember[]; hasMore: boolean }>(`/api/workspaces/${encodeURIComponent(slug)}/members?q=${encodeURIComponent(query)}&limit=${PICKER_PAGE}`, { signal }),
+    queryKey: [...queryKeys.memberSearch(slug, query), notInChannel ?? null],
+    queryFn: ({ signal }) => api<{ members: TMember[]; hasMore: boolean }>(`/api/workspaces/${encodeURIComponent(slug)}/members?${params}`, { signal }),
     placeholderData: keepPreviousData,
-    staleTime: 30_000,
   });
 }
 
@@ -215,11 +220,12 @@ export function prefetchChannel(queryClient: QueryClient, channelId: string): Pr
   return queryClient.prefetchQuery({ queryKey: queryKeys.channel(channelId), queryFn: ({ signal }) => fetchChannel(channelId, signal) });
 }
 
-/** The people in a conversation. */
-export function useChannelMembers(channelId: string, options: { enabled?: boolean } = {}) {
+/** The people in a conversation whose name or email contains `query`, by name (a page; the last answer shows while typing on). */
+export function useChannelMemberSearch(channelId: string, query: string) {
   return useApiQuery({
-    queryKey: queryKeys.channelMembers(channelId),
-    queryFn: ({ signal }) => api<{ members: TChannelMember[] }>(`/api/channels/${encodeURIComponent(channelId)}/members`, { signal }).then((r) => r.members),
-    enabled: options.enabled,
+    queryKey: [...queryKeys.channelMembers(channelId), query],
+    queryFn: ({ signal }) =>
+      api<{ members: TChannelMember[]; hasMore: boolean }>(`/api/channels/${encodeURIComponent(channelId)}/members?${new URLSearchParams({ q: query, limit: String(SEARCH_PAGE) })}`, { signal }),
+    placeholderData: keepPreviousData,
   });
 }

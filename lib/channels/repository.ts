@@ -1,5 +1,6 @@
 /** Database access for conversations and their members (Prisma, and prepared statements on hot paths). No business rules here. */
 import type { TSidebarHead } from "@/lib/channels/schema";
+import { containsText } from "@/lib/db/like";
 import { dateFromEpochMs, epochMsSql, getDb, runHotQuery, type Prisma } from "@/lib/db";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 
@@ -200,12 +201,20 @@ export async function advanceReadPosition(channelId: string, userId: string, seq
   await runHotQuery("advance_read", `UPDATE "ChannelMember" SET "lastReadSeq" = $3 WHERE "channelId" = $1 AND "userId" = $2 AND "lastReadSeq" < $3`, [channelId, userId, seq], "main");
 }
 
-export async function listMembersWithUsers(channelId: string) {
+/** The most members a conversation's full list returns (its members panel searches instead). */
+export const CHANNEL_MEMBER_LIST_MAX = 5000;
+
+/**
+ * A conversation's members with their workspace role, in the order they joined (at most
+ * CHANNEL_MEMBER_LIST_MAX + 1: one more tells the list was cut) — or, with `search`, those whose
+ * name or email contains the needle, by name (at most `limit` + 1).
+ */
+export async function listMembersWithUsers(channelId: string, workspaceId: string, search?: { needle: string; limit: number }) {
   return getDb().channelMember.findMany({
-    where: { channelId },
-    select: { userId: true, isPoster: true, joinedAt: true, user: { select: memberUserSelect } },
-    orderBy: { joinedAt: "asc" },
-    take: 5000,
+    where: { channelId, ...(search?.needle ? { user: { OR: [{ name: containsText(search.needle) }, { email: containsText(search.needle) }] } } : {}) },
+    select: { userId: true, isPoster: true, joinedAt: true, user: { select: { ...memberUserSelect, memberships: { where: { workspaceId }, select: { role: true } } } } },
+    orderBy: search ? [{ user: { name: "asc" } }, { userId: "asc" }] : { joinedAt: "asc" },
+    take: (search ? search.limit : CHANNEL_MEMBER_LIST_MAX) + 1,
   });
 }
 

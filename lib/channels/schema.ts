@@ -86,5 +86,25 @@ export type TSidebarHead = { id: string; lastSeq: number; lastReadSeq: number };
 
 export const ZSidebarHeadsQuery = z.object({ slug: z.string().min(1).max(100) });
 
-/** `statusEmoji` is a Slack short name with colons (":coffee:"), set with `/status`; both "" when none. */
-export type TChannelMember = { userId: string; name: string; email: string; avatarUrl: string | null; isBot: boolean; statusText: string; statusEmoji: string; isPoster: boolean; joinedAt: string };
+/**
+ * `statusEmoji` is a Slack short name with colons (":coffee:"), set with `/status`; both "" when none.
+ * `role` is the person's role in the workspace (admins post in announcement channels by it).
+ */
+export type TChannelMember = {
+  userId: string;
+  name: string;
+  email: string;
+  avatarUrl: string | null;
+  isBot: boolean;
+  statusText: string;
+  statusEmoji: string;
+  isPoster: boolean;
+  role: "OWNER" | "ADMIN" | "MEMBER" | "GUEST" | null;
+  joinedAt: string;
+};
+
+/** `?q=…&limit=…`: a conversation's members found by name or email (its members panel). */
+export const ZChannelMemberSearch = z.object({
+  q: zText().pipe(z.string().trim().max(100, "must be at most 100 characters")),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});

@@ -8,6 +8,7 @@ import * as repo from "@/lib/channels/repository";
 import { countPins, countPinsByChannel } from "@/lib/messages/repository";
 import {
   ZAddMembers,
+  ZChannelMemberSearch,
   ZCreateChannel,
   ZMarkRead,
   ZOpenDm,
@@ -244,11 +245,27 @@ export async function setChannelPoster({ actor, channelId, userId, input }: { ac
   return listChannelMembers({ actor, channelId });
 }
 
-/** Members of a conversation the actor may read. */
+function toChannelMember(row: Awaited<ReturnType<typeof repo.listMembersWithUsers>>[number]): TChannelMember {
+  const { memberships, ...user } = row.user;
+  return { userId: row.userId, ...user, isPoster: row.isPoster, role: memberships[0]?.role ?? null, joinedAt: row.joinedAt.toISOString() };
+}
+
+/** Members of a conversation the actor may read, in the order they joined (the first 5,000). */
 export async function listChannelMembers({ actor, channelId }: { actor: TActor; channelId: string }): Promise<TChannelMember[]> {
-  await getChannelAccess(actor, channelId);
-  const rows = await repo.listMembersWithUsers(channelId);
-  return rows.map((r) => ({ userId: r.userId, ...r.user, isPoster: r.isPoster, joinedAt: r.joinedAt.toISOString() }));
+  const { channel } = await getChannelAccess(actor, channelId);
+  const rows = await repo.listMembersWithUsers(channelId, channel.workspaceId);
+  return rows.slice(0, repo.CHANNEL_MEMBER_LIST_MAX).map(toChannelMember);
+}
+
+/**
+ * A conversation's members whose name or email contains the query (any case, NFKC), by name, at
+ * most `limit`; `hasMore` when others match too. What its members panel shows, however large it is.
+ */
+export async function searchChannelMembers({ actor, channelId, input }: { actor: TActor; channelId: string; input: unknown }): Promise<{ members: TChannelMember[]; hasMore: boolean }> {
+  const { q, limit } = ZChannelMemberSearch.parse(input);
+  const { channel } = await getChannelAccess(actor, channelId);
+  const rows = await repo.listMembersWithUsers(channelId, channel.workspaceId, { needle: q.normalize("NFKC"), limit });
+  return { members: rows.slice(0, limit).map(toChannelMember), hasMore: rows.length > limit };
 }
 
 /** Opens (or finds) the DM or group DM between the actor and up to 7 others. */

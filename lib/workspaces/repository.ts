@@ -1,4 +1,5 @@
 import { dateFromEpochMs, epochMsSql, getDb, runHotQuery, type Prisma } from "@/lib/db";
+import { containsText } from "@/lib/db/like";
 import type { MemberStatus, WorkspaceRole } from "@/lib/generated/prisma/enums";
 
 export const workspaceSelect = { id: true, name: true, slug: true, createdAt: true } satisfies Prisma.WorkspaceSelect;
@@ -74,16 +75,17 @@ export function listMembers(workspaceId: string, userIds?: readonly string[]) {
   });
 }
 
-/** `text` as a literal inside a LIKE pattern: Prisma's `contains` passes % and _ on as wildcards. */
-function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** Active members whose name or email contains `needle` (any case), by name; `limit` + 1 rows tell whether more match. */
-export function searchActiveMembers(workspaceId: string, needle: string, limit: number) {
-  const contains = { contains: likeLiteral(needle), mode: "insensitive" as const };
+/**
+ * Active members whose name or email contains `needle` (any case), by name, leaving out those in
+ * `notInChannelId`; `limit` + 1 rows tell whether more match.
+ */
+export function searchActiveMembers(workspaceId: string, needle: string, limit: number, notInChannelId?: string) {
+  const user = {
+    ...(needle ? { OR: [{ name: containsText(needle) }, { email: containsText(needle) }] } : {}),
+    ...(notInChannelId ? { channelMembers: { none: { channelId: notInChannelId } } } : {}),
+  };
   return getDb().workspaceMember.findMany({
-    where: { workspaceId, status: "ACTIVE", ...(needle ? { user: { OR: [{ name: contains }, { email: contains }] } } : {}) },
+    where: { workspaceId, status: "ACTIVE", user },
     select: memberSelect,
     orderBy: [{ user: { name: "asc" } }, { userId: "asc" }],
     take: limit + 1,

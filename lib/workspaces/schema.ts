@@ -42,6 +42,8 @@ export const ZMemberLookup = z.object({
 export const ZMemberSearch = z.object({
   q: zText().pipe(z.string().trim().max(100, "must be at most 100 characters")),
   limit: z.coerce.number().int().min(1).max(MEMBER_LOOKUP_MAX).default(50),
+  /** Leave out this conversation's members (people to add to it). */
+  notInChannel: ZId.optional(),
 });
 
 export const ZInviteToken = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "is not a valid invite link");

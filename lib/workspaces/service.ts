@@ -1,5 +1,6 @@
 /** Workspaces, their members and roles, and invites. */
 import { randomBytes } from "node:crypto";
+import { getChannelAccess } from "@/lib/channels/access";
 import { AppError, forbidden, notFound } from "@/lib/errors";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
 import { assertCan, can, roleRank } from "@/lib/permissions";
@@ -87,13 +88,16 @@ export async function listMembers({ actor, slug, ids }: { actor: TActor; slug: s
  * People to pick from (a new DM, adding to a conversation): active members whose name or email
  * contains the query, ignoring case and full-width forms (NFKC), by name, at most `limit` (1–100, 50
  * by default); `hasMore` when others match too (the picker asks to narrow the search). An empty
- * query lists the first by name. A workspace of thousands is never sent whole to a dialog.
+ * query lists the first by name. `notInChannel` leaves out a conversation's members, for a
+ * conversation the actor may read (else not found: its membership is not to be probed). A
+ * workspace of thousands is never sent whole to a dialog.
  */
 export async function searchMembers({ actor, slug, input }: { actor: TActor; slug: string; input: unknown }): Promise<{ members: TMember[]; hasMore: boolean }> {
-  const { q, limit } = ZMemberSearch.parse(input);
+  const { q, limit, notInChannel } = ZMemberSearch.parse(input);
   const { workspace, role } = await getWorkspaceAccess({ actor, slug });
   assertCan(role, "members.list");
-  const rows = await repo.searchActiveMembers(workspace.id, q.normalize("NFKC"), limit);
+  if (notInChannel && (await getChannelAccess(actor, notInChannel)).channel.workspaceId !== workspace.id) throw notFound("Channel not found");
+  const rows = await repo.searchActiveMembers(workspace.id, q.normalize("NFKC"), limit, notInChannel);
   return { members: rows.slice(0, limit).map(toMember), hasMore: rows.length > limit };
 }
 
