@@ -327,6 +327,10 @@ test.describe("onboarding", () => {
     await confirm.getByRole("button", { name: "Deactivate", exact: true }).click();
     await expect(confirm).toBeHidden();
     await expect(ownerSettings.memberRow(member.name).getByText("Deactivated")).toBeVisible();
+    // The list is searched on the server: admins find deactivated people too.
+    await ownerPage.getByLabel("Search members").fill("李");
+    await expect(ownerPage.getByRole("table", { name: "Members" }).locator("tbody tr")).toHaveCount(1);
+    await expect(ownerSettings.memberRow(member.name).getByText("Deactivated")).toBeVisible();
 
     await memberPage.reload();
     await expect(memberPage).toHaveURL(/\/login\?callbackUrl=/);

@@ -384,6 +384,18 @@ describe("deactivation", () => {
     // Everyone active (the owner too), by name, in pages that say when more match.
     expect(await names("")).toEqual([["100%_sure", "Ann Lee", "Owner", "Zed Admin", "张三丰"], false]);
     expect(await names("", 2)).toEqual([["100%_sure", "Ann Lee"], true]);
+    // Page by page with the cursor, each member once; admins may ask for deactivated members too.
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await searchMembers({ actor: admin.actor, slug: ws.slug, input: { q: "", limit: 2, status: "all", cursor } });
+      pages.push(page.members.map((m) => m.name));
+      cursor = page.nextCursor ?? undefined;
+      expect(page.hasMore).toBe(cursor !== undefined);
+    } while (cursor);
+    expect(pages).toEqual([["100%_sure", "Ann Gone"], ["Ann Lee", "Owner"], ["Zed Admin", "张三丰"]]);
+    expect((await searchMembers({ actor: ann.actor, slug: ws.slug, input: { q: "ann", status: "all" } })).members.map((m) => m.name)).toEqual(["Ann Lee"]);
+    await expectAppError(searchMembers({ actor: ann.actor, slug: ws.slug, input: { q: "", cursor: "not-a-cursor" } }), "validation_failed", /cursor/);
 
     await expectAppError(searchMembers({ actor: ann.actor, slug: ws.slug, input: { q: "x", limit: 0 } }), "validation_failed", /limit/);
     await expectAppError(searchMembers({ actor: ann.actor, slug: ws.slug, input: { q: "x".repeat(101) } }), "validation_failed", /q: must be at most 100/);

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { formatDateTime } from "@/components/ui/format-date";
 import { describeError } from "@/components/ui/form-errors";
 import { LoadingRow } from "@/components/ui/spinner";
-import { useMembers } from "@/components/workspace/queries";
+import { useMembersById } from "@/components/workspace/queries";
 import { api } from "@/lib/client/api";
 import { apiPaths } from "@/lib/client/api-paths";
 import type { TChannelView } from "@/lib/channels/schema";
@@ -49,18 +49,20 @@ function shortId(id: string): string {
 /** The audit log: time, who (person or bot, and whether through a token), action, target; paged. */
 export function AuditLog({ slug }: { slug: string }) {
   const audit = useAudit(slug);
-  const members = useMembers(slug);
+
   const bots = useBots(slug);
   const channels = useChannelNames(slug);
+  const entries = audit.data?.pages.flatMap((p) => p.entries) ?? [];
+  // The people the shown entries name, looked up by id (not the whole member list).
+  const actors = useMembersById(slug, [...new Set(entries.flatMap((e) => (e.actorId ? [e.actorId] : [])))]);
 
   if (audit.isPending) return <LoadingRow label="Loading the audit log…" />;
   if (audit.error && !audit.data) return <Alert title="Could not load the audit log">{describeError(audit.error)}</Alert>;
-  const entries = audit.data.pages.flatMap((p) => p.entries);
   if (entries.length === 0) return <p className="rounded-xl border border-dashed border-slate-300 bg-white px-5 py-6 text-center text-sm text-slate-500">Nothing recorded yet.</p>;
 
   const who = (row: TAuditRow) => {
     if (!row.actorId) return "Parley";
-    const m = members.data?.find((x) => x.userId === row.actorId);
+    const m = actors.get(row.actorId);
     return m ? `${m.name}${m.isBot ? " (bot)" : ""}` : shortId(row.actorId);
   };
   const target = (row: TAuditRow) => {

@@ -10,9 +10,9 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { describeError } from "@/components/ui/form-errors";
 import { Input, Select } from "@/components/ui/input";
 import { LoadingRow } from "@/components/ui/spinner";
+import { useDebounced } from "@/components/ui/use-debounced";
 import { canManageMember, getAssignableRoles } from "@/components/workspace/member-permissions";
-import { matchesSearch } from "@/components/workspace/search-text";
-import { isUnauthorized, queryKeys, redirectToLogin, useMembers } from "@/components/workspace/queries";
+import { isUnauthorized, queryKeys, redirectToLogin, SEARCH_DELAY_MS, useMemberDirectory } from "@/components/workspace/queries";
 import { RoleBadge, roleLabels } from "@/components/workspace/role-badge";
 import { api } from "@/lib/client/api";
 import { refreshAfterChange } from "@/lib/client/refresh-after-change";
@@ -40,7 +40,8 @@ function useUpdateMember(slug: string) {
         method: "PATCH",
         body: "role" in change ? { role: change.role } : { status: change.status },
       }),
-    onSuccess: () => refreshAfterChange(queryClient, queryKeys.members(slug)),
+    // Every cached list and search of members (keys under ["workspace", slug]).
+    onSuccess: () => refreshAfterChange(queryClient, ["workspace", slug]),
     onError: (err) => {
       if (isUnauthorized(err)) redirectToLogin();
     },
@@ -102,16 +103,17 @@ function MemberRow({ member, isMe, isEditable, assignableRoles, onChange }: { me
 
 /** The workspace's people. Owners and admins change roles and (de)activate, after confirming. */
 export function MembersTable({ slug, myRole, myUserId }: { slug: string; myRole: TRole; myUserId?: string }) {
-  const { data: members, error, isPending } = useMembers(slug);
+  const [search, setSearch] = useState("");
+  const query = useDebounced(search.trim(), SEARCH_DELAY_MS);
+  const directory = useMemberDirectory(slug, query);
   const updateMember = useUpdateMember(slug);
   const [pendingChange, setPendingChange] = useState<TMemberChange | null>(null);
-  const [search, setSearch] = useState("");
   const assignableRoles = getAssignableRoles(myRole);
 
-  if (isPending) return <LoadingRow label="Loading members…" />;
-  if (error) return <Alert title="Could not load members">{describeError(error)}</Alert>;
+  if (directory.isPending) return <LoadingRow label="Loading members…" />;
+  if (directory.error && !directory.data) return <Alert title="Could not load members">{describeError(directory.error)}</Alert>;
 
-  const visible = members.filter((m) => matchesSearch(search, m.name, m.email));
+  const visible = directory.data.pages.flatMap((page) => page.members);
   const closeConfirm = () => {
     setPendingChange(null);
     updateMember.reset();
@@ -120,11 +122,9 @@ export function MembersTable({ slug, myRole, myUserId }: { slug: string; myRole:
 
   return (
     <div className="space-y-3">
-      {members.length > 8 && (
-        <Input type="search" aria-label="Search members" placeholder="Search by name or email" value={search} onChange={(e) => setSearch(e.target.value)} className="max-w-xs" />
-      )}
+      <Input type="search" aria-label="Search members" placeholder="Search by name or email" value={search} onChange={(e) => setSearch(e.target.value)} className="max-w-xs" />
       <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white shadow-sm">
-        <table className="w-full min-w-[640px] table-fixed text-left text-sm">
+        <table aria-busy={directory.isPlaceholderData} className="w-full min-w-[640px] table-fixed text-left text-sm">
           <caption className="sr-only">Members</caption>
           <thead className="border-b border-slate-200 bg-slate-50 text-xs font-semibold tracking-wide text-slate-500 uppercase">
             <tr>
@@ -156,13 +156,18 @@ export function MembersTable({ slug, myRole, myUserId }: { slug: string; myRole:
             {visible.length === 0 && (
               <tr>
                 <td colSpan={4} className="px-5 py-8 text-center text-slate-500">
-                  No one matches “{search}”.
+                  {query ? `No one matches “${query}”.` : "No members."}
                 </td>
               </tr>
             )}
           </tbody>
         </table>
       </div>
+      {directory.hasNextPage && (
+        <Button variant="secondary" size="sm" onClick={() => void directory.fetchNextPage()} isLoading={directory.isFetchingNextPage}>
+          Show more members
+        </Button>
+      )}
       {pendingChange && confirmation && (
         <ConfirmDialog
           open

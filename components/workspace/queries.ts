@@ -5,7 +5,7 @@
  * collide with a same-named key holding another shape; prefix invalidation (["channels", slug],
  * ["channel", id], ["workspace", slug]) still reaches them.
  */
-import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQueries, useQuery, type QueryClient, type UseQueryOptions } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { api, ApiError } from "@/lib/client/api";
 import { apiPaths } from "@/lib/client/api-paths";
@@ -19,7 +19,6 @@ export const queryKeys = {
   me: sharedQueryKeys.me,
   myWorkspaces: ["workspaces", "mine"] as const,
   workspace: (slug: string) => ["workspace", slug, "info"] as const,
-  members: (slug: string) => ["workspace", slug, "members"] as const,
   /** Active members whose name or email contains `query` (a people picker's page). */
   memberSearch: (slug: string, query: string) => ["workspace", slug, "member-search", query] as const,
   /** One member by id (TMember, or null when not a member I can see). */
@@ -86,16 +85,8 @@ export function useWorkspace(slug: string, options: { enabled?: boolean } = {}) 
   });
 }
 
-/** The workspace's members (deactivated ones only for admins). */
-export function useMembers(slug: string, options: { enabled?: boolean } = {}) {
-  return useApiQuery({
-    queryKey: queryKeys.members(slug),
-    queryFn: ({ signal }) => api<{ members: TMember[] }>(`/api/workspaces/${encodeURIComponent(slug)}/members`, { signal }).then((r) => r.members),
-    enabled: options.enabled,
-  });
-}
-
 type TLookup = { resolve: (member: TMember | null) => void; reject: (err: unknown) => void };
+
 /** Per workspace: the members asked for in the current task, with whoever waits for each. */
 const memberLookups = new Map<string, Map<string, TLookup[]>>();
 
@@ -134,13 +125,11 @@ function sendMemberLookups(slug: string): void {
   }
 }
 
-/** A member's query, taken from the full member list when that is cached (a settings screen read it). */
-function memberQuery(queryClient: QueryClient, slug: string, userId: string) {
+/** One member's query, looked up with the others of the same task. */
+function memberQuery(slug: string, userId: string) {
   return {
     queryKey: queryKeys.member(slug, userId),
     queryFn: () => lookUpMember(slug, userId),
-    initialData: () => queryClient.getQueryData<TMember[]>(queryKeys.members(slug))?.find((m) => m.userId === userId),
-    initialDataUpdatedAt: () => queryClient.getQueryState(queryKeys.members(slug))?.dataUpdatedAt,
     // Names rarely change; a workspace change invalidates them (the ["workspace"] prefix).
     staleTime: 5 * 60_000,
     retry: (count: number, err: Error) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
@@ -149,18 +138,22 @@ function memberQuery(queryClient: QueryClient, slug: string, userId: string) {
 
 /** One member of the workspace by id: undefined while loading, null when not a member I can see. */
 export function useMember(slug: string, userId: string | null | undefined): TMember | null | undefined {
-  const queryClient = useQueryClient();
-  const query = useQuery({ ...memberQuery(queryClient, slug, userId ?? ""), enabled: !!userId });
+  const query = useQuery({ ...memberQuery(slug, userId ?? ""), enabled: !!userId });
   return userId ? query.data : null;
+}
+
+/** These members by id (those known so far). */
+export function useMembersById(slug: string, userIds: readonly string[]): Map<string, TMember> {
+  return useQueries({
+    queries: userIds.map((id) => memberQuery(slug, id)),
+    combine: (results) => new Map(results.flatMap((r, i) => (r.data ? [[userIds[i]!, r.data] as const] : []))),
+  });
 }
 
 /** Names of these members (those known so far), for labels that list people. */
 export function useMemberNames(slug: string, userIds: readonly string[]): Map<string, string> {
-  const queryClient = useQueryClient();
-  return useQueries({
-    queries: userIds.map((id) => memberQuery(queryClient, slug, id)),
-    combine: (results) => new Map(results.flatMap((r, i) => (r.data ? [[userIds[i]!, r.data.name] as const] : []))),
-  });
+  const members = useMembersById(slug, userIds);
+  return new Map([...members].map(([id, member]) => [id, member.name]));
 }
 
 /** How many people a search of members shows; more matching asks the person to narrow it down. */
@@ -176,7 +169,7 @@ export function useMemberSearch(slug: string, query: string, notInChannel?: stri
   const params = new URLSearchParams({ q: query, limit: String(SEARCH_PAGE), ...(notInChannel ? { notInChannel } : {}) });
   return useApiQuery({
     queryKey: [...queryKeys.memberSearch(slug, query), notInChannel ?? null],
-    queryFn: ({ signal }) => api<{ members: TMember[]; hasMore: boolean }>(`/api/workspaces/${encodeURIComponent(slug)}/members?${params}`, { signal }),
+    queryFn: ({ signal }) => api<TMemberPage>(`/api/workspaces/${encodeURIComponent(slug)}/members?${params}`, { signal }),
     placeholderData: keepPreviousData,
   });
 }
@@ -218,6 +211,30 @@ export function useChannel(channelId: string, options: { enabled?: boolean } = {
  */
 export function prefetchChannel(queryClient: QueryClient, channelId: string): Promise<void> {
   return queryClient.prefetchQuery({ queryKey: queryKeys.channel(channelId), queryFn: ({ signal }) => fetchChannel(channelId, signal) });
+}
+
+type TMemberPage = { members: TMember[]; hasMore: boolean; nextCursor: string | null };
+
+/**
+ * The workspace's member list (settings): members whose name or email contains `query`, by name, a
+ * page at a time (`fetchNextPage`); deactivated ones too for admins.
+ */
+export function useMemberDirectory(slug: string, query: string) {
+  const result = useInfiniteQuery({
+    queryKey: [...queryKeys.memberSearch(slug, query), "directory"],
+    queryFn: ({ signal, pageParam }) => {
+      const params = new URLSearchParams({ q: query, limit: String(SEARCH_PAGE), status: "all", ...(pageParam ? { cursor: pageParam } : {}) });
+      return api<TMemberPage>(`/api/workspaces/${encodeURIComponent(slug)}/members?${params}`, { signal });
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    placeholderData: keepPreviousData,
+    retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+  });
+  useEffect(() => {
+    if (isUnauthorized(result.error)) redirectToLogin();
+  }, [result.error]);
+  return result;
 }
 
 /** The people in a conversation whose name or email contains `query`, by name (a page; the last answer shows while typing on). */

@@ -76,16 +76,21 @@ export function listMembers(workspaceId: string, userIds?: readonly string[]) {
 }
 
 /**
- * Active members whose name or email contains `needle` (any case), by name, leaving out those in
- * `notInChannelId`; `limit` + 1 rows tell whether more match.
+ * Members whose name or email contains `needle` (any case), by name then id, after the member
+ * `after` (keyset), leaving out those in `notInChannelId`; `limit` + 1 rows tell whether more match.
  */
-export function searchActiveMembers(workspaceId: string, needle: string, limit: number, notInChannelId?: string) {
+export function searchMembers(
+  workspaceId: string,
+  search: { needle: string; limit: number; includeDeactivated: boolean; notInChannelId?: string; after?: { name: string; userId: string } },
+) {
+  const { needle, limit, includeDeactivated, notInChannelId, after } = search;
   const user = {
     ...(needle ? { OR: [{ name: containsText(needle) }, { email: containsText(needle) }] } : {}),
     ...(notInChannelId ? { channelMembers: { none: { channelId: notInChannelId } } } : {}),
   };
+  const afterLast = after ? { OR: [{ user: { name: { gt: after.name } } }, { user: { name: after.name }, userId: { gt: after.userId } }] } : {};
   return getDb().workspaceMember.findMany({
-    where: { workspaceId, status: "ACTIVE", user },
+    where: { workspaceId, ...(includeDeactivated ? {} : { status: "ACTIVE" as const }), user, ...afterLast },
     select: memberSelect,
     orderBy: [{ user: { name: "asc" } }, { userId: "asc" }],
     take: limit + 1,

@@ -44,6 +44,10 @@ export const ZMemberSearch = z.object({
   limit: z.coerce.number().int().min(1).max(MEMBER_LOOKUP_MAX).default(50),
   /** Leave out this conversation's members (people to add to it). */
   notInChannel: ZId.optional(),
+  /** "all": deactivated members too (what admins see in the member list; active only for others). */
+  status: z.enum(["active", "all"]).default("active"),
+  /** The `nextCursor` of the page before. */
+  cursor: z.string().max(400).optional(),
 });
 
 export const ZInviteToken = z.string().regex(/^[A-Za-z0-9_-]{20,100}$/, "is not a valid invite link");

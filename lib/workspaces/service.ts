@@ -85,20 +85,36 @@ export async function listMembers({ actor, slug, ids }: { actor: TActor; slug: s
 }
 
 /**
- * People to pick from (a new DM, adding to a conversation): active members whose name or email
- * contains the query, ignoring case and full-width forms (NFKC), by name, at most `limit` (1–100, 50
- * by default); `hasMore` when others match too (the picker asks to narrow the search). An empty
- * query lists the first by name. `notInChannel` leaves out a conversation's members, for a
- * conversation the actor may read (else not found: its membership is not to be probed). A
- * workspace of thousands is never sent whole to a dialog.
+ * Members found by name or email (the people pickers, the member list): those whose name or email
+ * contains the query, ignoring case and full-width forms (NFKC), by name, `limit` (1–100, 50 by
+ * default) at a time; `nextCursor` asks for the next page, null after the last. An empty query
+ * lists everyone. Active members only, unless `status` is "all" and the actor manages members (as
+ * the full list shows them). `notInChannel` leaves out a conversation's members, for a conversation
+ * the actor may read (else not found: its membership is not to be probed). A workspace of
+ * thousands is never sent whole.
  */
-export async function searchMembers({ actor, slug, input }: { actor: TActor; slug: string; input: unknown }): Promise<{ members: TMember[]; hasMore: boolean }> {
-  const { q, limit, notInChannel } = ZMemberSearch.parse(input);
+export async function searchMembers({ actor, slug, input }: { actor: TActor; slug: string; input: unknown }): Promise<{ members: TMember[]; hasMore: boolean; nextCursor: string | null }> {
+  const { q, limit, notInChannel, status, cursor } = ZMemberSearch.parse(input);
+  const after = cursor === undefined ? undefined : decodeMemberCursor(cursor);
   const { workspace, role } = await getWorkspaceAccess({ actor, slug });
   assertCan(role, "members.list");
   if (notInChannel && (await getChannelAccess(actor, notInChannel)).channel.workspaceId !== workspace.id) throw notFound("Channel not found");
-  const rows = await repo.searchActiveMembers(workspace.id, q.normalize("NFKC"), limit, notInChannel);
-  return { members: rows.slice(0, limit).map(toMember), hasMore: rows.length > limit };
+  const includeDeactivated = status === "all" && can(role, "members.manage");
+  const rows = await repo.searchMembers(workspace.id, { needle: q.normalize("NFKC"), limit, includeDeactivated, notInChannelId: notInChannel, after });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const hasMore = rows.length > limit;
+  return { members: page.map(toMember), hasMore, nextCursor: hasMore && last ? Buffer.from(JSON.stringify([last.user.name, last.userId])).toString("base64url") : null };
+}
+
+function decodeMemberCursor(cursor: string): { name: string; userId: string } {
+  try {
+    const [name, userId] = JSON.parse(Buffer.from(cursor, "base64url").toString()) as unknown[];
+    if (typeof name === "string" && typeof userId === "string") return { name, userId };
+  } catch {
+    // Falls through to the error below.
+  }
+  throw new AppError("validation_failed", "cursor: is not one this API returned");
 }
 
 /**
