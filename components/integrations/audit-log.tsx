@@ -49,7 +49,6 @@ function shortId(id: string): string {
 /** The audit log: time, who (person or bot, and whether through a token), action, target; paged. */
 export function AuditLog({ slug }: { slug: string }) {
   const audit = useAudit(slug);
-
   const bots = useBots(slug);
   const channels = useChannelNames(slug);
   const entries = audit.data?.pages.flatMap((p) => p.entries) ?? [];

@@ -12,7 +12,7 @@ import { Input, Select } from "@/components/ui/input";
 import { LoadingRow } from "@/components/ui/spinner";
 import { useDebounced } from "@/components/ui/use-debounced";
 import { canManageMember, getAssignableRoles } from "@/components/workspace/member-permissions";
-import { isUnauthorized, queryKeys, redirectToLogin, SEARCH_DELAY_MS, useMemberDirectory } from "@/components/workspace/queries";
+import { isUnauthorized, redirectToLogin, SEARCH_DELAY_MS, useMemberDirectory } from "@/components/workspace/queries";
 import { RoleBadge, roleLabels } from "@/components/workspace/role-badge";
 import { api } from "@/lib/client/api";
 import { refreshAfterChange } from "@/lib/client/refresh-after-change";

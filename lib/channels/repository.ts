@@ -205,16 +205,16 @@ export async function advanceReadPosition(channelId: string, userId: string, seq
 export const CHANNEL_MEMBER_LIST_MAX = 5000;
 
 /**
- * A conversation's members with their workspace role, in the order they joined (at most
- * CHANNEL_MEMBER_LIST_MAX + 1: one more tells the list was cut) — or, with `search`, those whose
- * name or email contains the needle, by name (at most `limit` + 1).
+ * A conversation's members with their workspace role, in the order they joined (the first
+ * CHANNEL_MEMBER_LIST_MAX) — or, with `search`, those whose name or email contains the needle, by
+ * name (at most `limit` + 1: one more tells that more match).
  */
 export async function listMembersWithUsers(channelId: string, workspaceId: string, search?: { needle: string; limit: number }) {
   return getDb().channelMember.findMany({
     where: { channelId, ...(search?.needle ? { user: { OR: [{ name: containsText(search.needle) }, { email: containsText(search.needle) }] } } : {}) },
     select: { userId: true, isPoster: true, joinedAt: true, user: { select: { ...memberUserSelect, memberships: { where: { workspaceId }, select: { role: true } } } } },
     orderBy: search ? [{ user: { name: "asc" } }, { userId: "asc" }] : { joinedAt: "asc" },
-    take: (search ? search.limit : CHANNEL_MEMBER_LIST_MAX) + 1,
+    take: search ? search.limit + 1 : CHANNEL_MEMBER_LIST_MAX,
   });
 }
 

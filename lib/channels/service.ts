@@ -254,7 +254,7 @@ function toChannelMember(row: Awaited<ReturnType<typeof repo.listMembersWithUser
 export async function listChannelMembers({ actor, channelId }: { actor: TActor; channelId: string }): Promise<TChannelMember[]> {
   const { channel } = await getChannelAccess(actor, channelId);
   const rows = await repo.listMembersWithUsers(channelId, channel.workspaceId);
-  return rows.slice(0, repo.CHANNEL_MEMBER_LIST_MAX).map(toChannelMember);
+  return rows.map(toChannelMember);
 }
 
 /**
