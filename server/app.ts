@@ -25,6 +25,11 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
   await warmUpRedis();
 
   const httpServer = createServer();
+  // Idle keep-alive connections stay open longer than a load balancer keeps its own to a node (60 s
+  // for most): a node closing one first makes the balancer's next request on it fail (a 502; a
+  // direct client sees ECONNRESET). Node requires headersTimeout above it.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   let nextApp: { close?: () => Promise<void> } | undefined;
   if (opts.withNext !== false) {
     const { default: next } = await import("next");
