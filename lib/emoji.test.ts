@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { emojiFromName, nameFromEmoji, searchEmoji } from "@/lib/emoji";
 
 describe("emoji short names (Slack's names)", () => {
@@ -40,5 +40,39 @@ describe("emoji short names (Slack's names)", () => {
     expect(searchEmoji(":tad", 1)).toEqual([{ name: "tada", unicode: "🎉" }]);
     expect(searchEmoji("", 10)).toEqual([]);
     expect(searchEmoji("zzzz", 10)).toEqual([]);
+  });
+});
+
+describe("prepareEmojiTable", () => {
+  // A fresh module each time: the table is built once per module.
+  const freshEmoji = async () => {
+    vi.resetModules();
+    return import("@/lib/emoji");
+  };
+
+  it("builds the table in slices, giving the main thread back between them", async () => {
+    const emoji = await freshEmoji();
+    let yields = 0;
+    await emoji.prepareEmojiTable(async () => void yields++, 0);
+    // A slice of 0 ms takes one emoji at a time: one yield per emoji but the last.
+    expect(yields).toBeGreaterThan(1000);
+    expect([emoji.emojiFromName("tada"), emoji.nameFromEmoji("👍"), emoji.searchEmoji("tad", 1)[0]?.name]).toEqual(["🎉", "+1", "tada"]);
+    // Built: another call does nothing.
+    const before = yields;
+    await emoji.prepareEmojiTable(async () => void yields++, 0);
+    expect(yields).toBe(before);
+  });
+
+  it("answers a lookup made while it is being built, and then stops", async () => {
+    const emoji = await freshEmoji();
+    let yields = 0;
+    const names: (string | null)[] = [];
+    await emoji.prepareEmojiTable(async () => {
+      yields++;
+      if (yields === 3) names.push(emoji.emojiFromName("white_check_mark"), emoji.nameFromEmoji("🎉"));
+    }, 0);
+    expect(names).toEqual(["✅", "tada"]);
+    expect(yields).toBe(3);
+    expect(emoji.searchEmoji("+1", 1)[0]).toEqual({ name: "+1", unicode: "👍" });
   });
 });

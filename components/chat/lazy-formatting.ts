@@ -50,13 +50,17 @@ export function yieldToMain(): Promise<void> {
   return scheduler?.yield ? scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-// Evaluated in three tasks rather than one (~90–130 ms on a slow machine, all counted as blocking):
-// react-markdown with its parser and HTML tables, then the GFM extensions, then Parley's own parts.
+// Evaluated in tasks of their own rather than one (~90–130 ms on a slow machine, all counted as
+// blocking): react-markdown with its parser and HTML tables, then the GFM extensions, then the emoji
+// short names (48 KB), whose lookup table is built in slices after, then Parley's own parts.
 export const markdownParser = lazyModule(async () => {
   await import("react-markdown");
   await yieldToMain();
   await import("remark-gfm");
   await yieldToMain();
+  const { prepareEmojiTable } = await import("@/lib/emoji");
+  await yieldToMain();
+  await prepareEmojiTable(yieldToMain);
   return import("@/components/chat/formatting");
 });
 export const slackRichContent = lazyModule(() => import("@/components/chat/slack/rich-content"));
