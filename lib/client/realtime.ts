@@ -4,7 +4,7 @@
  * connection state for the indicator and an ack helper that turns `{ ok: false }` into errors.
  */
 import { useSyncExternalStore } from "react";
-import { io, type Socket } from "socket.io-client";
+import { io, type Manager, type Socket } from "socket.io-client";
 import { SOCKET_PATH, type ClientToServerEvents, type ServerToClientEvents } from "@/lib/realtime/contract";
 
 export type TParleySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -40,12 +40,52 @@ function setConnectionState(next: TConnectionState): void {
   for (const listener of stateListeners) listener();
 }
 
+const watchedManagers = new WeakSet<Manager>();
+
+/**
+ * Makes the manager count a connection closed before its handshake as a failed attempt.
+ *
+ * While an attempt is opening, Socket.IO's manager waits for the Engine.IO connection's `open` or
+ * `error` and otherwise for its own timeout (20 s). A websocket that is accepted and then closed
+ * before the handshake (a balancer or a node that is shutting down closing it) ends with `close`
+ * alone, so the next attempt would wait those 20 s. Reported as an `error`, it is retried after the
+ * usual backoff.
+ */
+export function retryAttemptsClosedBeforeHandshake(manager: Manager): void {
+  if (watchedManagers.has(manager)) return;
+  watchedManagers.add(manager);
+  let watchedEngine: Manager["engine"] | null = null;
+  const watchEngine = () => {
+    const engine = manager.engine;
+    if (!engine || engine === watchedEngine) return;
+    watchedEngine = engine;
+    let hasOpened = false;
+    engine.once("open", () => {
+      hasOpened = true;
+    });
+    engine.once("close", (reason) => {
+      if (hasOpened) return;
+      // `emitReserved` is how the engine itself reports errors; its type hides it as protected.
+      (engine as unknown as { emitReserved(event: "error", error: Error): void }).emitReserved("error", new Error(`Connection closed before the handshake (${reason})`));
+    });
+  };
+  // Every attempt (the first, each reconnection, a manual connect) goes through `open`, which makes
+  // a new engine unless one is open already.
+  const open = manager.open.bind(manager);
+  manager.open = (callback) => {
+    open(callback);
+    watchEngine();
+    return manager;
+  };
+  watchEngine();
+}
 /** The tab's socket, created on first use; it reconnects by itself after drops. */
 export function getSocket(): TParleySocket {
   if (socket) return socket;
   // WebSocket first: behind a load balancer without sticky sessions, the long-polling handshake's
   // requests could reach different nodes (docs/scaling.md). Polling only when websockets fail.
   socket = io({ path: SOCKET_PATH, withCredentials: true, transports: ["websocket", "polling"], tryAllTransports: true, reconnectionDelay: 500, reconnectionDelayMax: 5000 });
+  retryAttemptsClosedBeforeHandshake(socket.io);
   socket.on("connect", () => {
     hasEverConnected = true;
     setConnectionState("connected");
