@@ -1,18 +1,21 @@
 /**
  * Simulated users in the style of Mattermost's load-test-ng (its "simulative" controller): each user
- * signs in through next-auth's credentials flow, loads the app page and the sidebar, keeps a socket
- * open, then loops forever: pick an action by weight, run it, idle (at least 1 s, 20 s on average —
- * load-test-ng's defaults). Weights follow load-test-ng's action frequencies, mapped to what Parley
- * has:
+ * signs in through next-auth's credentials flow and loads the conversation page as a browser does (the
+ * page, then at once /api/me, the workspace, the sidebar, the conversation's details and newest page;
+ * the socket; `channels.heads`; then the newest page and details of each other conversation, loaded
+ * ahead one at a time). It then loops forever: pick an action by weight, run it, idle (at least 1 s,
+ * 20 s on average — load-test-ng's defaults). Weights follow load-test-ng's action frequencies, mapped
+ * to what Parley has:
  *
- *   switch channel 6.5   GET newest page + POST read position       (SwitchChannel)
+ *   switch channel 6.5   GET newest page + POST read position, + the details once 30 s old (SwitchChannel)
  *   scroll         2.0   GET the page before the oldest one shown   (ScrollChannel)
  *   unread check   2.0   GET the sidebar with unread counts         (UnreadCheck + OpenDirectOrGroupChannel)
  *   post           1.0   socket messages.create; 18 % are thread replies (CreatePost, PercentReplies)
  *   view thread    0.9   GET a thread's replies                     (ViewThread + ViewGlobalThreads)
  *   permalink      0.3   GET /api/messages/:id/replies of a recent message (ClickPermalink)
  *   react          0.13  POST /api/messages/:id/reactions           (AddReaction)
- *   reconnect      0.14  drop the socket, connect, catch up by channels.sync (ReconnectWebSocket)
+ *   reconnect      0.14  drop the socket, connect, catch up by channels.sync, read the sidebar and
+ *                        the conversation's details again (ReconnectWebSocket)
  *   search         0.5   GET /api/workspaces/bench/search?q=… (SearchPosts; weight ours: a few searches an hour per user)
  *
  * → about one action per 21 s and one post per ~4.5 minutes per user. Each user is in a team
@@ -59,6 +62,8 @@ const ACTIONS: [string, number][] = [
   ["search", 0.5],
 ];
 const TOTAL_WEIGHT = ACTIONS.reduce((a, [, w]) => a + w, 0);
+/** The browser's react-query staleTime for a conversation's details (app/providers.tsx). */
+const DETAILS_STALE_MS = 30_000;
 const MIN_IDLE_MS = Number(process.env.BENCH_MIN_IDLE_MS ?? 1000);
 const AVG_IDLE_MS = Number(process.env.BENCH_AVG_IDLE_MS ?? 20_000);
 
@@ -81,6 +86,7 @@ class SimUser {
   private channel: string;
   private oldest = new Map<string, number>();
   private recent = new Map<string, TMsg[]>();
+  private detailsReadAt = new Map<string, number>();
   private k = 0;
   private sleeping: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
 
@@ -152,10 +158,31 @@ class SimUser {
       return false;
     }
     await this.http("page", `/w/bench/c/${this.channel}`, { text: true });
-    await this.http("unread", "/api/workspaces/bench/channels");
+    // What the page reads next, as a browser does: the reads it preloads, at once.
+    await Promise.all([
+      this.http("page", "/api/me"),
+      this.http("page", "/api/workspaces/bench"),
+      this.http("unread", "/api/workspaces/bench/channels"),
+      this.readDetails("page", this.channel),
+      this.open(this.channel),
+    ]);
     await this.connect();
-    await this.open(this.channel);
+    // Once connected, the browser checks its sidebar read against the heads (chat-provider.tsx)…
+    await this.ack("unread", "channels.heads", { slug: "bench" });
+    // …and at idle loads ahead the other conversations, one at a time (conversation-prefetch.ts).
+    for (const channelId of this.channels) {
+      if (channelId === this.channel) continue;
+      await Promise.all([this.http("prefetch", `/api/channels/${channelId}/messages?limit=50`), this.readDetails("prefetch", channelId)]);
+    }
     return true;
+  }
+
+  /** A conversation's details, read again once the browser's copy is stale (react-query, 30 s). */
+  private async readDetails(action: string, channelId: string): Promise<void> {
+    const readAt = this.detailsReadAt.get(channelId);
+    if (readAt !== undefined && performance.now() - readAt < DETAILS_STALE_MS) return;
+    this.detailsReadAt.set(channelId, performance.now());
+    await this.http(action, `/api/channels/${channelId}`);
   }
 
   private async connect(): Promise<void> {
@@ -203,8 +230,11 @@ class SimUser {
 
   private async act(action: string): Promise<void> {
     switch (action) {
-      case "switch":
-        return this.open(this.pickChannel());
+      case "switch": {
+        const channelId = this.pickChannel();
+        await Promise.all([this.open(channelId), this.readDetails("switch", channelId)]);
+        return;
+      }
       case "scroll": {
         const before = this.oldest.get(this.channel) ?? 0;
         if (before <= 1) return this.open(this.channel);
@@ -250,7 +280,14 @@ class SimUser {
         });
         const ok = this.socket!.connected;
         this.rec.record("connect", performance.now() - t, ok, ok ? undefined : "reconnect timed out");
-        if (ok) await this.ack("sync", "channels.sync", { channelId: this.channel, after: Math.max(0, (this.recent.get(this.channel)?.at(-1)?.seq ?? 1) - 1) });
+        if (!ok) return;
+        // As the browser: catch up the open conversation, read the sidebar and its details again.
+        this.detailsReadAt.delete(this.channel);
+        await Promise.all([
+          this.ack("sync", "channels.sync", { channelId: this.channel, after: Math.max(0, (this.recent.get(this.channel)?.at(-1)?.seq ?? 1) - 1) }),
+          this.http("unread", "/api/workspaces/bench/channels"),
+          this.readDetails("sync", this.channel),
+        ]);
         return;
       }
     }
