@@ -664,6 +664,42 @@ test("after a reconnect, a catch-up the server could not answer is tried again",
   await contextB.close();
 });
 
+test("a handshake the server refuses is asked again until it is admitted, and the outage's messages arrive", async ({ browser, people: { alice, bob } }) => {
+  const [contextA, contextB] = [await openContextFor(browser, alice), await openContextFor(browser, bob)];
+  const workspace = await createWorkspace(contextA.request, [contextB.request]);
+  // Once B's connection is back, its first two handshakes (Socket.IO's CONNECT) are refused as a busy
+  // server refuses them, with a CONNECT_ERROR: Socket.IO's client does not retry those by itself.
+  let handshakesToRefuse = 0;
+  let refused = 0;
+  const socket = await controlSocket(contextB, {
+    intercept: (frame, ws) => {
+      if (!frame.startsWith("40") || handshakesToRefuse === 0) return false;
+      handshakesToRefuse--;
+      refused++;
+      ws.send(`44${JSON.stringify({ message: "unavailable" })}`);
+      return true;
+    },
+  });
+  const b = new ChatPage(await contextB.newPage());
+  await b.open(workspace.slug, workspace.generalId);
+  await b.waitUntilConnected();
+
+  await socket.drop();
+  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
+  await postMessage(contextA.request, workspace.generalId, "said while you were refused 被拒期间");
+  handshakesToRefuse = 2;
+  socket.allow();
+  await expect.poll(() => refused, { timeout: 15_000 }).toBe(2);
+  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected", { timeout: 15_000 });
+  await expect(b.message("said while you were refused 被拒期间")).toHaveCount(1);
+  // And live again afterwards.
+  await postMessage(contextA.request, workspace.generalId, "and live after 之后");
+  await expect(b.message("and live after 之后")).toBeVisible();
+
+  await contextA.close();
+  await contextB.close();
+});
+
 test("switching conversations in the sidebar asks the server for no page; Back, Forward and reload follow", async ({ browser, people: { alice } }) => {
   const context = await openContextFor(browser, alice);
   const workspace = await createWorkspace(context.request);

@@ -13,7 +13,7 @@ import { ChannelSync } from "@/lib/client/channel-sync";
 import { Outbox, OutboxSender } from "@/lib/client/outbox";
 import { queryKeys } from "@/lib/client/query-keys";
 import { sidebarChannelsQuery } from "@/lib/client/queries";
-import { closeSocket, getSocket, request } from "@/lib/client/realtime";
+import { closeSocket, getSocket, handshakeRetryDelayMs, request } from "@/lib/client/realtime";
 import { refreshAfterChange } from "@/lib/client/refresh-after-change";
 import { isSidebarBehind, recordNewMessage, recordRead } from "@/lib/client/sidebar-cache";
 import { followThreadsAndPins } from "@/lib/client/thread-cache";
@@ -23,7 +23,6 @@ import type { TChannelEvent } from "@/lib/realtime/contract";
 const HEAD_CHECK_INTERVAL_MS = 30_000;
 /** After a `channels.resync` hint, the sidebar is re-read within this long (spreads a node's hint to all its sockets). */
 const RESYNC_REREAD_SPREAD_MS = 3000;
-const HANDSHAKE_RETRY_MS = 3_000;
 
 type TChatContext = {
   slug: string;
@@ -77,6 +76,7 @@ function subscribeToSocket(options: {
   const { queryClient, channelSync, outbox, me, getOpenChannelId, getSlug, onSignedOutSuspected } = options;
   const socket = getSocket();
   let handshakeRetry: ReturnType<typeof setTimeout> | undefined;
+  let refusedHandshakes = 0;
 
   const onChange = (event: TChannelEvent) => {
     channelSync.applyLiveChange(event);
@@ -125,6 +125,7 @@ function subscribeToSocket(options: {
   };
   let hasConnected = socket.connected;
   const onConnect = () => {
+    refusedHandshakes = 0;
     channelSync.resyncAfterReconnect(getOpenChannelId());
     if (hasConnected) rereadConversations();
     else void rereadSidebarIfBehind();
@@ -144,7 +145,7 @@ function subscribeToSocket(options: {
     // retried by Socket.IO itself; a network failure is (then the socket stays `active`).
     if (!socket.active) {
       clearTimeout(handshakeRetry);
-      handshakeRetry = setTimeout(() => socket.connect(), HANDSHAKE_RETRY_MS);
+      handshakeRetry = setTimeout(() => socket.connect(), handshakeRetryDelayMs(refusedHandshakes++));
     }
   };
 

@@ -4,7 +4,7 @@ import { Server } from "socket.io";
 import { io, type Socket } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
-import { retryAttemptsClosedBeforeHandshake } from "@/lib/client/realtime";
+import { handshakeRetryDelayMs, retryAttemptsClosedBeforeHandshake } from "@/lib/client/realtime";
 
 /**
  * A Socket.IO server on loopback whose first `closeFirst` websocket connections are accepted and
@@ -72,5 +72,14 @@ describe("connection attempts closed before the handshake", () => {
     client.on("connect_error", (error) => errors.push(error.message));
     await new Promise<void>((resolve) => client!.once("connect", () => resolve()));
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe("handshakeRetryDelayMs", () => {
+  it("doubles from 1 s to 15 s after refusals in a row, spread over ±50 %", () => {
+    const middle = () => 0.5;
+    expect([0, 1, 2, 3, 4, 5, 20].map((attempt) => handshakeRetryDelayMs(attempt, middle))).toEqual([1000, 2000, 4000, 8000, 15_000, 15_000, 15_000]);
+    expect(handshakeRetryDelayMs(0, () => 0)).toBe(500);
+    expect(handshakeRetryDelayMs(4, () => 0.999999)).toBe(22_500);
   });
 });

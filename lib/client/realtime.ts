@@ -106,6 +106,20 @@ export function getSocket(): TParleySocket {
   return socket;
 }
 
+const HANDSHAKE_RETRY_FIRST_MS = 1000;
+const HANDSHAKE_RETRY_MAX_MS = 15_000;
+
+/**
+ * How long to wait before asking again after the server refused the `attempt`-th handshake in a row
+ * (busy, or its database out of reach): Socket.IO retries network failures by itself, not refusals.
+ * 1 s doubling to 15 s, each spread over ±50 %, so that the many clients a restarted node refused
+ * together do not all come back together.
+ */
+export function handshakeRetryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(HANDSHAKE_RETRY_MAX_MS, HANDSHAKE_RETRY_FIRST_MS * 2 ** attempt);
+  return Math.round(base * (0.5 + random()));
+}
+
 /** Closes the tab's socket (sign-out, ended session). */
 export function closeSocket(): void {
   socket?.disconnect();
