@@ -79,6 +79,7 @@ export function retryAttemptsClosedBeforeHandshake(manager: Manager): void {
   };
   watchEngine();
 }
+
 /** The tab's socket, created on first use; it reconnects by itself after drops. */
 export function getSocket(): TParleySocket {
   if (socket) return socket;
@@ -110,8 +111,9 @@ const HANDSHAKE_RETRY_FIRST_MS = 1000;
 const HANDSHAKE_RETRY_MAX_MS = 15_000;
 
 /**
- * How long to wait before asking again after the server refused the `attempt`-th handshake in a row
- * (busy, or its database out of reach): Socket.IO retries network failures by itself, not refusals.
+ * How long to wait before asking again after the server refused a handshake (busy, or its database
+ * out of reach); `attempt` counts the retries in a row before this one. Socket.IO retries network
+ * failures by itself, not refusals.
  * 1 s doubling to 15 s, each spread over ±50 %, so that the many clients a restarted node refused
  * together do not all come back together.
  */
