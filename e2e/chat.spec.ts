@@ -527,12 +527,16 @@ async function controlSocket(
     });
   });
   await context.route("**/socket.io/**", (route) => (isRefusing ? route.abort() : route.continue()));
+  const drop = async () => {
+    isRefusing = true;
+    await Promise.all(sockets.splice(0).map((ws) => ws.close()));
+  };
   return {
-    drop: async () => {
-      isRefusing = true;
-      await Promise.all(sockets.splice(0).map((ws) => ws.close()));
-    },
-    allow: () => {
+    /** Drops the page's connection, runs `whileDown` once the page shows it, then lets it reconnect. */
+    outage: async (chat: ChatPage, whileDown: () => Promise<void>) => {
+      await drop();
+      await expect(chat.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
+      await whileDown();
       isRefusing = false;
     },
     hold: () => {
@@ -560,11 +564,10 @@ test("unread badges count what arrived while the connection was down, with the b
   const releasesItem = b.sidebarItem("发布-releases");
   await expect(releasesItem.getByTestId("unread-badge")).toHaveCount(0);
 
-  await socket.drop();
-  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
-  await postMessage(contextA.request, releasesId, "v2.0 已发布 released while you were away");
-  await postMessage(contextA.request, releasesId, "changelog inside");
-  socket.allow();
+  await socket.outage(b, async () => {
+    await postMessage(contextA.request, releasesId, "v2.0 已发布 released while you were away");
+    await postMessage(contextA.request, releasesId, "changelog inside");
+  });
   await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected", { timeout: 15_000 });
   await expect(releasesItem.getByTestId("unread-badge")).toHaveText("2");
   // And live again afterwards.
@@ -649,11 +652,10 @@ test("after a reconnect, a catch-up the server could not answer is tried again",
   await b.open(workspace.slug, workspace.generalId);
   await b.waitUntilConnected();
 
-  await socket.drop();
-  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
-  await postMessage(contextA.request, workspace.generalId, "posted during the outage 断线期间");
-  syncsToRefuse = 1;
-  socket.allow();
+  await socket.outage(b, async () => {
+    await postMessage(contextA.request, workspace.generalId, "posted during the outage 断线期间");
+    syncsToRefuse = 1;
+  });
   await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected", { timeout: 15_000 });
   // No new message, gap or hint follows to ask again, and the periodic check is 30 s away.
   await expect(b.message("posted during the outage 断线期间")).toBeVisible();
@@ -684,11 +686,10 @@ test("a handshake the server refuses is asked again until it is admitted, and th
   await b.open(workspace.slug, workspace.generalId);
   await b.waitUntilConnected();
 
-  await socket.drop();
-  await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "reconnecting");
-  await postMessage(contextA.request, workspace.generalId, "said while you were refused 被拒期间");
-  handshakesToRefuse = 2;
-  socket.allow();
+  await socket.outage(b, async () => {
+    await postMessage(contextA.request, workspace.generalId, "said while you were refused 被拒期间");
+    handshakesToRefuse = 2;
+  });
   await expect.poll(() => refused, { timeout: 15_000 }).toBe(2);
   await expect(b.page.getByTestId("connection-status")).toHaveAttribute("data-state", "connected", { timeout: 15_000 });
   await expect(b.message("said while you were refused 被拒期间")).toHaveCount(1);
