@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ZId, zText } from "@/lib/validation";
+import { ZMemberSearch } from "@/lib/workspaces/schema";
 
 /**
  * Channel names follow Slack: lower case, no spaces, at most 80 characters; letters of any script
@@ -103,8 +104,5 @@ export type TChannelMember = {
   joinedAt: string;
 };
 
-/** `?q=…&limit=…`: a conversation's members found by name or email (its members panel). */
-export const ZChannelMemberSearch = z.object({
-  q: zText().pipe(z.string().trim().max(100, "must be at most 100 characters")),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-});
+/** `?q=…&limit=…`: a conversation's members found by name or email (its members panel), as workspace members are. */
+export const ZChannelMemberSearch = ZMemberSearch.pick({ q: true, limit: true });
