@@ -17,10 +17,9 @@ const nextConfig = {
   // Dev only: the app is often opened as 127.0.0.1 (tests, scripts); let Next's dev assets load there.
   allowedDevOrigins: ["127.0.0.1"],
   poweredByHeader: false,
-  // Next gzips every page and API answer on the node (zlib's level 6). Behind a balancer that
-  // compresses, PARLEY_HTTP_COMPRESSION=off spares the node that CPU (docs/scaling.md). Read when the
-  // server starts; lib/env.ts checks its value.
-  compress: process.env.PARLEY_HTTP_COMPRESSION !== "off",
+  // The server compresses Next's answers itself, more cheaply (server/response-compression.ts), or
+  // leaves that to a balancer (PARLEY_HTTP_COMPRESSION=off).
+  compress: false,
   // For profiling (`npm run bench -- channel-open` with BENCH_OPEN_TRACE names sources through them);
   // off by default: they would publish the client code's sources.
   productionBrowserSourceMaps: process.env.PARLEY_BROWSER_SOURCE_MAPS === "1",

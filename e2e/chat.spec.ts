@@ -790,6 +790,30 @@ test("a conversation clicked while another screen is still loading is where the 
   await context.close();
 });
 
+test("pages and API answers come compressed: a page streamed, a JSON answer whole with its length", async ({ browser, people: { alice } }) => {
+  const context = await openContextFor(browser, alice);
+  const workspace = await createWorkspace(context.request);
+  for (let i = 1; i <= 6; i++) await postMessage(context.request, workspace.generalId, `第${i}次部署完成 — deploy ${i} is done, see the **changelog** for what moved`);
+  const asBrowser = { headers: { "Accept-Encoding": "gzip, deflate, br, zstd" } };
+
+  const history = await context.request.get(`/api/channels/${workspace.generalId}/messages?limit=50`, asBrowser);
+  expect(history.headers()["content-encoding"]).toBe("br");
+  expect(Number(history.headers()["content-length"])).toBeGreaterThan(0);
+  expect(history.headers()["vary"]).toMatch(/Accept-Encoding/i);
+  const { messages } = (await history.json()) as { messages: { body: string }[] };
+  expect(messages.map((m) => m.body)).toContain("第6次部署完成 — deploy 6 is done, see the **changelog** for what moved");
+
+  const gzipOnly = await context.request.get(`/api/channels/${workspace.generalId}/messages?limit=50`, { headers: { "Accept-Encoding": "gzip" } });
+  expect(gzipOnly.headers()["content-encoding"]).toBe("gzip");
+  expect(((await gzipOnly.json()) as { messages: unknown[] }).messages).toHaveLength(messages.length);
+
+  const channelPage = await context.request.get(`/w/${workspace.slug}/c/${workspace.generalId}`, asBrowser);
+  expect(channelPage.headers()["content-encoding"]).toBe("br");
+  expect(channelPage.headers()["content-length"]).toBeUndefined(); // streamed: its <head> goes first
+  expect(await channelPage.text()).toContain("</html>");
+  await context.close();
+});
+
 test("loading a conversation asks for each read once, the first ones preloaded while the scripts load", async ({ browser, people: { alice } }) => {
   const context = await openContextFor(browser, alice);
   const workspace = await createWorkspace(context.request);

@@ -27,7 +27,7 @@ const ZEnv = z.object({
   PARLEY_SEND_LIMIT: z.coerce.number().int().min(1).default(60),
   /** Connections to PostgreSQL for ordinary queries, per node (the group commit has 6 more). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(20),
-  /** `off`: pages and API answers are sent uncompressed, for a balancer that compresses (read by next.config.mjs). */
+  /** `off`: pages and API answers are sent uncompressed, for a balancer that compresses (server/response-compression.ts). */
   PARLEY_HTTP_COMPRESSION: z.enum(["on", "off"]).default("on"),
   /** libuv's thread pool (Node's default 4): file I/O and async crypto (next-auth's session check) share it; password hashing has its own thread. */
   UV_THREADPOOL_SIZE: z.coerce.number().int().min(1).max(1024).default(4),

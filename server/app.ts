@@ -13,6 +13,7 @@ import { startReminderScheduler } from "@/lib/reminders/scheduler";
 import { startAdminBridge } from "@/server/admin-bridge";
 import { handleIntegrationRequest } from "@/server/integration-routes";
 import { attachRealtime } from "@/server/realtime";
+import { withResponseCompression } from "@/server/response-compression";
 import { createStaticAssets } from "@/server/static-assets";
 
 export type TParleyNode = { port: number; close: () => Promise<void> };
@@ -35,7 +36,8 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
     const { default: next } = await import("next");
     const app = next({ dev: opts.dev, dir: process.cwd(), hostname: "localhost", port: opts.port, httpServer });
     await app.prepare();
-    const handle = app.getRequestHandler();
+    const handleNext = app.getRequestHandler();
+    const handle = withResponseCompression(env.PARLEY_HTTP_COMPRESSION, (req, res) => void handleNext(req, res));
     nextApp = app as unknown as { close?: () => Promise<void> };
     // The build's scripts and styles, compressed once (in development they change as you edit).
     const serveStaticAsset = opts.dev ? () => false : createStaticAssets(path.join(process.cwd(), ".next", "static"));
@@ -45,7 +47,7 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
       // The one trustworthy client address, for rate limits; clients cannot set it.
       req.headers["x-real-ip"] = req.socket.remoteAddress ?? "unknown";
       if (handleIntegrationRequest(req, res)) return;
-      void handle(req, res);
+      handle(req, res);
     });
   } else {
     // Without Next (tests): the Web API and webhooks still answer over real HTTP.

@@ -1,10 +1,11 @@
 /**
  * The build's static files (/_next/static/: scripts and styles, named by their content's hash and
- * never changed), answered compressed from memory. Next compresses every response as it sends it —
- * gzip only, and on the server's one thread (~10 ms for the 230 KB framework script on a slow machine),
- * while the page's own API reads wait behind it. Here each file is compressed once, the first time it
- * is asked for, with brotli and gzip, off the main thread (zlib's thread pool): a page's scripts and
- * styles went from 288 KB of gzip in 79–127 ms to 249 KB of brotli in 21–25 ms (docs/performance.md).
+ * never changed), answered compressed from memory. Compressed as they are sent, as Next's other
+ * answers are (server/response-compression.ts), each would cost the node again on every load (~10 ms
+ * for the 230 KB framework script on a slow machine, as gzip), while the page's own API reads wait.
+ * Here each file is compressed once, the first time it is asked for, with brotli and gzip, off the
+ * main thread (zlib's thread pool): a page's scripts and styles went from 288 KB of gzip in
+ * 79–127 ms to 249 KB of brotli in 21–25 ms (docs/performance.md).
  * Until a file is ready, and for anything else (other files, byte ranges, clients that take neither
  * encoding), Next answers as before.
  */

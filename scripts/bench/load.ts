@@ -106,7 +106,8 @@ class SimUser {
 
   /** One HTTP request, timed and recorded; resolves with the parsed body (or undefined on failure). */
   private async http<T = any>(action: string, pathname: string, init: { method?: string; json?: unknown; form?: URLSearchParams; text?: boolean } = {}): Promise<T | undefined> {
-    const headers: Record<string, string> = {};
+    // What Chromium sends (Node's fetch would say "gzip, deflate"): the node compresses for browsers.
+    const headers: Record<string, string> = { "accept-encoding": "gzip, deflate, br, zstd" };
     if (this.cookies.size) headers.cookie = this.cookieHeader;
     let body: string | undefined;
     if (init.json !== undefined) {
