@@ -2,7 +2,7 @@
  * Compression of everything Next answers (pages, route payloads, API answers), in place of Next's
  * own (`compress: false` in next.config.mjs). Next's gzips every answer as a stream, even a 100-byte
  * one, handing each piece to zlib's thread pool and back; on these machines that hand-off costs more
- * than the compressing: 24 % of the node's CPU per API request in the load bench's mix
+ * than the compressing: 11 % of the node's CPU per request for the reads a conversation's open makes
  * (docs/performance.md, Simulated users, 2026-11-28). Here:
  * - a JSON answer up to 64 KB (nearly all of the API's) is held until it ends, then sent as is under
  *   1 KB, else compressed in one call on this thread — a 28 KB history page in 204 µs of CPU as
