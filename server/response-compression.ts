@@ -64,9 +64,9 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer {
 
 /**
  * Holds the body of a JSON answer until it ends (decided when its headers are final: when they are
- * flushed or at the first write), then sends it, compressed when it is worth it, with its length. The layer below (`compression`) sees the encoding, or a
- * length under its threshold, and passes it through. An answer that outgrows INLINE_MAX_BYTES, or is
- * not JSON, goes on to that layer as it comes.
+ * flushed or at the first write), then sends it, compressed when it is worth it, with its length.
+ * The layer below (`compression`) sees the encoding, or a length under its threshold, and passes it
+ * through. An answer that outgrows INLINE_MAX_BYTES, or is not JSON, goes on to that layer as it comes.
  */
 function holdSmallJson(res: ServerResponse, encoding: TEncoding): void {
   const [write, end, flushHeaders] = [res.write, res.end, res.flushHeaders];
