@@ -15,8 +15,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import Negotiator from "negotiator";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers.mjs";
+import { preferredEncoding, type TEncoding } from "@/server/response-compression";
 
 const URL_PREFIX = "/_next/static/";
 const CONTENT_TYPES: Record<string, string> = {
@@ -26,9 +26,6 @@ const CONTENT_TYPES: Record<string, string> = {
   ".svg": "image/svg+xml",
   ".txt": "text/plain; charset=UTF-8",
 };
-/** Best first: brotli is ~15 % smaller than gzip on these scripts. */
-const ENCODINGS = ["br", "gzip"] as const;
-type TEncoding = (typeof ENCODINGS)[number];
 type TAsset = { contentType: string; hash: string; encoded: Record<TEncoding, Buffer> };
 
 const brotliCompress = promisify(zlib.brotliCompress);
@@ -90,9 +87,7 @@ export function createStaticAssets(staticDir: string): (req: IncomingMessage, re
       }
       return false;
     }
-    // Ours to choose among those the client takes (q > 0): Chromium lists "gzip, deflate, br, zstd".
-    const acceptable = new Negotiator(req).encodings([...ENCODINGS]);
-    const encoding = ENCODINGS.find((e) => acceptable.includes(e));
+    const encoding = preferredEncoding(req);
     if (!encoding) return false;
     const body = asset.encoded[encoding];
     // A strong validator names one representation, so each encoding has its own.
