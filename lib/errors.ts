@@ -9,8 +9,10 @@ export type TErrorCode =
   | "unauthorized"
   | "forbidden"
   | "not_found"
+  | "method_not_allowed"
   | "conflict"
   | "gone"
+  | "payload_too_large"
   | "rate_limited"
   | "unavailable"
   | "internal";
@@ -20,8 +22,10 @@ const statusByCode: Record<TErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   gone: 410,
+  payload_too_large: 413,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

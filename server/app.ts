@@ -1,6 +1,7 @@
 /**
- * Builds and starts one Parley node: migrations, then Next (pages and HTTP API) and Socket.IO on one
- * port. Tests start it without Next (`withNext: false`) to exercise the realtime layer quickly.
+ * Builds and starts one Parley node: migrations, then the HTTP API (server/api-routes.ts), Next (pages)
+ * and Socket.IO on one port. Tests start it without Next (`withNext: false`) to exercise the API and
+ * the realtime layer quickly.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +12,7 @@ import { startEventsWorker } from "@/lib/events/dispatcher";
 import { closeRedis, warmUpRedis } from "@/lib/redis";
 import { startReminderScheduler } from "@/lib/reminders/scheduler";
 import { startAdminBridge } from "@/server/admin-bridge";
+import { createApiRoutes } from "@/server/api-routes";
 import { handleIntegrationRequest } from "@/server/integration-routes";
 import { attachRealtime } from "@/server/realtime";
 import { withResponseCompression } from "@/server/response-compression";
@@ -32,31 +34,31 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
   let nextApp: { close?: () => Promise<void> } | undefined;
+  // Without Next (tests) the API still answers over real HTTP; pages are Next's alone.
+  let handleNext = (_req: IncomingMessage, res: ServerResponse) => void res.writeHead(404).end();
+  let serveStaticAsset: (req: IncomingMessage, res: ServerResponse) => boolean = () => false;
   if (opts.withNext !== false) {
     const { default: next } = await import("next");
     const app = next({ dev: opts.dev, dir: process.cwd(), hostname: "localhost", port: opts.port, httpServer });
     await app.prepare();
-    const handleNext = app.getRequestHandler();
-    const handle = withResponseCompression(env.PARLEY_HTTP_COMPRESSION, (req, res) => void handleNext(req, res));
+    const handler = app.getRequestHandler();
+    handleNext = (req, res) => void handler(req, res);
     nextApp = app as unknown as { close?: () => Promise<void> };
     // The build's scripts and styles, compressed once (in development they change as you edit).
-    const serveStaticAsset = opts.dev ? () => false : createStaticAssets(path.join(process.cwd(), ".next", "static"));
-    httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
-      if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener answers these.
-      if (serveStaticAsset(req, res)) return;
-      // The one trustworthy client address, for rate limits; clients cannot set it.
-      req.headers["x-real-ip"] = req.socket.remoteAddress ?? "unknown";
-      if (handleIntegrationRequest(req, res)) return;
-      handle(req, res);
-    });
-  } else {
-    // Without Next (tests): the Web API and webhooks still answer over real HTTP.
-    httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
-      if (req.url?.startsWith("/socket.io/")) return;
-      req.headers["x-real-ip"] = req.socket.remoteAddress ?? "unknown";
-      if (!handleIntegrationRequest(req, res)) res.writeHead(404).end();
-    });
+    if (!opts.dev) serveStaticAsset = createStaticAssets(path.join(process.cwd(), ".next", "static"));
   }
+  const serveApi = createApiRoutes();
+  const handle = withResponseCompression(env.PARLEY_HTTP_COMPRESSION, (req, res) => {
+    if (!serveApi(req, res)) handleNext(req, res);
+  });
+  httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener answers these.
+    if (serveStaticAsset(req, res)) return;
+    // The one trustworthy client address, for rate limits; clients cannot set it.
+    req.headers["x-real-ip"] = req.socket.remoteAddress ?? "unknown";
+    if (handleIntegrationRequest(req, res)) return;
+    handle(req, res);
+  });
   const realtime = await attachRealtime(httpServer);
 
   await new Promise<void>((resolve, reject) => {

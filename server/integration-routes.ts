@@ -6,47 +6,12 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleWebhookRequest } from "@/lib/integrations/webhooks";
+import { SECURITY_HEADERS } from "@/lib/http/security-headers.mjs";
 import { handleSlackApi } from "@/lib/slack/api";
+import { sendFetchResponse, sendJson, toFetchRequest } from "@/server/fetch-bridge";
 
 const SLACK_METHOD = /^\/api\/([a-z]+(?:\.[A-Za-z]+)+)\/?$/;
 const HOOK = /^\/hooks\/([^/]+)\/([^/]+)\/?$/;
-/** Larger bodies are refused while streaming, before they are buffered. */
-const MAX_BODY_BYTES = 2 * 1024 * 1024;
-
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(null);
-        req.resume();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on("end", () => resolve(size > MAX_BODY_BYTES ? null : Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-async function toFetchRequest(req: IncomingMessage): Promise<Request | null> {
-  const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req);
-  if (body === null) return null;
-  const headers = new Headers();
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (Array.isArray(v)) for (const item of v) headers.append(k, item);
-    else if (v !== undefined) headers.set(k, v);
-  }
-  return new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
-}
-
-async function send(res: ServerResponse, response: Response): Promise<void> {
-  res.statusCode = response.status;
-  response.headers.forEach((value, key) => res.setHeader(key, value));
-  res.end(Buffer.from(await response.arrayBuffer()));
-}
 
 /** Answers the request if it is one of these routes; false lets the caller hand it on (to Next). */
 export function handleIntegrationRequest(req: IncomingMessage, res: ServerResponse): boolean {
@@ -58,10 +23,10 @@ export function handleIntegrationRequest(req: IncomingMessage, res: ServerRespon
     try {
       const request = await toFetchRequest(req);
       if (!request) {
-        res.writeHead(413, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error: "request_too_large" }));
+        sendJson(res, 413, { ok: false, error: "request_too_large" });
         return;
       }
-      await send(res, method ? await handleSlackApi(request, method[1]!) : await handleWebhookRequest(request, decodeURIComponent(hook![1]!), decodeURIComponent(hook![2]!)));
+      await sendFetchResponse(res, method ? await handleSlackApi(request, method[1]!) : await handleWebhookRequest(request, decodeURIComponent(hook![1]!), decodeURIComponent(hook![2]!)), SECURITY_HEADERS);
     } catch (err) {
       console.error("[parley] integration route failed:", (err as Error).message);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
