@@ -13,6 +13,15 @@ import { sendFetchResponse, sendJson, toFetchRequest } from "@/server/fetch-brid
 const SLACK_METHOD = /^\/api\/([a-z]+(?:\.[A-Za-z]+)+)\/?$/;
 const HOOK = /^\/hooks\/([^/]+)\/([^/]+)\/?$/;
 
+/** A path segment decoded; one that cannot be (a stray `%`) names no webhook as it is. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Answers the request if it is one of these routes; false lets the caller hand it on (to Next). */
 export function handleIntegrationRequest(req: IncomingMessage, res: ServerResponse): boolean {
   const pathname = (req.url ?? "/").split("?")[0]!;
@@ -26,7 +35,7 @@ export function handleIntegrationRequest(req: IncomingMessage, res: ServerRespon
         sendJson(res, 413, { ok: false, error: "request_too_large" });
         return;
       }
-      await sendFetchResponse(res, method ? await handleSlackApi(request, method[1]!) : await handleWebhookRequest(request, decodeURIComponent(hook![1]!), decodeURIComponent(hook![2]!)), SECURITY_HEADERS);
+      await sendFetchResponse(res, method ? await handleSlackApi(request, method[1]!) : await handleWebhookRequest(request, decodeSegment(hook![1]!), decodeSegment(hook![2]!)), SECURITY_HEADERS);
     } catch (err) {
       console.error("[parley] integration route failed:", (err as Error).message);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

@@ -375,6 +375,8 @@ describe("incoming webhooks", () => {
     const before = await getDb().message.count({ where: { channelId: publicId } });
     const wrong = await fetch(url.replace(/\/[^/]+$/, "/wrong-secret"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "x" }) });
     expect(wrong.status).toBe(404);
+    const malformed = await fetch(url.replace(/\/[^/]+$/, "/%E0%A4%A"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "x" }) });
+    expect(malformed.status).toBe(404);
     const bad = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{oops" });
     expect([bad.status, await bad.text()]).toEqual([400, "invalid_payload"]);
     const empty = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "" }) });
