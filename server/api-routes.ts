@@ -14,7 +14,7 @@ import { readdirSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { toErrorResponse, AppError } from "@/lib/errors";
+import { AppError, toErrorResponse } from "@/lib/errors";
 import { SECURITY_HEADERS } from "@/lib/http/security-headers.mjs";
 import { sendFetchResponse, sendJson, toFetchRequest } from "@/server/fetch-bridge";
 
