@@ -19,6 +19,7 @@ import {
 import { channelSelect, findReadableChannelWithAccess } from "@/lib/channels/repository";
 import { ensureDbReady, getDb } from "@/lib/db";
 import { searchMembers } from "@/lib/workspaces/service";
+import { pinMessage } from "@/lib/messages/pins";
 import { deleteMessage, editMessage, getChangesSince, listMessages, sendMessage } from "@/lib/messages/service";
 import { addMember, createChannel as makeChannel, createMember, createUser, createUsers, createWorkspace, expectAppError, uniq, type TTestUser, type TTestWorkspace } from "./factories";
 
@@ -469,5 +470,45 @@ describe("members of a large conversation", () => {
     expect(toAdd.members.map((m) => m.name)).toEqual(["Otto"]);
     // A conversation of another workspace is not found through this one.
     await expectAppError(searchMembers({ actor: alice.actor, slug: ws.slug, input: { q: "", notInChannel: room.id } }), "not_found");
+  });
+});
+
+describe("a conversation's view", () => {
+  const counted = (c: { memberCount?: number; pinCount?: number; unreadCount?: number; lastReadSeq: number; isMember: boolean; dmMembers?: { id: string; name: string }[] }) => ({
+    memberCount: c.memberCount,
+    pinCount: c.pinCount,
+    unreadCount: c.unreadCount,
+    lastReadSeq: c.lastReadSeq,
+    isMember: c.isMember,
+    dmMembers: c.dmMembers && [...c.dmMembers].sort((a, b) => a.id.localeCompare(b.id)),
+  });
+
+  it("counts members, pins and unread as the sidebar does, and names a direct conversation's people", async () => {
+    const ch = await makeChannel(ws, alice, { memberIds: [bob.id, carol.id] });
+    const sent = [];
+    for (const body of ["一", "二", "三", "四"]) sent.push(await send(alice, ch.id, body));
+    await pinMessage({ actor: alice.actor, input: { messageId: sent[0]!.id } });
+    await pinMessage({ actor: alice.actor, input: { messageId: sent[1]!.id } });
+    // Deleted: neither pinned nor unread any more. A thread reply not sent to the channel is not unread.
+    await deleteMessage({ actor: alice.actor, input: { messageId: sent[1]!.id } });
+    await sendMessage({ actor: alice.actor, input: { channelId: ch.id, body: "in the thread", threadRootId: sent[0]!.id } });
+    const dm = await openDm({ actor: bob.actor, slug: ws.slug, input: { userIds: [alice.id] } });
+    const group = await openDm({ actor: bob.actor, slug: ws.slug, input: { userIds: [alice.id, carol.id] } });
+    await send(alice, dm.id, "你好");
+
+    const sidebar = await listMyChannels({ actor: bob.actor, slug: ws.slug });
+    for (const id of [ch.id, dm.id, group.id, ws.generalId]) {
+      expect(counted(await getChannel({ actor: bob.actor, channelId: id })), id).toEqual(counted(sidebar.find((c) => c.id === id)!));
+    }
+    expect(counted(await getChannel({ actor: bob.actor, channelId: ch.id }))).toMatchObject({ memberCount: 3, pinCount: 1, unreadCount: 3 });
+    expect(counted(await getChannel({ actor: bob.actor, channelId: dm.id }))).toMatchObject({ unreadCount: 1, dmMembers: [{ id: alice.id, name: alice.name }] });
+    expect((await getChannel({ actor: bob.actor, channelId: group.id })).dmMembers!.map((p) => p.id).sort()).toEqual([alice.id, carol.id].sort());
+    expect((await getChannel({ actor: bob.actor, channelId: ch.id })).dmMembers).toBeUndefined();
+  });
+
+  it("counts nothing unread in a public channel one has not joined", async () => {
+    const open = await makeChannel(ws, carol);
+    await send(carol, open.id, "hello");
+    expect(await getChannel({ actor: bob.actor, channelId: open.id })).toMatchObject({ isMember: false, unreadCount: 0, memberCount: 1, pinCount: 0 });
   });
 });

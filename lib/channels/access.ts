@@ -2,7 +2,7 @@
  * Who may read, post in and manage a conversation. Reads are scoped inside the query
  * (findReadableChannelWithAccess), so a channel you may not see is simply not found.
  */
-import { findReadableChannelWithAccess, type TChannelRow } from "@/lib/channels/repository";
+import { findReadableChannelView, findReadableChannelWithAccess, type TChannelCounts, type TChannelRow } from "@/lib/channels/repository";
 import { forbidden, notFound } from "@/lib/errors";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { WorkspaceRole } from "@/lib/generated/prisma/enums";
@@ -50,7 +50,16 @@ export function computeCanEditTopic(channel: Pick<TChannelRow, "kind">, role: Wo
 
 /** Loads a channel the actor may read, with what they may do there; 404 when they may not see it. */
 export async function getChannelAccess(actor: TActor, channelId: string): Promise<TChannelAccess> {
-  const found = await findReadableChannelWithAccess(actor.userId, channelId);
+  return toAccess(actor, await findReadableChannelWithAccess(actor.userId, channelId));
+}
+
+/** getChannelAccess with what the conversation's header shows, read in the same statement. */
+export async function getChannelAccessWithCounts(actor: TActor, channelId: string): Promise<TChannelAccess & { counts: TChannelCounts }> {
+  const found = await findReadableChannelView(actor.userId, channelId);
+  return { ...toAccess(actor, found), counts: found!.counts };
+}
+
+function toAccess(actor: TActor, found: Awaited<ReturnType<typeof findReadableChannelWithAccess>>): TChannelAccess {
   if (!found || (actor.workspaceId && found.channel.workspaceId !== actor.workspaceId)) throw notFound("Channel not found");
   const { channel, role, membership } = found;
   return {

@@ -3,9 +3,9 @@ import { AppError, forbidden, notFound } from "@/lib/errors";
 import { assertCan } from "@/lib/permissions";
 import { consume } from "@/lib/rate-limit";
 import { publish, type TChannelChange } from "@/lib/realtime/bus";
-import { assertCanPost, computeCanEditTopic, computeCanManage, computeCanPost, getChannelAccess, type TChannelRow } from "@/lib/channels/access";
+import { assertCanPost, computeCanEditTopic, computeCanManage, computeCanPost, getChannelAccess, getChannelAccessWithCounts, type TChannelRow } from "@/lib/channels/access";
 import * as repo from "@/lib/channels/repository";
-import { countPins, countPinsByChannel } from "@/lib/messages/repository";
+import { countPinsByChannel } from "@/lib/messages/repository";
 import {
   ZAddMembers,
   ZChannelMemberSearch,
@@ -90,21 +90,15 @@ export async function browseChannels({ actor, slug }: { actor: TActor; slug: str
 
 /** One conversation as the actor sees it. */
 export async function getChannel({ actor, channelId }: { actor: TActor; channelId: string }): Promise<TChannelView> {
-  const access = await getChannelAccess(actor, channelId);
-  const [memberCount, pinCount, dmMembers, unread] = await Promise.all([
-    repo.countMembers(channelId),
-    countPins(channelId),
-    isDm(access.channel.kind) ? repo.listOtherMembers(channelId, actor.userId) : Promise.resolve(undefined),
-    repo.countUnread(actor.userId, channelId),
-  ]);
+  const { counts, ...access } = await getChannelAccessWithCounts(actor, channelId);
   return {
     ...toChannel(access.channel),
     isMember: !!access.membership,
     lastReadSeq: access.membership?.lastReadSeq ?? 0,
-    unreadCount: unread,
-    memberCount,
-    pinCount,
-    ...(dmMembers ? { dmMembers } : {}),
+    unreadCount: counts.unread,
+    memberCount: counts.memberCount,
+    pinCount: counts.pinCount,
+    ...(isDm(access.channel.kind) ? { dmMembers: counts.dmMembers ?? [] } : {}),
     canPost: access.canPost,
     canManage: access.canManage,
     canEditTopic: access.canEditTopic,

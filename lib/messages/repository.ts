@@ -344,7 +344,7 @@ export function findPinInTx(tx: TTx, id: string) {
   return tx.message.findUniqueOrThrow({ where: { id }, select: { pinnedAt: true, pinnedById: true } });
 }
 
-/** What counts as pinned: pinned and not deleted (lib/channels/repository.ts SIDEBAR_ROWS counts the same in SQL). */
+/** What counts as pinned: pinned and not deleted (lib/channels/repository.ts PIN_COUNT_SQL counts the same in SQL). */
 const PINNED = { pinnedAt: { not: null }, deletedAt: null } satisfies Prisma.MessageWhereInput;
 
 /** How many messages of the channel are pinned (through Message_pinned_idx); in `tx` when given. */
