@@ -14,9 +14,9 @@ import { readdirSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { AppError, toErrorResponse } from "@/lib/errors";
-import { SECURITY_HEADERS } from "@/lib/http/security-headers.mjs";
-import { sendFetchResponse, sendJson, toFetchRequest } from "@/server/fetch-bridge";
+import { AppError } from "@/lib/errors";
+import { errorResponse } from "@/lib/http/handler";
+import { sendFetchResponse, setSecurityHeaders, toFetchRequest } from "@/server/fetch-bridge";
 
 type TRouteHandler = (req: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 type TRouteModule = Partial<Record<(typeof METHODS)[number], TRouteHandler>>;
@@ -72,10 +72,11 @@ export function matchApiRoute(routes: TRoute[], pathname: string): { route: TRou
   return null;
 }
 
-function sendError(res: ServerResponse, err: unknown, headers: Record<string, string> = {}): void {
-  const { status, body, headers: errorHeaders } = toErrorResponse(err);
-  for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
-  sendJson(res, status, body, { ...errorHeaders, ...headers });
+/** An error in the API's shape; a client gone meanwhile is let go. */
+function sendError(res: ServerResponse, err: unknown, allow?: string): Promise<void> {
+  const response = errorResponse(err);
+  if (allow) response.headers.set("allow", allow);
+  return sendFetchResponse(res, response).catch(() => void res.destroy());
 }
 
 /** Answers the request if it names one of the routes; false lets the caller hand it on (to Next). */
@@ -89,10 +90,12 @@ export function createApiRoutes(apiDir = path.join(process.cwd(), "app", "api"))
     try {
       found = matchApiRoute(routes, query === -1 ? url : url.slice(0, query));
     } catch {
-      sendError(res, new AppError("validation_failed", "Malformed path"));
+      setSecurityHeaders(res);
+      void sendError(res, new AppError("validation_failed", "Malformed path"));
       return true;
     }
     if (!found) return false;
+    setSecurityHeaders(res);
     void answer(found.route, found.params, req, res);
     return true;
   };
@@ -106,25 +109,21 @@ async function answer(route: TRoute, params: Record<string, string>, req: Incomi
     // As Next: HEAD is GET without its body, and OPTIONS lists the methods unless the route answers it.
     const handler = mod[method] ?? (method === "HEAD" ? mod.GET : undefined);
     if (!handler) {
-      if (method === "OPTIONS") {
-        for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
-        res.writeHead(204, { allow: allowed.join(", ") }).end();
-      } else {
-        sendError(res, new AppError("method_not_allowed", `${req.method} is not allowed here`), { allow: allowed.join(", ") });
-      }
+      if (method === "OPTIONS") res.writeHead(204, { allow: allowed.join(", ") }).end();
+      else await sendError(res, new AppError("method_not_allowed", `${req.method} is not allowed here`), allowed.join(", "));
       return;
     }
     const request = await toFetchRequest(req);
     if (!request) {
-      sendError(res, new AppError("payload_too_large", "The request body is too large"));
+      await sendError(res, new AppError("payload_too_large", "The request body is too large"));
       return;
     }
     const response = await handler(request, { params: Promise.resolve(params) });
-    await sendFetchResponse(res, response, SECURITY_HEADERS, method !== "HEAD");
+    await sendFetchResponse(res, response, method !== "HEAD");
   } catch (err) {
     // A route's own errors are answered by its handler; this is a module that failed to load, or a
     // client that went away mid-answer.
     if (res.headersSent) res.destroy();
-    else sendError(res, err);
+    else await sendError(res, err);
   }
 }

@@ -3,6 +3,7 @@
  * handlers this server calls itself (the app's API, the Slack Web API, webhooks) take and return.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { SECURITY_HEADERS } from "@/lib/http/security-headers.mjs";
 
 /** Larger bodies are refused while streaming, before they are buffered. */
 export const MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -37,10 +38,14 @@ export async function toFetchRequest(req: IncomingMessage): Promise<Request | nu
   return new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, { method: req.method, headers, body: body ? new Uint8Array(body) : undefined });
 }
 
+/** The headers every answer carries (as Next adds them to its own: next.config.mjs). */
+export function setSecurityHeaders(res: ServerResponse): void {
+  for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
+}
+
 /** Writes a fetch Response to Node's response (`withBody: false` for HEAD). */
-export async function sendFetchResponse(res: ServerResponse, response: Response, extraHeaders: ReadonlyArray<{ key: string; value: string }> = [], withBody = true): Promise<void> {
+export async function sendFetchResponse(res: ServerResponse, response: Response, withBody = true): Promise<void> {
   res.statusCode = response.status;
-  for (const { key, value } of extraHeaders) res.setHeader(key, value);
   // Several Set-Cookie headers must stay separate lines; forEach would join them with commas.
   const cookies = response.headers.getSetCookie();
   if (cookies.length) res.setHeader("set-cookie", cookies);
@@ -56,14 +61,4 @@ export async function sendFetchResponse(res: ServerResponse, response: Response,
   // Compression below replaces it when it encodes the body.
   if (!res.hasHeader("content-encoding")) res.setHeader("content-length", body.length);
   res.end(body);
-}
-
-/** A JSON answer straight onto Node's response, for what is refused before a handler runs. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = Buffer.from(JSON.stringify(body));
-  res.statusCode = status;
-  // Set, not written with writeHead: compression above still sees a short answer by its length.
-  for (const [key, value] of Object.entries({ "content-type": "application/json; charset=utf-8", "cache-control": "no-store", ...headers })) res.setHeader(key, value);
-  res.setHeader("content-length", text.length);
-  res.end(text);
 }

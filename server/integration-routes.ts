@@ -6,9 +6,9 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { handleWebhookRequest } from "@/lib/integrations/webhooks";
-import { SECURITY_HEADERS } from "@/lib/http/security-headers.mjs";
+import { json } from "@/lib/http/handler";
 import { handleSlackApi } from "@/lib/slack/api";
-import { sendFetchResponse, sendJson, toFetchRequest } from "@/server/fetch-bridge";
+import { sendFetchResponse, setSecurityHeaders, toFetchRequest } from "@/server/fetch-bridge";
 
 const SLACK_METHOD = /^\/api\/([a-z]+(?:\.[A-Za-z]+)+)\/?$/;
 const HOOK = /^\/hooks\/([^/]+)\/([^/]+)\/?$/;
@@ -28,14 +28,15 @@ export function handleIntegrationRequest(req: IncomingMessage, res: ServerRespon
   const method = SLACK_METHOD.exec(pathname);
   const hook = method ? null : HOOK.exec(pathname);
   if (!method && !hook) return false;
+  setSecurityHeaders(res);
   void (async () => {
     try {
       const request = await toFetchRequest(req);
       if (!request) {
-        sendJson(res, 413, { ok: false, error: "request_too_large" });
+        await sendFetchResponse(res, json({ ok: false, error: "request_too_large" }, 413));
         return;
       }
-      await sendFetchResponse(res, method ? await handleSlackApi(request, method[1]!) : await handleWebhookRequest(request, decodeSegment(hook![1]!), decodeSegment(hook![2]!)), SECURITY_HEADERS);
+      await sendFetchResponse(res, method ? await handleSlackApi(request, method[1]!) : await handleWebhookRequest(request, decodeSegment(hook![1]!), decodeSegment(hook![2]!)));
     } catch (err) {
       console.error("[parley] integration route failed:", (err as Error).message);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });

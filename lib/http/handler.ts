@@ -41,7 +41,8 @@ function assertSameOrigin(req: Request): void {
   if (originHost !== host && !allowed.includes(origin)) throw new AppError("forbidden", "Cross-site request refused");
 }
 
-function errorResponse(err: unknown): Response {
+/** The shared error shape (lib/errors.ts) as a JSON response. */
+export function errorResponse(err: unknown): Response {
   const { status, body, headers } = toErrorResponse(err);
   return json(body, status, headers);
 }
