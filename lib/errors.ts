@@ -76,9 +76,20 @@ export function toAppError(err: unknown): AppError {
     if (err.code === "P2023") return new AppError("validation_failed", "Malformed id");
   }
   if (err instanceof SyntaxError) return new AppError("validation_failed", "Malformed JSON body");
+  if (isUnstorableText(err)) return new AppError("validation_failed", "The input contains a character that cannot be stored (NUL)");
   if (isDbUnavailable(err)) return new AppError("unavailable", "The database is not answering; try again");
   console.error("[parley] internal error:", err);
   return new AppError("internal", "Something went wrong on our side");
+}
+
+/**
+ * PostgreSQL refuses NUL in text (22021; 22P05 for characters the encoding lacks). Validators refuse
+ * it first (zText); this keeps input any of them missed a clear 422 instead of a 500.
+ */
+function isUnstorableText(err: unknown): boolean {
+  const direct = (err as { code?: unknown })?.code;
+  const viaPrisma = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } })?.meta?.driverAdapterError?.cause?.originalCode;
+  return [direct, viaPrisma].some((code) => code === "22021" || code === "22P05");
 }
 
 function isDbUnavailable(err: unknown): boolean {

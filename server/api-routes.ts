@@ -51,7 +51,10 @@ export function findApiRoutes(apiDir: string): TRoute[] {
   });
 }
 
-/** The route a path names and its parameters (decoded), or null. Throws on malformed escapes. */
+/**
+ * The route a path names and its parameters (decoded), or null. Throws URIError on a malformed escape,
+ * and on an escaped NUL, which no name or id can hold and PostgreSQL refuses in text.
+ */
 export function matchApiRoute(routes: TRoute[], pathname: string): { route: TRoute; params: Record<string, string> } | null {
   const parts = pathname.split("/").slice(1);
   for (const route of routes) {
@@ -65,7 +68,9 @@ export function matchApiRoute(routes: TRoute[], pathname: string): { route: TRou
     if (!params) continue;
     for (const [name, raw] of Object.entries(params)) {
       if (!raw) return null; // `/api/channels//messages`: not a route (Next's 404).
-      params[name] = decodeURIComponent(raw);
+      const value = decodeURIComponent(raw);
+      if (value.includes("\u0000")) throw new URIError("NUL in a path parameter");
+      params[name] = value;
     }
     return { route, params };
   }

@@ -126,6 +126,7 @@ describe("the API over HTTP, without Next", { timeout: 60_000 }, () => {
     const malformed = await call("/api/channels/%E0%A4%A/messages");
     expect(malformed.status).toBe(422);
     expect((await malformed.json()).error.code).toBe("validation_failed");
+    expect((await call("/api/workspaces/%00/channels")).status).toBe(422);
     const big = await call(`/api/channels/${trio.general}/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ body: "x".repeat(MAX_BODY_BYTES) }) });
     expect(big.status).toBe(413);
     expect((await big.json()).error.code).toBe("payload_too_large");

@@ -98,6 +98,8 @@ describe("auth", () => {
     const res = await fetch(`${base}/api/chat.postMessage`, { method: "POST", headers: { authorization: `Bearer ${bot.token}`, "content-type": "application/json" }, body: "{not json" });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ok: false, error: "invalid_payload" });
+    // A NUL cannot name anything and PostgreSQL refuses it: a named refusal, not internal_error.
+    expect(await slackError(botClient.conversations.info({ channel: "C\u0000" }))).toBe("invalid_arguments");
   });
 
   it("enforces scopes per call and says which is missing", async () => {
@@ -381,6 +383,8 @@ describe("incoming webhooks", () => {
     expect([bad.status, await bad.text()]).toEqual([400, "invalid_payload"]);
     const empty = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "" }) });
     expect([empty.status, await empty.text()]).toEqual([400, "no_text"]);
+    const nul = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ text: "a\u0000b" }) });
+    expect([nul.status, await nul.text()]).toEqual([400, "invalid_payload"]);
     expect(await getDb().message.count({ where: { channelId: publicId } })).toBe(before);
   });
 });

@@ -26,6 +26,13 @@ export async function readJson(req: Request): Promise<unknown> {
   }
 }
 
+/** Reads a JSON body that must be an object (empty → {}); anything else → 422. */
+export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+  const body = await readJson(req);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError("validation_failed", "The body must be a JSON object");
+  return body as Record<string, unknown>;
+}
+
 function assertSameOrigin(req: Request): void {
   if (req.method === "GET" || req.method === "HEAD") return;
   const origin = req.headers.get("origin");

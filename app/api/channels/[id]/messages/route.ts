@@ -1,7 +1,7 @@
 // GET /api/channels/:id/messages?before=|after=|around_ts=&limit= - a history page (oldest first) before or
 // after a seq cursor, or around one message; none of them: the newest page.
 // POST { body, clientMsgId } - send a message
-import { authed, readJson } from "@/lib/http/handler";
+import { authed, readJsonObject } from "@/lib/http/handler";
 import { listMessages, sendMessage } from "@/lib/messages/service";
 
 export const GET = authed<{ id: string }>(async ({ actor, params, url }) =>
@@ -17,6 +17,6 @@ export const GET = authed<{ id: string }>(async ({ actor, params, url }) =>
   }),
 );
 export const POST = authed<{ id: string }>(async ({ actor, params, req }) => {
-  const body = (await readJson(req)) as Record<string, unknown>;
+  const body = await readJsonObject(req);
   return { message: await sendMessage({ actor, input: { ...body, channelId: params.id } }) };
 }, { status: 201 });
