@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TParleyNode } from "@/server/app";
 import { findApiRoutes } from "@/server/api-routes";
-import { createTrio, sessionCookie, startNode, type TTrio } from "@/tests/realtime-client";
+import { TestClient, createTrio, sessionCookie, startNode, type TTrio } from "@/tests/realtime-client";
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -136,7 +136,7 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
       // One mistyped field among plausible ones, so that each validator is reached on its own.
       const plausible = { body: "hi", text: "/who", name: "n", email: "x@example.test", password: "correct horse battery", channelId: trio.general, userId: trio.users.bob.id, memberIds: [trio.users.bob.id], botId: ids.bot, emoji: "thumbsup", role: "MEMBER", clientMsgId: "hostile-plausible" };
       for (const field of FIELDS) {
-        for (const value of [null, 12345, "\u0000"]) {
+        for (const value of [null, "\u0000"]) {
           check(`${method} ${real} ${field}=${JSON.stringify(value)}`, await call(method, real, JSON.stringify({ ...plausible, [field]: value })), slackShape);
         }
       }
@@ -184,7 +184,7 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
       }
       // One bad argument among plausible ones, with the person's token (every scope), so that each reader is reached.
       for (const arg of args) {
-        for (const value of ["\u0000", "x".repeat(50_000)]) await slackCall(slack.userToken, method, { ...plausible, [arg]: value }, false);
+        for (const value of ["\u0000", "#no-such-channel"]) await slackCall(slack.userToken, method, { ...plausible, [arg]: value }, false);
       }
     }
     // Incoming webhooks answer in plain text, as Slack's do.
@@ -196,6 +196,39 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
         if (res.status >= 500 || !/^text\/plain/.test(res.headers.get("content-type") ?? "") || !text) failures.push(`webhook ${type} ${body.slice(0, 40)} → ${res.status} ${text.slice(0, 200)}`);
       }
     }
+    expect(failures).toEqual([]);
+  });
+
+  it("acknowledges every socket event's hostile input with ok or a named error", async () => {
+    const client = new TestClient(node.port, cookie, []);
+    await client.connect();
+    const socket = client.socket as unknown as { timeout(ms: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> }; emit(event: string, ...args: unknown[]): void; connected: boolean };
+    const events = ["messages.create", "messages.update", "messages.delete", "channels.sync", "channels.syncMany", "channels.read", "channels.heads", "reactions.add", "reactions.remove", "pins.add", "pins.remove", "presence.query", "typing.start"];
+    const plausible = { channelId: trio.general, messageId: ids.message, body: "hi", clientMsgId: "hostile-socket", emoji: "thumbsup", after: 0, seq: 1, userIds: [trio.users.bob.id], channels: [{ channelId: trio.general, after: 0 }] };
+    // Every field at 70,000 characters would be a 3 MB frame: over maxHttpBufferSize, checked below.
+    const inputs: unknown[] = [undefined, ...HOSTILE_VALUES, ...HOSTILE_VALUES.filter((v) => JSON.stringify(v).length < 10_000).map((v) => Object.fromEntries([...FIELDS, "after", "channels"].map((f) => [f, v])))];
+    for (const field of Object.keys(plausible)) for (const v of [null, 12345, "\u0000", { $gt: "" }, "x".repeat(70_000)]) inputs.push({ ...plausible, [field]: v });
+    for (const event of events) {
+      for (const input of inputs) {
+        requests++;
+        const label = `${event} ${JSON.stringify(input)?.slice(0, 120)}`;
+        const answer = (await socket.timeout(10_000).emitWithAck(event, input).catch((err: Error) => ({ timeout: err.message }))) as { ok?: unknown; error?: { code?: unknown } };
+        if (answer.ok !== true && (answer.ok !== false || typeof answer.error?.code !== "string" || answer.error.code === "internal")) failures.push(`${label} → ${JSON.stringify(answer).slice(0, 200)}`);
+      }
+    }
+    // No ack, an unknown event, a non-function where the ack goes: ignored, and the socket stays.
+    socket.emit("messages.create", { channelId: trio.general, body: "no ack" });
+    socket.emit("no.such.event", {}, () => undefined);
+    socket.emit("messages.create", { channelId: trio.general, body: "x" }, "not a function");
+    expect(await socket.timeout(10_000).emitWithAck("channels.heads", { slug: trio.slug })).toHaveProperty("ok", true);
+    expect(socket.connected).toBe(true);
+    // A frame over 1 MB closes the connection, as Socket.IO's maxHttpBufferSize says; the client comes back.
+    const dropped = new Promise((resolve) => client.socket.once("disconnect", resolve));
+    socket.emit("messages.create", { channelId: trio.general, body: "x".repeat(1_100_000) }, () => undefined);
+    await dropped;
+    await new Promise<void>((resolve) => client.socket.once("connect", () => resolve()));
+    expect(await socket.timeout(10_000).emitWithAck("channels.heads", { slug: trio.slug })).toHaveProperty("ok", true);
+    client.socket.disconnect();
     expect(failures).toEqual([]);
   });
 
