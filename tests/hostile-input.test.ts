@@ -66,7 +66,14 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
     if (!shaped) failures.push(`${label} → ${r.status} outside the error shape: ${r.text.slice(0, 200)}`);
   };
 
+  // What the server logs as a fault (an internal error, a lost audit entry) fails the sweep too.
+  const logged: string[] = [];
+  const consoleError = console.error;
   beforeAll(async () => {
+    console.error = (...args: unknown[]) => {
+      logged.push(args.map(String).join(" ").slice(0, 300));
+      consoleError(...args);
+    };
     node = await startNode();
     base = `http://127.0.0.1:${node.port}`;
     trio = await createTrio("Hostile", "hostile");
@@ -83,7 +90,10 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
     ids.inviteToken = invite.token;
     ids.webhook = (await post(`/api/workspaces/${trio.slug}/webhooks`, { channelId: trio.general })).webhook?.id;
   }, 120_000);
-  afterAll(() => node?.close());
+  afterAll(() => {
+    console.error = consoleError;
+    return node?.close();
+  });
 
   /** The real value for a route's parameter, by its name and the collection it follows. */
   const realParam = (route: string, name: string): string => {
@@ -230,6 +240,10 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
     expect(await socket.timeout(10_000).emitWithAck("channels.heads", { slug: trio.slug })).toHaveProperty("ok", true);
     client.socket.disconnect();
     expect(failures).toEqual([]);
+  });
+
+  it("logged no fault while doing so", () => {
+    expect(logged.filter((line) => /internal error|audit write failed/.test(line))).toEqual([]);
   });
 
   it("still serves a normal send and read afterwards", async () => {

@@ -352,6 +352,10 @@ describe("conversations and users", () => {
     const rows = await getDb().auditLog.findMany({ where: { workspaceId: ws.id, action: "api.chat.postMessage", actorId: bot.userId } });
     expect(rows.length).toBeGreaterThan(0);
     expect(rows[0]!.tokenId).toBeTruthy();
+    // A call that makes a conversation names it as the target: the id it answered with, never a raw argument.
+    const created = await botClient.conversations.create({ name: uniq("audited"), channel: "C\u0000" } as never);
+    const entry = await getDb().auditLog.findFirst({ where: { workspaceId: ws.id, action: "api.conversations.create", targetId: created.channel!.id! } });
+    expect(entry).toMatchObject({ targetType: "channel", tokenId: expect.any(String) });
   });
 });
 

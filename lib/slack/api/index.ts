@@ -92,7 +92,9 @@ export async function handleSlackApi(req: Request, method: string): Promise<Resp
     try {
       const result = await entry.run(ctx);
       if (entry.write) {
-        const channel = typeof result.channel === "string" ? result.channel : typeof args.channel === "string" ? args.channel : undefined;
+        // The conversation the result names (an id, or an object for conversations.create / open), else the one the call named.
+        const named = typeof result.channel === "string" ? result.channel : (result.channel as { id?: unknown } | undefined)?.id;
+        const channel = typeof named === "string" ? named : typeof args.channel === "string" ? args.channel : undefined;
         await audit({ workspaceId: auth.actor.workspaceId, actorId: auth.actor.userId, tokenId: auth.actor.tokenId, action: `api.${method}`, targetType: channel ? "channel" : undefined, targetId: channel, ip, details: typeof result.ts === "string" ? { ts: result.ts } : undefined });
       }
       return respond({ ok: true, ...result }, 200, scopeHeaders);
