@@ -1,9 +1,11 @@
 /**
- * Hostile input against every route of the app's API, over real HTTP: malformed and mistyped JSON,
- * NUL characters and lone surrogates, prototype keys, odd path parameters and query strings. Each
- * request must be answered — a success or a 4xx in the shared error shape — never a 5xx, and the node
- * must still serve a normal send afterwards. The routes come from the files (server/api-routes.ts),
- * so a new route is covered without being listed here.
+ * Hostile input against every entry point, over real HTTP and a real socket: malformed and mistyped
+ * JSON, NUL characters and lone surrogates, prototype keys, odd path parameters and query strings.
+ * - every route of the app's API: a success or a 4xx in the shared error shape, never a 5xx (the
+ *   routes come from the files, server/api-routes.ts, so a new route is covered without being listed);
+ * - every Slack Web API method and the incoming webhook: ok or a named error, never internal_error;
+ * - every Socket.IO client event: acknowledged with ok or a named error.
+ * The server must log no internal error or lost audit entry meanwhile, and still serve a normal send.
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
