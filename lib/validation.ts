@@ -11,6 +11,12 @@ export function zText() {
     .refine((s) => !s.includes("\u0000"), "contains a NUL character");
 }
 
+/** Why `s` is not storable text (zText's first problem, e.g. "contains a NUL character"), or null. */
+export function textProblem(s: string): string | null {
+  const valid = zText().safeParse(s);
+  return valid.success ? null : valid.error.issues[0]!.message;
+}
+
 /** An entity id (cuid). Anything else is a validation error, never a database error. */
 export const ZId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "is not a valid id");
 

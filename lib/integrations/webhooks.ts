@@ -22,7 +22,7 @@ import { hashSecret } from "@/lib/secrets";
 import { ZAttachments, ZBlocks } from "@/lib/slack/blocks";
 import type { TActor } from "@/lib/users/service";
 import { countChars } from "@/lib/text";
-import { zText } from "@/lib/validation";
+import { textProblem } from "@/lib/validation";
 import { getWorkspaceAccess } from "@/lib/workspaces/service";
 
 type TWebhookRow = Awaited<ReturnType<typeof repo.listWebhooks>>[number];
@@ -122,8 +122,8 @@ export async function postViaWebhook({ id, secret, payload, ip }: { id: string; 
   if (payload.text !== undefined && typeof payload.text !== "string") throw new WebhookError(400, "invalid_payload", "text must be a string");
   if (countChars(text) > MAX_MESSAGE_CHARS) throw new WebhookError(400, "msg_too_long", `text is over ${MAX_MESSAGE_CHARS} characters`);
   for (const field of ["text", "username"] as const) {
-    const valid = typeof payload[field] === "string" ? zText().safeParse(payload[field]) : null;
-    if (valid && !valid.success) throw new WebhookError(400, "invalid_payload", `${field} ${valid.error.issues[0]!.message}`);
+    const problem = typeof payload[field] === "string" ? textProblem(payload[field]) : null;
+    if (problem) throw new WebhookError(400, "invalid_payload", `${field} ${problem}`);
   }
   const blocks = payload.blocks === undefined || payload.blocks === null ? null : ZBlocks.safeParse(payload.blocks);
   if (blocks && !blocks.success) throw new WebhookError(400, "invalid_blocks", blocks.error.issues[0]?.message);

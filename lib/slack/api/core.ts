@@ -6,7 +6,7 @@
 import type { TChannelKind } from "@/lib/channels/schema";
 import { AppError, toAppError } from "@/lib/errors";
 import type { TAuthenticated } from "@/lib/integrations/tokens";
-import { zText } from "@/lib/validation";
+import { textProblem } from "@/lib/validation";
 
 /** A Slack error: `{ ok: false, error }` plus optional fields (needed/provided, a readable message). */
 export class SlackError extends Error {
@@ -96,8 +96,8 @@ export function str(args: TArgs, name: string, opts: { required?: boolean; error
   }
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   if (typeof v !== "string") throw new SlackError("invalid_arguments", `${name} must be a string`);
-  const valid = zText().safeParse(v);
-  if (!valid.success) throw new SlackError("invalid_arguments", `${name} ${valid.error.issues[0]!.message}`);
+  const problem = textProblem(v);
+  if (problem) throw new SlackError("invalid_arguments", `${name} ${problem}`);
   return v;
 }
 

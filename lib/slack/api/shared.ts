@@ -8,7 +8,7 @@ import { ZAttachments, ZBlocks } from "@/lib/slack/blocks";
 import * as slackRepo from "@/lib/slack/repository";
 import { SlackError, bool, str, toSlackError, type TArgs, type TMethodCtx } from "@/lib/slack/api/core";
 import { countChars } from "@/lib/text";
-import { zText } from "@/lib/validation";
+import { textProblem } from "@/lib/validation";
 import { getWorkspaceAccess } from "@/lib/workspaces/service";
 
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
@@ -77,8 +77,8 @@ export function parseContent(args: TArgs, opts: { requireContent?: boolean } = {
   const text = typeof args.text === "string" ? args.text : typeof args.text === "number" ? String(args.text) : "";
   if (args.text !== undefined && args.text !== null && typeof args.text !== "string" && typeof args.text !== "number") throw new SlackError("invalid_arguments", "text must be a string");
   if (countChars(text) > MAX_MESSAGE_CHARS) throw new SlackError("msg_too_long", `text is over ${MAX_MESSAGE_CHARS.toLocaleString("en-US")} characters`);
-  const valid = zText().safeParse(text);
-  if (!valid.success) throw new SlackError("invalid_arguments", `text ${valid.error.issues[0]!.message}`);
+  const problem = textProblem(text);
+  if (problem) throw new SlackError("invalid_arguments", `text ${problem}`);
   let blocks: unknown[] | null = null;
   let attachments: unknown[] | null = null;
   if (args.blocks !== undefined && args.blocks !== null) {
