@@ -35,6 +35,9 @@ const PATH_VALUES = ["%00", "..%2F..%2Fsecret", "'%20OR%201%3D1--", "%E4%B8%AD%E
 const QUERY_KEYS = ["limit", "before", "after", "cursor", "around", "around_ts", "q", "query", "ids", "emoji", "kind", "sort", "withTotal", "state", "status", "role"];
 const QUERY_VALUES = ["-1", "1e999", "%00", "%ED%A0%80", "x".repeat(5000), "%27%20OR%201%3D1"];
 
+/** Cookie headers a browser may carry: any site on the same host can set cookies Parley never made. */
+const COOKIE_VALUES = ["junk=%E0%A4%A", "next-auth.session-token=%", "next-auth.session-token=" + "a".repeat(4000), "=;;=;", "next-auth.session-token.0=%ZZ; next-auth.session-token.1=x", "__Secure-next-auth.session-token=null", "next-auth.csrf-token=%00"];
+
 describe("hostile input on every route", { timeout: 300_000 }, () => {
   let node: TParleyNode;
   let base: string;
@@ -44,9 +47,9 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
   const failures: string[] = [];
   let requests = 0;
 
-  const call = async (method: string, p: string, body?: string | Blob) => {
+  const call = async (method: string, p: string, body?: string | Blob, cookieHeader = cookie) => {
     requests++;
-    const res = await fetch(base + p, { method, headers: { cookie, ...(body !== undefined ? { "content-type": "application/json" } : {}) }, body });
+    const res = await fetch(base + p, { method, headers: { cookie: cookieHeader, ...(body !== undefined ? { "content-type": "application/json" } : {}) }, body });
     const text = await res.text();
     return { status: res.status, type: res.headers.get("content-type") ?? "", text };
   };
@@ -155,6 +158,25 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
     }
     expect(failures).toEqual([]);
     expect(requests).toBeGreaterThan(5_000);
+  });
+
+  it("treats a malformed cookie as no session, and keeps a good session beside one", async () => {
+    const apiDir = path.join(process.cwd(), "app", "api");
+    for (const route of findApiRoutes(apiDir).map((r) => "/api/" + path.relative(apiDir, path.dirname(r.file)).split(path.sep).join("/"))) {
+      const real = route.replace(/\[(\w+)\]/g, (_, name: string) => encodeURIComponent(realParam(route, name)));
+      for (const value of COOKIE_VALUES) check(`GET ${real} cookie ${value.slice(0, 40)}`, await call("GET", real, undefined, value), route.startsWith("/api/response-url"));
+    }
+    for (const value of COOKIE_VALUES) {
+      const me = await call("GET", "/api/me", undefined, value);
+      expect(me.status, value).toBe(401);
+    }
+    // Beside the real session cookie a stranger's malformed one changes nothing, over HTTP and for a socket.
+    const me = await call("GET", "/api/me", undefined, `junk=%E0%A4%A; ${cookie}; other=%`);
+    expect(me.status).toBe(200);
+    const client = new TestClient(node.port, `junk=%E0%A4%A; ${cookie}`, []);
+    await client.connect();
+    client.socket.disconnect();
+    expect(failures).toEqual([]);
   });
 
   it("answers every Slack Web API method with ok or a named error, and every webhook post with a plain answer", async () => {

@@ -4,6 +4,7 @@
  * and "sign out everywhere" bump it).
  */
 import { hkdfSync } from "node:crypto";
+import { parse as parseCookies } from "cookie";
 import { jwtDecrypt, type JWTPayload } from "jose";
 import { getToken } from "next-auth/jwt";
 import { getOrCreateSecret } from "@/lib/env";
@@ -80,12 +81,8 @@ async function decodeToken(token: string, secret: string): Promise<TClaims | nul
  */
 export async function decodeSessionCookie(cookieHeader: string | undefined, headers: Headers | Record<string, string | string[] | undefined> = {}): Promise<TClaims | null> {
   if (!cookieHeader) return null;
-  const cookies = Object.fromEntries(
-    cookieHeader.split(";").map((c) => {
-      const i = c.indexOf("=");
-      return [c.slice(0, i).trim(), decodeURIComponent(c.slice(i + 1).trim())];
-    }),
-  );
+  // `cookie` keeps a value it cannot decode as it is: any site on this host can set a malformed one.
+  const cookies = parseCookies(cookieHeader);
   const secret = getOrCreateSecret("sessionSecret");
   // `raw`: the token's text from the cookie (next-auth's cookie names and chunks), decoded below.
   const token = await getToken({ req: { headers: { cookie: cookieHeader }, cookies } as never, secret, secureCookie: isSecureRequest(headers, cookieHeader), raw: true });
