@@ -6,9 +6,8 @@
  * reads (docs/performance.md, Simulated users, 2026-11-28).
  *
  * The files stay where Next expects them and are found by the same rules, so adding a route file is
- * all it takes. Next still answers what is not matched here: next-auth's catch-all route (it reads
- * Next's request context), and any path that is not exactly a route's (a trailing slash, which Next
- * redirects; unknown paths, its 404).
+ * all it takes. Next still answers what is not matched here: any path that is not exactly a route's
+ * (a trailing slash, which Next redirects; unknown paths, its 404).
  */
 import { readdirSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -18,16 +17,20 @@ import { AppError } from "@/lib/errors";
 import { errorResponse } from "@/lib/http/handler";
 import { sendFetchResponse, setSecurityHeaders, toFetchRequest } from "@/server/fetch-bridge";
 
-type TRouteHandler = (req: Request, segment: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
+type TParams = Record<string, string | string[]>;
+type TRouteHandler = (req: Request, segment: { params: Promise<TParams> }) => Promise<Response> | Response;
 type TRouteModule = Partial<Record<(typeof METHODS)[number], TRouteHandler>>;
-type TSegment = { name: string; isParam: boolean };
+/** A path segment: a fixed name, a parameter (`[id]`), or a catch-all (`[...rest]`: one or more, last). */
+type TSegment = { name: string; kind: "fixed" | "param" | "catchAll" };
+const SPECIFICITY = { fixed: 0, param: 1, catchAll: 2 } as const;
 type TRoute = { file: string; segments: TSegment[]; load: () => Promise<TRouteModule> };
 
 const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 /**
  * The routes under `apiDir` (the app's `app/api`), most specific first as Next orders them: at each
- * position a fixed segment wins over a parameter. Catch-all segments (`[...x]`) are left to Next.
+ * position a fixed segment wins over a parameter, and a parameter over a catch-all. Optional
+ * catch-alls (`[[...x]]`) are left to Next; the app has none.
  */
 export function findApiRoutes(apiDir: string): TRoute[] {
   const routes: TRoute[] = [];
@@ -35,42 +38,52 @@ export function findApiRoutes(apiDir: string): TRoute[] {
     if (path.basename(entry) !== "route.ts") continue;
     const dirs = path.dirname(entry).split(path.sep).filter((d) => d !== ".");
     // Next's conventions: `(group)` folders add nothing to the path, `_private` folders are not routes.
-    if (dirs.some((d) => d.startsWith("_") || d.startsWith("[..."))) continue;
+    if (dirs.some((d) => d.startsWith("_") || d.startsWith("[["))) continue;
     const segments = ["api", ...dirs]
       .filter((d) => !(d.startsWith("(") && d.endsWith(")")))
-      .map((d) => (d.startsWith("[") && d.endsWith("]") ? { name: d.slice(1, -1), isParam: true } : { name: d, isParam: false }));
+      .map((d): TSegment => {
+        if (!(d.startsWith("[") && d.endsWith("]"))) return { name: d, kind: "fixed" };
+        return d.startsWith("[...") ? { name: d.slice(4, -1), kind: "catchAll" } : { name: d.slice(1, -1), kind: "param" };
+      });
+    if (segments.slice(0, -1).some((seg) => seg.kind === "catchAll")) continue; // Next allows one, last.
     const file = path.join(apiDir, entry);
     let loaded: Promise<TRouteModule> | undefined;
     routes.push({ file, segments, load: () => (loaded ??= import(pathToFileURL(file).href) as Promise<TRouteModule>) });
   }
   return routes.sort((a, b) => {
     for (let i = 0; i < Math.min(a.segments.length, b.segments.length); i++) {
-      if (a.segments[i]!.isParam !== b.segments[i]!.isParam) return a.segments[i]!.isParam ? 1 : -1;
+      const byKind = SPECIFICITY[a.segments[i]!.kind] - SPECIFICITY[b.segments[i]!.kind];
+      if (byKind) return byKind;
     }
     return 0;
   });
 }
 
 /**
- * The route a path names and its parameters (decoded), or null. Throws URIError on a malformed escape,
- * and on an escaped NUL, which no name or id can hold and PostgreSQL refuses in text.
+ * The route a path names and its parameters (decoded; a catch-all's as a list of segments), or null.
+ * Throws URIError on a malformed escape, and on an escaped NUL, which no name or id can hold and
+ * PostgreSQL refuses in text.
  */
-export function matchApiRoute(routes: TRoute[], pathname: string): { route: TRoute; params: Record<string, string> } | null {
+export function matchApiRoute(routes: TRoute[], pathname: string): { route: TRoute; params: TParams } | null {
   const parts = pathname.split("/").slice(1);
   for (const route of routes) {
-    if (route.segments.length !== parts.length) continue;
-    let params: Record<string, string> | null = {};
-    for (let i = 0; i < parts.length && params; i++) {
+    const catchAll = route.segments.at(-1)!.kind === "catchAll";
+    if (catchAll ? parts.length < route.segments.length : parts.length !== route.segments.length) continue;
+    const raw: { segment: TSegment; values: string[] }[] = [];
+    let matches = true;
+    for (let i = 0; i < route.segments.length && matches; i++) {
       const segment = route.segments[i]!;
-      if (segment.isParam) params[segment.name] = parts[i]!;
-      else if (segment.name !== parts[i]) params = null;
+      if (segment.kind === "fixed") matches = segment.name === parts[i];
+      else raw.push({ segment, values: segment.kind === "catchAll" ? parts.slice(i) : [parts[i]!] });
     }
-    if (!params) continue;
-    for (const [name, raw] of Object.entries(params)) {
-      if (!raw) return null; // `/api/channels//messages`: not a route (Next's 404).
-      const value = decodeURIComponent(raw);
-      if (value.includes("\u0000")) throw new URIError("NUL in a path parameter");
-      params[name] = value;
+    if (!matches) continue;
+    const params: TParams = {};
+    for (const { segment, values } of raw) {
+      // `/api/channels//messages`: not a route (Next's 404).
+      if (values.some((v) => !v)) return null;
+      const decoded = values.map((v) => decodeURIComponent(v));
+      if (decoded.some((v) => v.includes("\u0000"))) throw new URIError("NUL in a path parameter");
+      params[segment.name] = segment.kind === "catchAll" ? decoded : decoded[0]!;
     }
     return { route, params };
   }
@@ -106,7 +119,7 @@ export function createApiRoutes(apiDir = path.join(process.cwd(), "app", "api"))
   };
 }
 
-async function answer(route: TRoute, params: Record<string, string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function answer(route: TRoute, params: TParams, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const mod = await route.load();
     const allowed = METHODS.filter((m) => mod[m] || (m === "HEAD" && mod.GET) || m === "OPTIONS");

@@ -23,6 +23,9 @@ describe("finding the route a path names", () => {
     "(admin)/audit/route.ts",
     "_drafts/old/route.ts",
     "auth/[...nextauth]/route.ts",
+    "auth/signup/route.ts",
+    "files/[[...path]]/route.ts",
+    "odd/[...rest]/tail/route.ts",
     "channels/[id]/notes.ts",
   ]) {
     mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
@@ -34,14 +37,26 @@ describe("finding the route a path names", () => {
     return found && { file: path.relative(dir, found.route.file), params: found.params };
   };
 
-  it("finds route files by Next's rules: groups add nothing, private folders and catch-alls are not served", () => {
+  it("finds route files by Next's rules: groups add nothing, private folders are not served, a catch-all only last", () => {
     expect(routes.map((r) => path.relative(dir, r.file)).sort()).toEqual(
-      ["(admin)/audit/route.ts", "channels/[id]/messages/route.ts", "channels/[id]/route.ts", "channels/browse/route.ts", "me/route.ts"].map((f) => f.split("/").join(path.sep)),
+      ["(admin)/audit/route.ts", "auth/[...nextauth]/route.ts", "auth/signup/route.ts", "channels/[id]/messages/route.ts", "channels/[id]/route.ts", "channels/browse/route.ts", "me/route.ts"].map((f) => f.split("/").join(path.sep)),
     );
     expect(named("/api/audit")?.file).toBe(path.join("(admin)", "audit", "route.ts"));
     expect(named("/api/(admin)/audit")).toBeNull();
     expect(named("/api/_drafts/old")).toBeNull();
-    expect(named("/api/auth/signin")).toBeNull();
+    expect(named("/api/files/a")).toBeNull(); // optional catch-alls are Next's
+  });
+
+  it("gives a catch-all one or more segments, decoded, after every more specific route", () => {
+    const nextauth = path.join("auth", "[...nextauth]", "route.ts");
+    expect(named("/api/auth/signin")).toEqual({ file: nextauth, params: { nextauth: ["signin"] } });
+    expect(named("/api/auth/callback/credentials")).toEqual({ file: nextauth, params: { nextauth: ["callback", "credentials"] } });
+    expect(named("/api/auth/callback/%E4%B8%AD")).toEqual({ file: nextauth, params: { nextauth: ["callback", "中"] } });
+    expect(named("/api/auth/signup")).toEqual({ file: path.join("auth", "signup", "route.ts"), params: {} });
+    expect(named("/api/auth")).toBeNull();
+    expect(named("/api/auth/")).toBeNull();
+    expect(named("/api/auth/callback//x")).toBeNull();
+    expect(() => matchApiRoute(routes, "/api/auth/callback/%00")).toThrow(URIError);
   });
 
   it("prefers a fixed segment to a parameter, and decodes parameters", () => {
@@ -55,10 +70,10 @@ describe("finding the route a path names", () => {
     expect(() => matchApiRoute(routes, "/api/channels/%E0%A4%A/messages")).toThrow(URIError);
   });
 
-  it("finds every route of the app but next-auth's", () => {
+  it("finds every route of the app, next-auth's included", () => {
     const app = findApiRoutes(path.join(process.cwd(), "app", "api"));
     expect(app.length).toBeGreaterThan(30);
-    expect(app.some((r) => r.file.includes("nextauth"))).toBe(false);
+    expect(path.relative(process.cwd(), matchApiRoute(app, "/api/auth/callback/credentials")!.route.file)).toBe(path.join("app", "api", "auth", "[...nextauth]", "route.ts"));
     expect(path.relative(process.cwd(), matchApiRoute(app, "/api/workspaces/acme/channels/browse")!.route.file)).toBe(path.join("app", "api", "workspaces", "[slug]", "channels", "browse", "route.ts"));
   });
 });
@@ -131,6 +146,6 @@ describe("the API over HTTP, without Next", { timeout: 60_000 }, () => {
     expect(big.status).toBe(413);
     expect((await big.json()).error.code).toBe("payload_too_large");
     // Not a route: this node has no Next behind it, which answers a bare 404.
-    for (const p of ["/api/nope", "/api/me/", "/api/auth/session"]) expect((await call(p)).status, p).toBe(404);
+    for (const p of ["/api/nope", "/api/me/", "/api/auth"]) expect((await call(p)).status, p).toBe(404);
   });
 });

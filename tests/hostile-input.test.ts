@@ -35,6 +35,14 @@ const PATH_VALUES = ["%00", "..%2F..%2Fsecret", "'%20OR%201%3D1--", "%E4%B8%AD%E
 const QUERY_KEYS = ["limit", "before", "after", "cursor", "around", "around_ts", "q", "query", "ids", "emoji", "kind", "sort", "withTotal", "state", "status", "role"];
 const QUERY_VALUES = ["-1", "1e999", "%00", "%ED%A0%80", "x".repeat(5000), "%27%20OR%201%3D1"];
 
+/** A route's parameters: `[name]`, or a catch-all `[...name]` (one or more segments). */
+const PARAM = /\[(\.\.\.)?(\w+)\]/g;
+const fillRoute = (route: string, pick: (name: string) => string) => route.replace(PARAM, (_, _dots, name: string) => pick(name));
+
+/** Whose error shape a route answers in: the API's, Slack's (response_url), or next-auth's own. */
+type TShape = "api" | "slack" | "next-auth";
+const shapeOf = (route: string): TShape => (route.startsWith("/api/response-url") ? "slack" : route.startsWith("/api/auth/[...") ? "next-auth" : "api");
+
 /** Cookie headers a browser may carry: any site on the same host can set cookies Parley never made. */
 const COOKIE_VALUES = ["junk=%E0%A4%A", "next-auth.session-token=%", "next-auth.session-token=" + "a".repeat(4000), "=;;=;", "next-auth.session-token.0=%ZZ; next-auth.session-token.1=x", "__Secure-next-auth.session-token=null", "next-auth.csrf-token=%00"];
 
@@ -55,9 +63,10 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
   };
 
   /** A 5xx, or a refusal outside the shared error shape, is a failure worth reporting in full. */
-  const check = (label: string, r: { status: number; type: string; text: string }, slackShape: boolean) => {
+  const check = (label: string, r: { status: number; type: string; text: string }, shape: TShape) => {
     if (r.status >= 500) return failures.push(`${label} → ${r.status} ${r.text.slice(0, 200)}`);
-    if (r.status < 400) return;
+    // next-auth answers a refusal its own way: a redirect to the sign-in page with an error, or text.
+    if (r.status < 400 || shape === "next-auth") return;
     let parsed: { error?: { code?: unknown; message?: unknown }; ok?: unknown } | undefined;
     try {
       parsed = JSON.parse(r.text);
@@ -67,7 +76,7 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
     // response_url answers in Slack's shape; the server's refusals before any route (a malformed path,
     // an oversized body) are in the API's shape everywhere.
     const apiShape = typeof parsed?.error?.code === "string" && typeof parsed?.error?.message === "string";
-    const shaped = apiShape || (slackShape && parsed?.ok === false);
+    const shaped = apiShape || (shape === "slack" && parsed?.ok === false);
     if (!shaped) failures.push(`${label} → ${r.status} outside the error shape: ${r.text.slice(0, 200)}`);
   };
 
@@ -100,12 +109,12 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
     return node?.close();
   });
 
-  /** The real value for a route's parameter, by its name and the collection it follows. */
-  const realParam = (route: string, name: string): string => {
+  /** The real value for a route's parameter, by its name and the collection it follows, as a path. */
+  const realPath = (route: string, name: string): string => {
     const collection = route.split("/")[2];
-    const byName: Record<string, string | undefined> = { slug: trio.slug, userId: trio.users.bob.id, commandId: ids.command, inviteId: ids.invite, webhookId: ids.webhook, token: ids.inviteToken, secret: "not-the-secret" };
+    const byName: Record<string, string | undefined> = { slug: trio.slug, userId: trio.users.bob.id, commandId: ids.command, inviteId: ids.invite, webhookId: ids.webhook, token: ids.inviteToken, secret: "not-the-secret", nextauth: "callback/credentials" };
     const byCollection: Record<string, string | undefined> = { channels: trio.general, messages: ids.message, bots: ids.bot, tokens: ids.token, "response-url": "not-a-command" };
-    return (name === "id" ? byCollection[collection!] : byName[name]) ?? "unknown";
+    return ((name === "id" ? byCollection[collection!] : byName[name]) ?? "unknown").split("/").map(encodeURIComponent).join("/");
   };
 
   it("seeds a message, a bot, a token, a command, an invite and a webhook to aim at", () => {
@@ -126,33 +135,33 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
     expect(plans.length).toBeGreaterThan(50);
 
     for (const { method, route } of plans) {
-      const slackShape = route.startsWith("/api/response-url");
-      const fill = (pick: (name: string) => string) => route.replace(/\[(\w+)\]/g, (_, name: string) => pick(name));
-      const real = fill((name) => encodeURIComponent(realParam(route, name)));
+      const shape = shapeOf(route);
+      const fill = (pick: (name: string) => string) => fillRoute(route, pick);
+      const real = fill((name) => realPath(route, name));
       // Odd path parameters, one parameter at a time.
-      for (const name of [...route.matchAll(/\[(\w+)\]/g)].map((m) => m[1]!)) {
+      for (const name of [...route.matchAll(PARAM)].map((m) => m[2]!)) {
         for (const value of PATH_VALUES) {
-          const p = fill((n) => (n === name ? value : encodeURIComponent(realParam(route, n))));
-          check(`${method} ${p}`, await call(method, p, method === "GET" ? undefined : "{}"), slackShape);
+          const p = fill((n) => (n === name ? value : realPath(route, n)));
+          check(`${method} ${p}`, await call(method, p, method === "GET" ? undefined : "{}"), shape);
         }
       }
       if (method === "GET" || method === "DELETE") {
         for (const key of QUERY_KEYS) {
-          for (const value of QUERY_VALUES) check(`${method} ${real}?${key}=${value.slice(0, 20)}`, await call(method, `${real}?${key}=${value}`), slackShape);
+          for (const value of QUERY_VALUES) check(`${method} ${real}?${key}=${value.slice(0, 20)}`, await call(method, `${real}?${key}=${value}`), shape);
         }
-        check(`${method} ${real}?everything`, await call(method, `${real}?${QUERY_KEYS.map((k, i) => `${k}=${QUERY_VALUES[i % QUERY_VALUES.length]}`).join("&")}`), slackShape);
+        check(`${method} ${real}?everything`, await call(method, `${real}?${QUERY_KEYS.map((k, i) => `${k}=${QUERY_VALUES[i % QUERY_VALUES.length]}`).join("&")}`), shape);
       }
       if (method === "GET") continue;
-      for (const raw of RAW_BODIES) check(`${method} ${real} raw ${JSON.stringify(raw).slice(0, 30)}`, await call(method, real, raw), slackShape);
+      for (const raw of RAW_BODIES) check(`${method} ${real} raw ${JSON.stringify(raw).slice(0, 30)}`, await call(method, real, raw), shape);
       for (const value of HOSTILE_VALUES) {
         const everyField = Object.fromEntries(FIELDS.map((f) => [f, value]));
-        check(`${method} ${real} every field ${JSON.stringify(value)?.slice(0, 30)}`, await call(method, real, JSON.stringify(everyField)), slackShape);
+        check(`${method} ${real} every field ${JSON.stringify(value)?.slice(0, 30)}`, await call(method, real, JSON.stringify(everyField)), shape);
       }
       // One mistyped field among plausible ones, so that each validator is reached on its own.
       const plausible = { body: "hi", text: "/who", name: "n", email: "x@example.test", password: "correct horse battery", channelId: trio.general, userId: trio.users.bob.id, memberIds: [trio.users.bob.id], botId: ids.bot, emoji: "thumbsup", role: "MEMBER", clientMsgId: "hostile-plausible" };
       for (const field of FIELDS) {
         for (const value of [null, "\u0000"]) {
-          check(`${method} ${real} ${field}=${JSON.stringify(value)}`, await call(method, real, JSON.stringify({ ...plausible, [field]: value })), slackShape);
+          check(`${method} ${real} ${field}=${JSON.stringify(value)}`, await call(method, real, JSON.stringify({ ...plausible, [field]: value })), shape);
         }
       }
     }
@@ -163,8 +172,8 @@ describe("hostile input on every route", { timeout: 300_000 }, () => {
   it("treats a malformed cookie as no session, and keeps a good session beside one", async () => {
     const apiDir = path.join(process.cwd(), "app", "api");
     for (const route of findApiRoutes(apiDir).map((r) => "/api/" + path.relative(apiDir, path.dirname(r.file)).split(path.sep).join("/"))) {
-      const real = route.replace(/\[(\w+)\]/g, (_, name: string) => encodeURIComponent(realParam(route, name)));
-      for (const value of COOKIE_VALUES) check(`GET ${real} cookie ${value.slice(0, 40)}`, await call("GET", real, undefined, value), route.startsWith("/api/response-url"));
+      const real = fillRoute(route, (name) => realPath(route, name));
+      for (const value of COOKIE_VALUES) check(`GET ${real} cookie ${value.slice(0, 40)}`, await call("GET", real, undefined, value), shapeOf(route));
     }
     for (const value of COOKIE_VALUES) {
       const me = await call("GET", "/api/me", undefined, value);

@@ -5,6 +5,7 @@
  */
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { cjsDefault } from "@/lib/cjs-default";
 import { AppError } from "@/lib/errors";
 import { verifyCredentials } from "@/lib/users/service";
 
@@ -19,7 +20,7 @@ export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/login" },
   providers: [
-    CredentialsProvider({
+    cjsDefault(CredentialsProvider)({
       name: "Email",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, req) {
