@@ -5,6 +5,7 @@
 import { ZodError } from "zod";
 
 export type TErrorCode =
+  | "bad_request"
   | "validation_failed"
   | "unauthorized"
   | "forbidden"
@@ -18,6 +19,7 @@ export type TErrorCode =
   | "internal";
 
 const statusByCode: Record<TErrorCode, number> = {
+  bad_request: 400,
   validation_failed: 422,
   unauthorized: 401,
   forbidden: 403,

@@ -9,10 +9,13 @@ import path from "node:path";
 import { closeDb, ensureDbReady } from "@/lib/db";
 import { env, exportAuthEnv } from "@/lib/env";
 import { startEventsWorker } from "@/lib/events/dispatcher";
+import { AppError } from "@/lib/errors";
+import { errorResponse } from "@/lib/http/handler";
 import { closeRedis, warmUpRedis } from "@/lib/redis";
 import { startReminderScheduler } from "@/lib/reminders/scheduler";
 import { startAdminBridge } from "@/server/admin-bridge";
 import { createApiRoutes } from "@/server/api-routes";
+import { isValidHostHeader, sendFetchResponse, setSecurityHeaders } from "@/server/fetch-bridge";
 import { handleIntegrationRequest } from "@/server/integration-routes";
 import { attachRealtime } from "@/server/realtime";
 import { withResponseCompression } from "@/server/response-compression";
@@ -53,6 +56,12 @@ export async function startParley(opts: { port: number; host?: string; dev: bool
   });
   httpServer.on("request", (req: IncomingMessage, res: ServerResponse) => {
     if (req.url?.startsWith("/socket.io/")) return; // Socket.IO's own listener answers these.
+    // Every route builds its request's URL from the Host header: one that is not host[:port] is refused.
+    if (!isValidHostHeader(req.headers.host)) {
+      setSecurityHeaders(res);
+      void sendFetchResponse(res, errorResponse(new AppError("bad_request", "Malformed Host header"))).catch(() => res.destroy());
+      return;
+    }
     if (serveStaticAsset(req, res)) return;
     // The one trustworthy client address, for rate limits; clients cannot set it.
     req.headers["x-real-ip"] = req.socket.remoteAddress ?? "unknown";

@@ -26,6 +26,21 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   });
 }
 
+/** host[:port], a name or an IPv4 or bracketed IPv6 address (browsers send names as punycode). */
+const HOST = /^(?:[A-Za-z0-9._~-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** Whether a Host header can name this server (RFC 9112 asks for a 400 otherwise); absent is fine. */
+export function isValidHostHeader(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  if (!HOST.test(host)) return false;
+  try {
+    new URL(`http://${host}`);
+    return true;
+  } catch {
+    return false; // a port over 65535, an address that is not one
+  }
+}
+
 /** The request as a fetch Request, its body read whole; null when the body is over MAX_BODY_BYTES. */
 export async function toFetchRequest(req: IncomingMessage): Promise<Request | null> {
   const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req);

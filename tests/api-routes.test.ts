@@ -4,6 +4,7 @@
  * (HEAD, OPTIONS, 405), the shared error shape, bad paths and oversized bodies.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -147,5 +148,28 @@ describe("the API over HTTP, without Next", { timeout: 60_000 }, () => {
     expect((await big.json()).error.code).toBe("payload_too_large");
     // Not a route: this node has no Next behind it, which answers a bare 404.
     for (const p of ["/api/nope", "/api/me/", "/api/auth"]) expect((await call(p)).status, p).toBe(404);
+  });
+
+  it("refuses a Host header that names no host with a 400, on every kind of route, and takes any real one", async () => {
+    // fetch sets Host itself; node:http sends what it is given (here as UTF-8 bytes).
+    const get = (p: string, host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request({ host: "127.0.0.1", port: node.port, path: p, method: "GET", headers: { host: Buffer.from(host).toString("latin1"), cookie } }, (res) => {
+          let body = "";
+          res.setEncoding("utf8").on("data", (c: string) => (body += c)).on("end", () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on("error", reject).end();
+      });
+    for (const host of ["a b", "[::1", "x/y?z", "%00", "example.test:99999", "a@b", "例子.测试"]) {
+      for (const p of ["/api/health", "/api/me", "/api/auth/csrf", "/api/auth.test", "/hooks/x/y", "/w/acme"]) {
+        const res = await get(p, host);
+        expect(res.status, `${host} ${p}`).toBe(400);
+        expect(JSON.parse(res.body), `${host} ${p}`).toMatchObject({ error: { code: "bad_request", message: "Malformed Host header" } });
+      }
+    }
+    for (const host of ["localhost", "127.0.0.1:3000", "[::1]:8080", "parley_app:3000", "chat.example.com", "xn--fsqu00a.xn--0zwm56d"]) {
+      const res = await get("/api/me", host);
+      expect(res.status, host).toBe(200);
+    }
   });
 });
