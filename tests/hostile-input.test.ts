@@ -1,8 +1,10 @@
 /**
  * Hostile input against every entry point, over real HTTP and a real socket: malformed and mistyped
- * JSON, NUL characters and lone surrogates, prototype keys, odd path parameters and query strings.
+ * JSON, NUL characters and lone surrogates, prototype keys, odd path parameters, query strings and
+ * cookies.
  * - every route of the app's API: a success or a 4xx in the shared error shape, never a 5xx (the
- *   routes come from the files, server/api-routes.ts, so a new route is covered without being listed);
+ *   routes come from the files, server/api-routes.ts, so a new route is covered without being listed;
+ *   next-auth's catch-all answers refusals its own way, so there only the 5xx counts);
  * - every Slack Web API method and the incoming webhook: ok or a named error, never internal_error;
  * - every Socket.IO client event: acknowledged with ok or a named error.
  * The server must log no internal error or lost audit entry meanwhile, and still serve a normal send.

@@ -50,6 +50,8 @@ class Recorder {
   }
 }
 
+const REACTIONS = ["thumbsup", "tada", "eyes", "white_check_mark"];
+
 const ACTIONS: [string, number][] = [
   ["switch", 6.5],
   ["scroll", 2.0],
@@ -88,6 +90,8 @@ class SimUser {
   private recent = new Map<string, TMsg[]>();
   private detailsReadAt = new Map<string, number>();
   private k = 0;
+  /** "<messageId> <emoji>" this user has reacted with. */
+  private readonly reacted = new Set<string>();
   private sleeping: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
 
   constructor(
@@ -262,7 +266,12 @@ class SimUser {
       case "react": {
         const m = this.pickRecent();
         if (!m) return;
-        await this.http("react", `/api/messages/${m.id}/reactions`, { method: "POST", json: { emoji: ["thumbsup", "tada", "eyes", "white_check_mark"][this.k++ % 4] } });
+        // As in the app, where a reaction of one's own is a toggle: never the same one twice (a 409).
+        const emoji = REACTIONS.map((_, i) => REACTIONS[(this.k + i) % REACTIONS.length]!).find((e) => !this.reacted.has(`${m.id} ${e}`));
+        this.k++;
+        if (!emoji) return;
+        this.reacted.add(`${m.id} ${emoji}`);
+        await this.http("react", `/api/messages/${m.id}/reactions`, { method: "POST", json: { emoji } });
         return;
       }
       case "search": {
