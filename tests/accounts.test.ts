@@ -1,5 +1,6 @@
 /** Accounts through lib/users/service.ts: sign-up, sign-in, password changes and sessions. */
 import { readdirSync, readFileSync } from "node:fs";
+import * as argon2 from "@node-rs/argon2";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { ensureDbReady, getDb } from "@/lib/db";
@@ -182,6 +183,15 @@ describe("password hashing", () => {
     expect(answers).toEqual(tries.map((p) => p === "汉字 and letters"));
     expect(await verifyPassword("$argon2id$not-a-hash", "x")).toBe(false);
     expect(await verifyPassword("", "x")).toBe(false);
+  });
+
+  it("hashes with argon2id at 12 MiB and 3 passes, and still accepts hashes stored with OWASP's other settings", async () => {
+    expect(await hashPassword("密码 password")).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$/);
+    for (const [memoryCost, timeCost] of [[19456, 2], [47104, 1], [7168, 5]] as const) {
+      const older = await argon2.hash("密码 password", { algorithm: 2 as argon2.Algorithm, memoryCost, timeCost, parallelism: 1 });
+      expect(await verifyPassword(older, "密码 password"), `m=${memoryCost} t=${timeCost}`).toBe(true);
+      expect(await verifyPassword(older, "密码 passwort")).toBe(false);
+    }
   });
 
   // Linux only: /proc shows each thread's nice value (field 19 of /proc/<pid>/task/<tid>/stat).
