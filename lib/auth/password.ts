@@ -10,7 +10,7 @@ import { env } from "@/lib/env";
 
 // argon2id at 12 MiB, 3 iterations, 1 lane: one of the settings OWASP's Password Storage Cheat Sheet
 // lists as equal in defence (46 MiB × 1, 19 MiB × 2, 12 MiB × 3, 9 MiB × 4, 7 MiB × 5). It is the
-// fastest of them to check on the 2-vCPU VMs Parley is measured on: 6.6 ms against 12.7 ms for
+// fastest of them to check on the 2-vCPU VM where it was measured: 6.6 ms against 12.7 ms for
 // 19 MiB × 2 (docs/performance.md, Simulated users, 2026-11-28 10:45), and never more memory traffic.
 // Hashes stored with other settings carry them and verify as they are.
 // 2 = Algorithm.Argon2id (a const enum, which isolatedModules cannot read).
